@@ -1,0 +1,331 @@
+"""The directory file: YAML in, validated entries with line numbers out.
+
+This module knows nothing about HTTP. It reads the file with PyYAML's safe composer (nodes
+carry line numbers; no tag is ever constructed into an object), checks every entry, and either
+returns a `Directory` or raises `DirectoryError` with every problem found, sorted by line, each
+printable as ``PATH:LINE: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+#: Larger files are refused unread: the directory is edited by hand, so anything this big is a
+#: mistake or an attack, and the pure-Python YAML parser would spend a long time on it.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+TOP_KEY = "organisations"
+REQUIRED_KEYS = ("id", "country", "name")
+OPTIONAL_KEYS = ("name_en", "website", "notes")
+KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
+
+_ID_RE = re.compile(r"[a-z0-9-]+")
+_LABEL_RE = re.compile(r"[a-z0-9_-]+")  # a host label after punycode; "_" occurs in real hosts
+_STR_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_TAG_NAMES = {
+    _STR_TAG: "a string",
+    _NULL_TAG: "nothing (null)",
+    "tag:yaml.org,2002:int": "an integer",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the file; `line` is 1-based, 0 when it concerns the whole file."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class DirectoryError(Exception):
+    """The directory file is unusable; `problems` lists every reason found, sorted by line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: p.line)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One validated organisation: strings as written, optional ones None when absent or null."""
+
+    id: str
+    country: str
+    name: str
+    name_en: str | None
+    website: str | None
+    notes: str | None
+    line: int  # the line to edit: the `website:` key's line if present, else `entry_line`
+    entry_line: int  # where the entry starts
+
+    @property
+    def ascii_url(self) -> str | None:
+        """`website` with an internationalised host in punycode (what DNS needs), else as is."""
+        if self.website is None:
+            return None
+        parts = urlsplit(self.website)
+        if parts.hostname is None or parts.hostname.isascii():
+            return self.website
+        userinfo, at, hostport = parts.netloc.rpartition("@")
+        _, colon, port = hostport.partition(":")  # a non-ASCII host is never an IPv6 literal
+        netloc = userinfo + at + parts.hostname.encode("idna").decode("ascii") + colon + port
+        # Splice by hand rather than urlunsplit, which would drop an empty "?" or "#".
+        head, slashes, rest = self.website.partition("//")
+        return head + slashes + netloc + rest[len(parts.netloc) :]
+
+
+@dataclass(frozen=True, slots=True)
+class Directory:
+    """Every entry of one directory file, in file order; ids are unique."""
+
+    path: str
+    entries: tuple[Entry, ...]
+
+    def by_id(self, id: str) -> Entry:
+        """The entry with this id; KeyError if there is none."""
+        for entry in self.entries:
+            if entry.id == id:
+                return entry
+        raise KeyError(id)
+
+
+def load_directory(path: str | os.PathLike[str]) -> Directory:
+    """Read and validate the directory file at `path`; raises DirectoryError on any problem."""
+    where = os.fspath(path)
+    try:
+        with open(where, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)  # never read more than the cap, whatever stat says
+    except FileNotFoundError:
+        raise DirectoryError([Problem(where, 0, "no such file")]) from None
+    except OSError as e:
+        raise DirectoryError([Problem(where, 0, f"cannot read the file: {e.strerror}")]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise DirectoryError([Problem(where, 0, _too_large())])
+    try:
+        text = data.decode("utf-8-sig")  # a BOM from a Windows editor is harmless
+    except UnicodeDecodeError as e:
+        bad = data[: e.start].count(b"\n") + 1
+        raise DirectoryError(
+            [Problem(where, 1, f"not valid UTF-8 (first bad byte on line {bad}): save it as UTF-8")]
+        ) from None
+    return parse_directory(text, where)
+
+
+def parse_directory(text: str, path: str) -> Directory:
+    """Validate directory `text`; `path` is only used in problems and in the result.
+
+    Raises DirectoryError, and nothing else, listing every problem found.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        raise DirectoryError([Problem(path, 0, _too_large())])
+    checker = _Checker(path)
+    root = checker.compose(text)
+    # After a syntax error or an anchor the tree is absent or untrustworthy: stop there.
+    entries = checker.root(root) if not checker.problems else []
+    if checker.problems:
+        raise DirectoryError(checker.problems)
+    return Directory(path, tuple(entries))
+
+
+class _Checker:
+    """Walks the node tree once, collecting problems instead of stopping at the first."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def report(self, at: Node | int, message: str) -> None:
+        line = at if isinstance(at, int) else at.start_mark.line + 1
+        self.problems.append(Problem(self.path, line, message))
+
+    def compose(self, text: str) -> Node | None:
+        """Parse `text` into nodes, reporting a syntax error or every anchor and alias."""
+        try:
+            # Scan the events first: aliases are refused before anything could expand them
+            # (alias bombs), and anchors too, as nobody editing this file needs them.
+            for event in yaml.parse(text, Loader=yaml.SafeLoader):
+                if (anchor := getattr(event, "anchor", None)) is not None:
+                    what = "alias '*" if isinstance(event, yaml.AliasEvent) else "anchor '&"
+                    self.report(event.start_mark.line + 1,
+                                f"{what}{anchor}' is not allowed: write each value out in full")
+            return None if self.problems else yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            message = f"YAML syntax error: {e.problem or e.context}"
+            if e.problem and e.context and e.context_mark is not None:
+                message += f" ({e.context} started on line {e.context_mark.line + 1})"
+            self.report(mark.line + 1 if mark is not None else 1, message)
+        except yaml.reader.ReaderError as e:
+            what = f"U+{e.character:04X}" if isinstance(e.character, int) else repr(e.character)
+            self.report(text[: e.position].count("\n") + 1,
+                        f"character {what} is not allowed in YAML: remove it")
+        except yaml.YAMLError as e:  # no position known
+            self.report(1, f"YAML error: {e}")
+        except RecursionError:  # the composer recurses once per nesting level
+            self.report(1, "nested too deeply: expected a list of flat entries")
+        return None
+
+    def root(self, root: Node | None) -> list[Entry]:
+        """Check the top-level shape, then every entry; returns the entries without problems."""
+        expected = f"expected a mapping with the key '{TOP_KEY}' holding a list of entries"
+        if not isinstance(root, MappingNode):
+            found = _describe(root) if root is not None else "an empty file"
+            self.report(root or 1, f"{expected}, found {found}")
+            return []
+        seq = {key: value for key, _, value in self.keys(root, (TOP_KEY,))}.get(TOP_KEY)
+        if not isinstance(seq, SequenceNode):
+            found = f"'{TOP_KEY}' holding {_describe(seq)}" if seq else f"no key '{TOP_KEY}'"
+            self.report(seq or root, f"{expected} (each entry starting with '- '), found {found}")
+            return []
+        entries: list[Entry] = []
+        first_line: dict[str, int] = {}  # id -> line of its first use, valid entry or not
+        for item in seq.value:
+            id_, id_line, entry = self.entry(item)
+            if id_ is not None and id_ in first_line:
+                self.report(id_line, f"duplicate id '{id_}' (first used on line "
+                            f"{first_line[id_]}): ids must be unique")
+            elif entry is not None:
+                entries.append(entry)
+            if id_ is not None:
+                first_line.setdefault(id_, id_line)
+        return entries
+
+    def entry(self, node: Node) -> tuple[str | None, int, Entry | None]:
+        """Check one entry: its id and id line (for duplicates), and the Entry if it is valid."""
+        if not isinstance(node, MappingNode):
+            self.report(node, f"expected an entry (a mapping with keys {', '.join(KNOWN_KEYS)}), "
+                        f"found {_describe(node)}")
+            return None, 0, None
+        before = len(self.problems)
+        entry_line = node.start_mark.line + 1
+        key_lines: dict[str, int] = {}
+        nodes: dict[str, Node] = {}
+        for key, key_line, value in self.keys(node, KNOWN_KEYS):
+            key_lines[key], nodes[key] = key_line, value
+        values = {key: self.string(key, value) for key, value in nodes.items()}
+        for key in REQUIRED_KEYS:
+            if key not in nodes:
+                self.report(node, f"missing required key '{key}'")
+            elif values[key] is None and nodes[key].tag == _NULL_TAG:
+                self.report(nodes[key], f"'{key}' is null: expected a non-empty string")
+        id_ = values.get("id")
+        id_line = key_lines.get("id", entry_line)
+        if id_ is not None and not _ID_RE.fullmatch(id_):
+            self.report(nodes["id"], f"id '{id_}' is not valid: expected lowercase letters, "
+                        "digits and '-' only ([a-z0-9-]+)")
+        website = values.get("website")
+        if website is not None and (why := _website_problem(website)) is not None:
+            self.report(nodes["website"], f"website '{website}' {why}")
+        if len(self.problems) > before:
+            return id_, id_line, None
+        line = key_lines.get("website", entry_line)
+        return id_, id_line, Entry(
+            values["id"] or "", values["country"] or "", values["name"] or "",
+            values.get("name_en"), website, values.get("notes"), line, entry_line)
+
+    def keys(self, node: MappingNode, known: tuple[str, ...]) -> Iterator[tuple[str, int, Node]]:
+        """Yield (key, key's line, value) for known keys, reporting unknown and repeated ones."""
+        seen: dict[str, int] = {}
+        for key_node, value in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.report(key_node, f"expected a key name, found {_describe(key_node)}")
+                continue
+            key, line = key_node.value, key_node.start_mark.line + 1
+            if key in seen:
+                self.report(line, f"duplicate key '{key}' (first on line {seen[key]})")
+            elif key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "expected " + ", ".join(known)
+                self.report(line, f"unknown key '{key}' ({hint})")
+            else:
+                yield key, line, value
+            seen.setdefault(key, line)
+
+    def string(self, key: str, node: Node) -> str | None:
+        """The value as a string; None for null. Reports non-strings and empty strings."""
+        scalar = isinstance(node, ScalarNode)
+        if scalar and node.tag == _STR_TAG and node.value.strip():
+            return node.value
+        if scalar and node.tag == _STR_TAG:
+            fix = "a non-empty string" if key in REQUIRED_KEYS else "a value, or null"
+            self.report(node, f"'{key}' is empty: expected {fix}")
+        elif scalar and node.tag in _TAG_NAMES and node.tag != _NULL_TAG:
+            # A plain 2019, yes or 2011-05-07 is not read as text: say how to make it text.
+            self.report(node, f"'{key}' must be a string, found {_describe(node)}: "
+                        f"quote it, as {key}: \"{node.value}\"")
+        elif not scalar or node.tag != _NULL_TAG:
+            self.report(node, f"'{key}' must be a string, found {_describe(node)}")
+        return None
+
+
+def _too_large() -> str:
+    return f"file is larger than {MAX_FILE_BYTES} bytes: refusing to read it"
+
+
+def _describe(node: Node) -> str:
+    """Name a node's kind for a message: "a list", "an integer"..."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return _TAG_NAMES.get(node.tag, f"a value tagged '{node.tag}'")
+
+
+def _website_problem(url: str) -> str | None:
+    """What is wrong with `url` as a listed website (completing "website 'URL' ..."), or None."""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return "contains white space or control characters: expected a URL (write a space as %20)"
+    try:
+        parts = urlsplit(url)
+    except ValueError as e:  # e.g. an unclosed "[" of an IPv6 literal
+        return f"is not a valid URL ({e})"
+    if "://" not in url:
+        return "is not an http(s) URL: expected it to start with https:// or http://"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"has the scheme '{parts.scheme}': expected http or https"
+    if not parts.hostname:
+        return "has no host: expected https://HOST/..."
+    if "@" in parts.netloc:
+        return "contains a user name or password: remove the part up to '@'"
+    try:
+        bad_port = parts.port == 0 or parts.netloc.endswith(":")  # ValueError past 65535
+    except ValueError:
+        bad_port = True
+    if bad_port:
+        return "has a bad port: expected a number from 1 to 65535"
+    return _host_problem(parts.hostname, literal=parts.netloc.startswith("["))
+
+
+def _host_problem(host: str, literal: bool) -> str | None:
+    """What is wrong with a (lower-cased) host name, or with a bracketed IP literal, or None."""
+    if literal:  # urlsplit lets IPvFuture ("[v1.x]") and zone ids through: check it is IPv6
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return f"has an invalid IPv6 address '{host}'"
+        return None
+    try:
+        ascii_host = host.encode("idna").decode("ascii")  # this is what validates IDN labels
+    except UnicodeError:
+        ascii_host = ""
+    if not all(_LABEL_RE.fullmatch(label) for label in ascii_host.removesuffix(".").split(".")):
+        return (f"has an invalid host name '{host}': expected labels of letters, digits and '-', "
+                "1 to 63 characters each, separated by single dots")
+    return None

@@ -1,0 +1,121 @@
+"""The closed set of verdicts a check can reach (the spec's outcome categories).
+
+Everything downstream -- history, reports, the CI gate -- asks its policy questions
+through the predicates here, so adding a status forces every question to be answered
+for it (`assert_never` makes a missed case a type error and a runtime error).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import assert_never
+
+
+class Status(StrEnum):
+    OK = "ok"
+    REDIRECTED = "redirected"
+    MOVED = "moved"
+    PARKED = "parked"
+    BLOCKED = "blocked"
+    SERVER_ERROR = "server-error"
+    DEAD = "dead"
+    NO_WEBSITE = "no-website"
+    REFUSED_BY_POLICY = "refused-by-policy"
+
+    @property
+    def verified(self) -> bool:
+        """The site answered as itself: this check renews `last_verified`."""
+        match self:
+            case Status.OK | Status.REDIRECTED:
+                return True
+            case (
+                Status.MOVED
+                | Status.PARKED
+                | Status.BLOCKED
+                | Status.SERVER_ERROR
+                | Status.DEAD
+                | Status.NO_WEBSITE
+                | Status.REFUSED_BY_POLICY
+            ):
+                return False
+            case _:
+                assert_never(self)
+
+    @property
+    def failing(self) -> bool:
+        """The check counts towards `failing_since` / `consecutive_failures`.
+
+        `blocked` is not a failure: the site answered, it just would not talk to a robot.
+        `no-website` is a state of the directory, not of a site.
+        """
+        match self:
+            case Status.MOVED | Status.PARKED | Status.SERVER_ERROR | Status.DEAD:
+                return True
+            case Status.REFUSED_BY_POLICY:
+                return True
+            case Status.OK | Status.REDIRECTED | Status.BLOCKED | Status.NO_WEBSITE:
+                return False
+            case _:
+                assert_never(self)
+
+    @property
+    def answered(self) -> bool:
+        """Something on the network answered (used to tell a dead site from a dead network)."""
+        match self:
+            case (
+                Status.OK
+                | Status.REDIRECTED
+                | Status.MOVED
+                | Status.PARKED
+                | Status.BLOCKED
+                | Status.SERVER_ERROR
+            ):
+                return True
+            case Status.DEAD | Status.NO_WEBSITE | Status.REFUSED_BY_POLICY:
+                # A dead verdict may still come from an HTTP answer (404, soft 404):
+                # `Outcome.answered` refines this with the HTTP status.
+                return False
+            case _:
+                assert_never(self)
+
+
+#: What `check --fail-on` uses when the user gives nothing.
+DEFAULT_FAIL_ON: frozenset[Status] = frozenset(
+    {Status.DEAD, Status.PARKED, Status.MOVED, Status.REFUSED_BY_POLICY}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One check's verdict: a status, a machine-readable reason and a human detail."""
+
+    status: Status
+    reason: str
+    detail: str = ""
+    http_status: int | None = None
+    final_url: str | None = None
+    title: str | None = None
+    content_updated: str | None = None  # ISO date (YYYY-MM-DD) the site gives for its content
+
+    @property
+    def answered(self) -> bool:
+        """True when some server answered over HTTP, whatever it said."""
+        return self.status.answered or self.http_status is not None
+
+
+def parse_statuses(text: str) -> frozenset[Status]:
+    """Parse a comma-separated list such as ``dead,parked`` (for ``--fail-on``).
+
+    Raises ValueError naming the unknown word and the valid ones.
+    """
+    chosen: set[Status] = set()
+    for word in (w.strip() for w in text.split(",")):
+        if not word:
+            continue
+        try:
+            chosen.add(Status(word))
+        except ValueError:
+            valid = ", ".join(s.value for s in Status)
+            raise ValueError(f"unknown status {word!r} (valid: {valid})") from None
+    return frozenset(chosen)

@@ -1,0 +1,235 @@
+"""What every report shows: the directory joined with its history, computed once.
+
+Each writer in `crawler.reports` renders a `Report`; none of them reads the store or
+the directory file itself, so the formats cannot disagree about the facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import assert_never
+
+from crawler import freshness
+from crawler.directory import Directory, Entry
+from crawler.history import History, Summary
+from crawler.outcome import Status
+
+
+class Action(StrEnum):
+    """What a maintainer should do about an entry, in the order the to-do list shows them."""
+
+    FIX_URL = "fix-url"  # permanently redirected: update the listed URL
+    CHECK_IDENTITY = "check-identity"  # moved, parked or title changed: is it still them?
+    REMOVE = "remove"  # dead past the grace period: remove or replace
+    WATCH = "watch"  # failing recently, blocked, server errors: look again later
+    INACTIVE = "inactive"  # answers, but its content has not changed for a long time
+    ADD_WEBSITE = "add-website"  # no website listed
+    NONE = "none"  # nothing to do
+
+
+#: Headings of the maintainers' to-do list, in display order.
+ACTION_HEADINGS: dict[Action, str] = {
+    Action.FIX_URL: "Fix the URL",
+    Action.CHECK_IDENTITY: "Check the identity",
+    Action.REMOVE: "Remove or replace",
+    Action.WATCH: "Watch",
+    Action.INACTIVE: "Inactive sites",
+    Action.ADD_WEBSITE: "No website listed",
+    Action.NONE: "Nothing to do",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PastCheck:
+    """One earlier check, for the history strip (newest last)."""
+
+    checked_at: str  # ISO-8601 UTC, e.g. 2026-11-24T10:00:03Z
+    status: str  # a `crawler.outcome.Status` value
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntryReport:
+    """One directory entry with its latest verdict and what history says about it.
+
+    Field names match the spec's `staleness.json` keys; times are ISO-8601 UTC strings
+    ending in ``Z``, dates are ``YYYY-MM-DD``; ``None`` where a value is unknown.
+    """
+
+    id: str
+    name: str
+    country: str
+    line: int  # the line of the directory file to edit (the website line, else the entry's)
+    url: str | None
+    status: str  # a `crawler.outcome.Status` value; "unchecked" before the first crawl
+    reason: str
+    detail: str
+    http_status: int | None
+    final_url: str | None
+    title: str | None
+    previous_title: str | None
+    title_changed: bool
+    last_checked: str | None
+    last_verified: str | None
+    failing_since: str | None
+    consecutive_failures: int
+    content_updated: str | None
+    stale: bool
+    # Beyond the spec's fields:
+    name_en: str | None = None
+    notes: str | None = None
+    inactive: bool = False  # content_updated older than the inactivity window
+    dead_confirmed: bool = False  # failed often and long enough to call it dead
+    action: Action = Action.NONE
+    action_detail: str = ""  # one line saying what to do, e.g. "http://a/ -> https://a/"
+    history: tuple[PastCheck, ...] = ()  # up to the last 30 checks, oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    started_at: str | None
+    finished_at: str | None
+    checked: int
+    network: str  # "available" | "unavailable" | "none" (no crawl yet)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    generated_at: str
+    directory: str  # the directory file's path as the user gave it
+    run: RunInfo
+    entries: tuple[EntryReport, ...] = field(default_factory=tuple)
+    stale_after_days: int = 30
+
+
+# --- building the model ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The thresholds that turn history into advice (settings CRAWLER_*_AFTER_*)."""
+
+    stale_after_days: int = 30
+    dead_after_checks: int = 3
+    dead_after_days: int = 7
+    inactive_after_days: int = 365
+
+
+def build_report(
+    directory: Directory, history: History, policy: Policy, now: datetime | None = None
+) -> Report:
+    """Join the directory with what the history says about each entry."""
+    now = now or datetime.now(UTC)
+    summaries = history.summaries(e.id for e in directory.entries)
+    run = history.last_run()
+    run_info = (
+        RunInfo(run.started_at, run.finished_at, run.checked, run.network)
+        if run
+        else RunInfo(None, None, 0, "none")
+    )
+    entries = tuple(_entry_report(e, summaries.get(e.id), policy, now) for e in directory.entries)
+    return Report(
+        generated_at=_iso(now),
+        directory=directory.path,
+        run=run_info,
+        entries=entries,
+        stale_after_days=policy.stale_after_days,
+    )
+
+
+def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: datetime) -> EntryReport:
+    base = dict(
+        id=entry.id,
+        name=entry.name,
+        name_en=entry.name_en,
+        country=entry.country,
+        line=entry.line,
+        url=entry.website,
+        notes=entry.notes,
+    )
+    if summary is None:
+        status = Status.NO_WEBSITE.value if entry.website is None else "unchecked"
+        return EntryReport(
+            **base, status=status, reason=status, detail="", http_status=None, final_url=None,
+            title=None, previous_title=None, title_changed=False, last_checked=None,
+            last_verified=None, failing_since=None, consecutive_failures=0, content_updated=None,
+            stale=entry.website is not None,
+            action=Action.ADD_WEBSITE if entry.website is None else Action.NONE,
+        )
+    latest = summary.latest
+    earlier_titles = [c.title for c in summary.recent[:-1] if c.title]
+    previous_title = earlier_titles[-1] if earlier_titles else None
+    title_changed = bool(latest.title and previous_title and latest.title != previous_title)
+    stale = summary.last_verified is None or _parse(summary.last_verified) < now - timedelta(
+        days=policy.stale_after_days
+    )
+    content_updated = next((c.content_updated for c in reversed(summary.recent) if c.content_updated), None)
+    inactive = content_updated is not None and freshness.is_inactive(
+        date.fromisoformat(content_updated), now.date(), policy.inactive_after_days
+    )
+    dead_confirmed = (
+        summary.failing_since is not None
+        and summary.consecutive_failures >= policy.dead_after_checks
+        and _parse(latest.checked_at) - _parse(summary.failing_since) >= timedelta(days=policy.dead_after_days)
+    )
+    report = EntryReport(
+        **base,
+        status=latest.status,
+        reason=latest.reason,
+        detail=latest.detail,
+        http_status=latest.http_status,
+        final_url=latest.final_url,
+        title=latest.title,
+        previous_title=previous_title,
+        title_changed=title_changed,
+        last_checked=latest.checked_at,
+        last_verified=summary.last_verified,
+        failing_since=summary.failing_since,
+        consecutive_failures=summary.consecutive_failures,
+        content_updated=content_updated,
+        stale=stale,
+        inactive=inactive,
+        dead_confirmed=dead_confirmed,
+        history=tuple(PastCheck(c.checked_at, c.status, c.reason) for c in summary.recent),
+    )
+    action, detail = advise(report)
+    return replace(report, action=action, action_detail=detail)
+
+
+def advise(entry: EntryReport) -> tuple[Action, str]:
+    """What a maintainer should do about an entry, and one line saying it."""
+    status = Status(entry.status)
+    match status:
+        case Status.NO_WEBSITE:
+            return Action.ADD_WEBSITE, "no website listed"
+        case Status.REDIRECTED:
+            return Action.FIX_URL, f"{entry.url} -> {entry.final_url}"
+        case Status.MOVED:
+            return Action.CHECK_IDENTITY, f"now redirects to {entry.final_url}"
+        case Status.PARKED:
+            return Action.CHECK_IDENTITY, "the domain shows a parking or for-sale page"
+        case Status.DEAD | Status.SERVER_ERROR | Status.REFUSED_BY_POLICY:
+            since = (entry.failing_since or "")[:10]
+            if entry.dead_confirmed:
+                return Action.REMOVE, f"failing since {since} ({entry.consecutive_failures} checks): {entry.reason}"
+            return Action.WATCH, f"failing since {since} ({entry.consecutive_failures} checks): {entry.reason}"
+        case Status.BLOCKED:
+            return Action.WATCH, f"refuses robots ({entry.reason}); check by hand"
+        case Status.OK:
+            if entry.title_changed:
+                return Action.CHECK_IDENTITY, f"title changed: {entry.previous_title!r} -> {entry.title!r}"
+            if entry.inactive:
+                return Action.INACTIVE, f"content last updated {entry.content_updated}"
+            return Action.NONE, ""
+        case _:
+            assert_never(status)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))

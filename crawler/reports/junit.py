@@ -1,0 +1,119 @@
+"""`junit.xml`: one test case per directory entry, for CI systems.
+
+A failing status (`Status.failing`: dead, parked, moved, server-error, refused-by-policy)
+is a ``<failure>``; ``blocked``, ``no-website`` and not-yet-checked entries are
+``<skipped>``; everything else passes. Built with ElementTree, with every value passed
+through `xml_safe`, so the file parses whatever the titles contain.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import datetime
+
+from crawler.outcome import Status
+from crawler.report_model import EntryReport, Report
+from crawler.reports.text import plain_text, xml_safe
+
+
+def render_junit(report: Report) -> str:
+    """The whole `junit.xml` text: a single ``<testsuite>`` named after the directory file."""
+    suite = ET.Element("testsuite", name=xml_safe(report.directory))
+    failures = skipped = 0
+    for entry in report.entries:
+        case, verdict = _testcase(report, entry)
+        suite.append(case)
+        failures += verdict == "failure"
+        skipped += verdict == "skipped"
+    suite.set("tests", str(len(report.entries)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", str(skipped))
+    suite.set("timestamp", xml_safe(report.run.started_at or report.generated_at))
+    duration = _seconds(report.run.started_at, report.run.finished_at)
+    if duration is not None:
+        suite.set("time", f"{duration:.3f}")
+    ET.indent(suite)
+    body = ET.tostring(suite, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+
+
+def _testcase(report: Report, entry: EntryReport) -> tuple[ET.Element, str]:
+    """The entry's ``<testcase>`` and its verdict: "failure", "skipped" or "passed"."""
+    case = ET.Element(
+        "testcase",
+        classname=xml_safe(plain_text(entry.country)),
+        name=xml_safe(entry.id),
+        file=xml_safe(report.directory),
+        line=str(entry.line),
+    )
+    properties = ET.SubElement(case, "properties")
+    for key in ("url", "final_url", "status", "reason", "http_status", "title"):
+        value = getattr(entry, key)
+        if value is not None and value != "":
+            ET.SubElement(properties, "property", name=key, value=_one_line(str(value)))
+
+    verdict = _verdict(entry.status)
+    if verdict == "failure":
+        failure = ET.SubElement(
+            case, "failure", type=xml_safe(entry.status), message=_message(entry)
+        )
+        failure.text = _failure_text(report, entry)
+    elif verdict == "skipped":
+        ET.SubElement(case, "skipped", message=_message(entry))
+    return case, verdict
+
+
+def _verdict(status: str) -> str:
+    try:
+        known = Status(status)
+    except ValueError:  # "unchecked": no check yet
+        return "skipped"
+    if known.failing:
+        return "failure"
+    if known in (Status.BLOCKED, Status.NO_WEBSITE):
+        return "skipped"
+    return "passed"
+
+
+def _message(entry: EntryReport) -> str:
+    """``dead (dns): name not found``: one line."""
+    if entry.status == "unchecked":
+        return "not checked yet"
+    message = f"{entry.status} ({entry.reason})" if entry.reason else entry.status
+    if entry.detail:
+        message += f": {entry.detail}"
+    return _one_line(message)
+
+
+def _failure_text(report: Report, entry: EntryReport) -> str:
+    """The failure's body: where to edit, what was found, since when."""
+    lines = [f"{report.directory}:{entry.line}: {entry.status}: {entry.reason}"]
+    if entry.detail:
+        lines.append(f"detail: {entry.detail}")
+    if entry.url:
+        lines.append(f"url: {entry.url}")
+    if entry.final_url and entry.final_url != entry.url:
+        lines.append(f"final url: {entry.final_url}")
+    if entry.title_changed:
+        lines.append(f"title: {entry.previous_title or ''} -> {entry.title or ''}")
+    if entry.failing_since:
+        failures = entry.consecutive_failures
+        lines.append(f"failing since {entry.failing_since}, {failures} consecutive failures")
+    if entry.action_detail:
+        lines.append(f"to do: {entry.action_detail}")
+    return "\n".join(_one_line(line) for line in lines)
+
+
+def _one_line(s: str) -> str:
+    return xml_safe(plain_text(s))
+
+
+def _seconds(start: str | None, end: str | None) -> float | None:
+    if not start or not end:
+        return None
+    try:
+        elapsed = datetime.fromisoformat(end) - datetime.fromisoformat(start)
+    except (TypeError, ValueError):  # unparsable, or one time with a zone and one without
+        return None
+    return max(0.0, elapsed.total_seconds())

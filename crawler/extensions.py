@@ -1,0 +1,105 @@
+"""Scrapy extensions: the per-page read limit and progress reporting."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from typing import TYPE_CHECKING, Any, TextIO
+
+from scrapy import Request, signals
+from scrapy.exceptions import NotConfigured, StopDownload
+from twisted.internet import task
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+
+
+class ReadLimit:
+    """Stops reading a body after CRAWLER_READ_LIMIT bytes and keeps what arrived.
+
+    A verdict needs the status, the headers and the top of the page (the title, the
+    dates); reading 60 MB to learn a title wastes time and memory. The response is
+    delivered truncated (`StopDownload(fail=False)`), not failed. A request may lower
+    the limit with ``meta["read_limit"]``.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        limit = crawler.settings.getint("CRAWLER_READ_LIMIT")
+        if limit <= 0:
+            raise NotConfigured
+        extension = cls(limit)
+        crawler.signals.connect(extension.bytes_received, signal=signals.bytes_received)
+        return extension
+
+    def bytes_received(self, data: bytes, request: Request, **kwargs: Any) -> None:
+        seen = request.meta.get("_bytes_read", 0) + len(data)
+        request.meta["_bytes_read"] = seen
+        if seen >= request.meta.get("read_limit", self.limit):
+            raise StopDownload(fail=False)
+
+
+class Progress:
+    """Counts per status while the crawl runs, and a summary table at the end.
+
+    On a terminal: one live line, redrawn in place. Elsewhere (logs, CI): one plain
+    line every CRAWLER_PROGRESS_INTERVAL seconds. CRAWLER_PROGRESS = False silences it.
+    """
+
+    def __init__(self, crawler: Crawler, stream: TextIO, interval: float) -> None:
+        self.crawler = crawler
+        self.stream = stream
+        self.live = stream.isatty()
+        self.interval = 0.5 if self.live else interval
+        self.counts: Counter[str] = Counter()
+        self.started = time.monotonic()
+        self._task: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("CRAWLER_PROGRESS", True):
+            raise NotConfigured
+        extension = cls(crawler, sys.stderr, crawler.settings.getfloat("CRAWLER_PROGRESS_INTERVAL", 10.0))
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self) -> None:
+        self._task = task.LoopingCall(self.show)
+        self._task.start(self.interval, now=False)
+
+    def item_scraped(self, item: Any) -> None:
+        outcome = getattr(item, "outcome", None)
+        if outcome is not None:
+            self.counts[outcome.status.value] += 1
+
+    def line(self) -> str:
+        total = getattr(self.crawler.spider, "total", 0) or "?"
+        done = sum(self.counts.values())
+        parts = ", ".join(f"{status} {n}" for status, n in sorted(self.counts.items()))
+        return f"checked {done}/{total} in {time.monotonic() - self.started:.0f}s" + (f": {parts}" if parts else "")
+
+    def show(self) -> None:
+        if self.live:
+            self.stream.write("\r\x1b[K" + self.line())
+        else:
+            self.stream.write(self.line() + "\n")
+        self.stream.flush()
+
+    def spider_closed(self) -> None:
+        if self._task and self._task.running:
+            self._task.stop()
+        if self.live:
+            self.stream.write("\r\x1b[K")
+        self.stream.write(self.line() + "\n")
+        width = max((len(s) for s in self.counts), default=6)
+        for status, n in sorted(self.counts.items(), key=lambda kv: -kv[1]):
+            self.stream.write(f"  {status:<{width}}  {n:>6}\n")
+        self.stream.flush()

@@ -1,0 +1,321 @@
+"""The history store: every check of every run, in one SQLite file.
+
+Plain SQL, simple values (ISO-8601 UTC strings ending in Z, status strings from
+`crawler.outcome.Status`). Each check is committed on its own, so a crawl killed at any
+moment loses at most the check in flight; the WAL journal keeps the file readable while
+a crawl writes. One writer at a time: `History.open(..., write=True)` takes an exclusive
+lock on a sidecar file and refuses a second writer instead of interleaving runs.
+
+What readers' dates come from is derived, never stored: `last_verified`,
+`failing_since` and `consecutive_failures` are computed from the checks by
+`summaries()`, so they cannot drift from the record.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from crawler.outcome import Outcome, Status
+
+# SCHEMA_VERSION history (stored in PRAGMA user_version):
+#   1  runs and checks.
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+-- One row per crawl. network: running (in progress), available, unavailable (nothing
+-- answered: its checks were discarded), interrupted (killed; its checks stand).
+CREATE TABLE IF NOT EXISTS runs (
+    id          INTEGER PRIMARY KEY,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    directory   TEXT NOT NULL,
+    network     TEXT NOT NULL DEFAULT 'running',
+    checked     INTEGER NOT NULL DEFAULT 0
+);
+-- One row per check of one entry. `entry_id` is the directory id, not a foreign key:
+-- entries come and go in the YAML while their history stays.
+CREATE TABLE IF NOT EXISTS checks (
+    id              INTEGER PRIMARY KEY,
+    run_id          INTEGER NOT NULL REFERENCES runs(id),
+    entry_id        TEXT NOT NULL,
+    url             TEXT,
+    checked_at      TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    detail          TEXT NOT NULL DEFAULT '',
+    http_status     INTEGER,
+    final_url       TEXT,
+    title           TEXT,
+    content_updated TEXT
+);
+CREATE INDEX IF NOT EXISTS checks_by_entry ON checks (entry_id, id);
+CREATE INDEX IF NOT EXISTS checks_by_run ON checks (run_id);
+"""
+
+# Ordered migrations: MIGRATIONS[n] takes a store from version n to n + 1.
+MIGRATIONS: dict[int, str] = {}
+
+COUNTED_RUNS = ("available", "interrupted")  # runs whose checks count
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message names the file and what to do."""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRow:
+    entry_id: str
+    url: str | None
+    checked_at: str
+    status: str
+    reason: str
+    detail: str
+    http_status: int | None
+    final_url: str | None
+    title: str | None
+    content_updated: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    id: int
+    started_at: str
+    finished_at: str | None
+    directory: str
+    network: str
+    checked: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the whole history says about one entry."""
+
+    recent: tuple[CheckRow, ...]  # newest last, at most `keep` of them
+    last_verified: str | None
+    failing_since: str | None
+    consecutive_failures: int
+
+    @property
+    def latest(self) -> CheckRow:
+        return self.recent[-1]
+
+
+class History:
+    def __init__(self, connection: sqlite3.Connection, path: Path, lock: IO[str] | None) -> None:
+        self._db = connection
+        self.path = path
+        self._lock = lock
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, write: bool) -> History:
+        """Open (creating if `write`) the store; raise StoreError if it cannot be used.
+
+        A reader of a missing store gets an empty in-memory one, so `crawler report`
+        before the first crawl still writes reports ("never checked").
+        """
+        path = Path(path)
+        lock = None
+        if write:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = _take_lock(path)
+        elif not path.exists():
+            db = sqlite3.connect(":memory:")
+            db.executescript(SCHEMA)
+            return cls(db, path, None)
+        try:
+            db = sqlite3.connect(path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across a process kill
+            store = cls(db, path, lock)
+            store._prepare(write)
+        except sqlite3.DatabaseError as exc:
+            if lock:
+                lock.close()
+            raise StoreError(f"{path}: not a usable history store ({exc}); move it aside to start a new one") from None
+        return store
+
+    def _prepare(self, write: bool) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        tables = self._db.execute("SELECT count(*) FROM sqlite_master WHERE name='runs'").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: written by a newer crawler (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade the crawler, the store was left untouched"
+            )
+        if version == 0 and tables:
+            raise StoreError(f"{self.path}: has tables but no schema version; left untouched")
+        if not write:
+            if version < SCHEMA_VERSION and tables:
+                raise StoreError(f"{self.path}: schema {version} is old; run a crawl to upgrade it")
+            return
+        with self._db:
+            if version == 0:
+                self._db.executescript(SCHEMA)
+            else:
+                for step in range(version, SCHEMA_VERSION):
+                    self._db.executescript(MIGRATIONS[step])
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._recover_interrupted()
+
+    def _recover_interrupted(self) -> None:
+        """Settle runs a killed process left 'running'.
+
+        Their checks stand if anything answered in them (the network was up); if
+        nothing did, they were the network's failures, not the sites', and go.
+        """
+        answered = _answered_sql()
+        with self._db:
+            for (run_id,) in self._db.execute("SELECT id FROM runs WHERE network = 'running'").fetchall():
+                hits = self._db.execute(
+                    f"SELECT count(*) FROM checks WHERE run_id = ? AND ({answered})", (run_id,)
+                ).fetchone()[0]
+                if not hits:
+                    self._db.execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
+                self._db.execute(
+                    "UPDATE runs SET network = 'interrupted', checked = "
+                    "(SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
+                    (run_id, run_id),
+                )
+
+    def close(self) -> None:
+        self._db.close()
+        if self._lock:
+            self._lock.close()
+
+    # --- writing -----------------------------------------------------------------------
+
+    def begin_run(self, directory: str, started_at: str | None = None) -> int:
+        with self._db:
+            cursor = self._db.execute(
+                "INSERT INTO runs (started_at, directory) VALUES (?, ?)",
+                (started_at or utc_now(), directory),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def record(self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome) -> None:
+        """Store one check, committed before returning."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO checks (run_id, entry_id, url, checked_at, status, reason, detail,"
+                " http_status, final_url, title, content_updated)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id, entry_id, url, checked_at, outcome.status.value, outcome.reason,
+                    outcome.detail, outcome.http_status, outcome.final_url, outcome.title,
+                    outcome.content_updated,
+                ),
+            )
+
+    def finish_run(self, run_id: int, *, network_available: bool) -> RunRow:
+        """Close a run. When the network was unavailable its checks are discarded:
+        nothing is recorded as failed and no date moves."""
+        with self._db:
+            if not network_available:
+                self._db.execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
+            self._db.execute(
+                "UPDATE runs SET finished_at = ?, network = ?,"
+                " checked = (SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
+                (utc_now(), "available" if network_available else "unavailable", run_id, run_id),
+            )
+        run = self.run(run_id)
+        assert run is not None
+        return run
+
+    # --- reading -----------------------------------------------------------------------
+
+    def run(self, run_id: int) -> RunRow | None:
+        row = self._db.execute(
+            "SELECT id, started_at, finished_at, directory, network, checked FROM runs WHERE id = ?",
+            (run_id,),
+        ).fetchone()
+        return RunRow(*row) if row else None
+
+    def last_run(self) -> RunRow | None:
+        row = self._db.execute(
+            "SELECT id, started_at, finished_at, directory, network, checked FROM runs"
+            " WHERE network != 'running' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return RunRow(*row) if row else None
+
+    def summaries(self, entry_ids: Iterable[str], keep: int = 30) -> dict[str, Summary]:
+        """Per entry id with any counted check: its last `keep` checks and derived dates."""
+        wanted = set(entry_ids)
+        failing = _in_list(s for s in Status if s.failing)
+        verified = _in_list(s for s in Status if s.verified)
+        counted = _in_list(COUNTED_RUNS)
+        valid = f"SELECT c.* FROM checks c JOIN runs r ON r.id = c.run_id WHERE r.network IN ({counted})"
+        recent: dict[str, list[CheckRow]] = {}
+        for row in self._db.execute(
+            f"SELECT entry_id, url, checked_at, status, reason, detail, http_status, final_url,"
+            f" title, content_updated FROM (SELECT v.*, ROW_NUMBER() OVER"
+            f" (PARTITION BY entry_id ORDER BY id DESC) AS rn FROM ({valid}) v)"
+            f" WHERE rn <= ? ORDER BY entry_id, id",
+            (keep,),
+        ):
+            if row[0] in wanted:
+                recent.setdefault(row[0], []).append(CheckRow(*row))
+        last_verified = dict(
+            self._db.execute(
+                f"SELECT entry_id, MAX(checked_at) FROM ({valid}) WHERE status IN ({verified}) GROUP BY entry_id"
+            ).fetchall()
+        )
+        # The current failing streak: failing checks after the last check that was not one.
+        streaks = {
+            entry: (since, count)
+            for entry, since, count in self._db.execute(
+                f"WITH v AS ({valid}),"
+                f" calm AS (SELECT entry_id, MAX(id) AS id FROM v WHERE status NOT IN ({failing}) GROUP BY entry_id)"
+                f" SELECT v.entry_id, MIN(v.checked_at), COUNT(*) FROM v LEFT JOIN calm USING (entry_id)"
+                f" WHERE v.status IN ({failing}) AND (calm.id IS NULL OR v.id > calm.id) GROUP BY v.entry_id"
+            )
+        }
+        result: dict[str, Summary] = {}
+        for entry, rows in recent.items():
+            since, count = streaks.get(entry, (None, 0))
+            result[entry] = Summary(tuple(rows), last_verified.get(entry), since, count)
+        return result
+
+    def checks_of_run(self, run_id: int) -> Iterator[CheckRow]:
+        for row in self._db.execute(
+            "SELECT entry_id, url, checked_at, status, reason, detail, http_status, final_url,"
+            " title, content_updated FROM checks WHERE run_id = ? ORDER BY id",
+            (run_id,),
+        ):
+            yield CheckRow(*row)
+
+    def runs(self) -> Iterator[RunRow]:
+        for row in self._db.execute(
+            "SELECT id, started_at, finished_at, directory, network, checked FROM runs ORDER BY id"
+        ):
+            yield RunRow(*row)
+
+
+def _in_list(values: Iterable[str]) -> str:
+    # Values come from our own enums, never from input: quoting them inline is safe.
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _answered_sql() -> str:
+    answered = _in_list(s for s in Status if s.answered)
+    return f"status IN ({answered}) OR http_status IS NOT NULL"
+
+
+def _take_lock(path: Path) -> IO[str]:
+    lock = open(f"{path}.lock", "a+", encoding="utf-8")  # noqa: SIM115 - held for the store's life
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise StoreError(f"{path}: another crawl is using this history store; try again when it has finished") from None
+    return lock

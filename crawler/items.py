@@ -1,0 +1,19 @@
+"""The item the spider yields and the pipeline records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.outcome import Outcome
+
+CANARY_ID = "__canary__"  # the pseudo-entry of the canary URL; never recorded
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One entry's verdict at one moment."""
+
+    entry_id: str
+    url: str | None  # the URL checked (punycode host); None when no website is listed
+    checked_at: str  # ISO-8601 UTC
+    outcome: Outcome

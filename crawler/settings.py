@@ -1,0 +1,94 @@
+"""Scrapy settings for the `websites` spider.
+
+`crawler crawl` and `scrapy crawl websites` both start from this module; the CLI only
+overrides the CRAWLER_* values and a few Scrapy ones its flags map onto (see
+`crawler.run.settings_for`). Our own settings come first, prefixed CRAWLER_, each with
+its unit or reason.
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "crawler"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- Ours ------------------------------------------------------------------------------
+
+CRAWLER_ALLOW_PRIVATE = False  # permit loopback/private/reserved addresses (tests, intranets)
+CRAWLER_CANARY_URL = None  # if set and it fails, the run is "network unavailable"
+CRAWLER_DB = "data/history.sqlite3"  # the history store (SQLite file)
+CRAWLER_DEAD_AFTER_CHECKS = 3  # a failing site is "dead" after this many failed checks...
+CRAWLER_DEAD_AFTER_DAYS = 7  # ...spanning at least this many days (as Wikipedia's bot)
+CRAWLER_DIRECTORY = "data/organisations.yaml"  # the directory file to check
+CRAWLER_FRESHNESS_ENABLED = True  # fetch sitemap.xml / a feed to date the content
+CRAWLER_INACTIVE_AFTER_DAYS = 365  # content older than this is flagged "inactive"
+CRAWLER_INFLATE_LIMIT = 8 * 1024 * 1024  # bytes a body may inflate to (gzip/brotli bombs)
+CRAWLER_ONLY = []  # entry ids to check; empty = all
+CRAWLER_PROGRESS = True  # a live line on a terminal, a periodic plain line in logs
+CRAWLER_PROGRESS_INTERVAL = 10.0  # seconds between plain progress lines
+CRAWLER_READ_LIMIT = 512 * 1024  # bytes read per page: the title and dates are near the top
+CRAWLER_REPORTS = "reports"  # where the reports are written
+CRAWLER_RESOLVE = []  # curl-style "HOST:PORT:ADDRESS" overrides (HOST may be *)
+CRAWLER_SOFT404_ENABLED = True  # probe a surely-missing path when a page looks like "not found"
+CRAWLER_STALE_AFTER_DAYS = 30  # an entry not verified for this long is "stale"
+
+# --- Politeness ------------------------------------------------------------------------
+
+# Names the project and what it does, so a site owner reading logs knows who knocked.
+USER_AGENT = "Mozilla/5.0 (compatible; organisations-directory-crawler/0.1; link checker)"
+ROBOTSTXT_OBEY = False  # we fetch one page per listed site, as a reader's browser would
+CONCURRENT_REQUESTS = 64  # across hosts: waiting on a hanging host costs a socket, not a slot
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # per host: never hammer one site
+DOWNLOAD_DELAY = 0
+COOKIES_ENABLED = False  # a check is stateless
+TELNETCONSOLE_ENABLED = False
+
+# --- Reliability -----------------------------------------------------------------------
+
+DOWNLOAD_TIMEOUT = 30  # seconds per request (the spec's --timeout default)
+DNS_TIMEOUT = 30  # seconds
+RETRY_ENABLED = True
+RETRY_TIMES = 1  # one more try for transient failures (timeouts, resets, 5xx)
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]  # not 429: that is a refusal (blocked)
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # a dead site is a verdict, not an error of ours
+REDIRECT_ENABLED = True
+REDIRECT_MAX_TIMES = 10  # a longer chain is reported as a redirect loop
+METAREFRESH_ENABLED = True  # <meta http-equiv=refresh> is followed as a redirect
+METAREFRESH_MAXDELAY = 30  # seconds; longer delays are "come back later", not a move
+HTTPERROR_ALLOW_ALL = True  # every status reaches the spider: 404 is a verdict, not an error
+DOWNLOAD_MAXSIZE = 0  # see DecompressionCapMiddleware: ReadLimit and the inflate cap bound size
+DOWNLOAD_WARNSIZE = 0  # our read limit stops downloads long before any warning matters
+
+# --- TLS -------------------------------------------------------------------------------
+
+DOWNLOAD_VERIFY_CERTIFICATES = True  # off by default in Scrapy; readers' browsers verify
+DOWNLOAD_HANDLERS = {"https": "crawler.tls.DiagnosingHTTPSHandler"}  # names TLS problems
+
+# --- DNS and the address guard ---------------------------------------------------------
+
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
+REACTOR_THREADPOOL_MAXSIZE = 32  # getaddrinfo runs in these threads; Scrapy's 10 is a bottleneck
+
+# --- Components ------------------------------------------------------------------------
+
+DOWNLOADER_MIDDLEWARES = {
+    # Before everything that could send the request: refuse inward IP literals early.
+    "crawler.middlewares.AddressGuardMiddleware": 50,
+    # Just outside HttpCompressionMiddleware (590), so its response hook runs first.
+    "crawler.middlewares.DecompressionCapMiddleware": 595,
+}
+EXTENSIONS = {
+    "crawler.extensions.ReadLimit": 100,
+    "crawler.extensions.Progress": 500,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.HistoryPipeline": 300,
+}
+
+# --- Scheduling ------------------------------------------------------------------------
+
+# One request per site makes every site its own downloader slot; the default
+# DownloaderAwarePriorityQueue scans all slots per request (quadratic in sites).
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
+CONCURRENT_ITEMS = 16
+LOG_LEVEL = "INFO"

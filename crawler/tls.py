@@ -1,0 +1,128 @@
+"""Certificate verification that can say what was wrong.
+
+Scrapy (with DOWNLOAD_VERIFY_CERTIFICATES on) verifies through Twisted, and every
+verification failure reaches the spider as the same `DownloadFailedError`: an expired
+certificate, a self-signed one and a wrong host name look alike. Readers deserve
+"certificate expired 2026-10-01", so the HTTPS handler here wraps each connection's
+verification: the same checks Twisted makes (OpenSSL's chain verification, then the
+host name against the leaf certificate with service_identity), plus a note in
+`crawler.diagnostics` naming the problem.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import datetime
+from typing import Any
+
+from OpenSSL import SSL
+from OpenSSL.crypto import X509
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.crawler import Crawler
+from service_identity.hazmat import DNS_ID, IPAddress_ID, ServiceID, verify_service_identity
+from service_identity.exceptions import VerificationError
+from service_identity.pyopenssl import extract_patterns
+from twisted.internet.interfaces import IOpenSSLClientConnectionCreator
+from twisted.web.iweb import IPolicyForHTTPS
+from zope.interface import implementer
+
+from crawler.diagnostics import DIAGNOSTICS
+
+# OpenSSL's X509_V_ERR_* codes (x509_vfy.h) for the problems a reader would name.
+_EXPIRED = 10
+_NOT_YET_VALID = 9
+_SELF_SIGNED = 18
+_SELF_SIGNED_IN_CHAIN = 19
+_UNTRUSTED = {2, 20, 21}  # issuer unknown / not in the trust store
+_REVOKED = 23
+
+
+def describe_verify_error(code: int, cert: X509) -> str:
+    """Words for an OpenSSL verification error, with the date where one matters."""
+    if code == _EXPIRED:
+        return f"certificate expired {_asn1_date(cert.get_notAfter())}"
+    if code == _NOT_YET_VALID:
+        return f"certificate not valid before {_asn1_date(cert.get_notBefore())}"
+    if code == _SELF_SIGNED:
+        return "self-signed certificate"
+    if code == _SELF_SIGNED_IN_CHAIN:
+        return "self-signed certificate in the chain"
+    if code in _UNTRUSTED:
+        return "certificate issued by an untrusted authority"
+    if code == _REVOKED:
+        return "certificate revoked"
+    return f"certificate rejected (OpenSSL verify error {code})"
+
+
+def _asn1_date(value: bytes | None) -> str:
+    if not value:
+        return "on an unknown date"
+    return datetime.strptime(value.decode("ascii"), "%Y%m%d%H%M%SZ").date().isoformat()
+
+
+def _pattern_text(pattern: object) -> str:
+    value = getattr(pattern, "pattern", None)  # DNSPattern carries bytes; IP patterns carry a network
+    if isinstance(value, bytes):
+        return value.decode("ascii", "replace")
+    return str(getattr(pattern, "ip", value if value is not None else pattern))
+
+
+def _service_id(host: str) -> ServiceID:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return DNS_ID(host)
+    return IPAddress_ID(host)
+
+
+@implementer(IOpenSSLClientConnectionCreator)
+class _DiagnosingCreator:
+    """Wraps the connection creator Twisted made for one host name."""
+
+    def __init__(self, inner: Any, host: str) -> None:
+        self.inner, self.host = inner, host
+
+    def clientConnectionForTLS(self, tls_protocol: Any) -> SSL.Connection:
+        connection = self.inner.clientConnectionForTLS(tls_protocol)
+        # Replaces Twisted's callback (set just above) with one making the same checks.
+        connection.set_verify(SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT, self._verify)
+        return connection
+
+    def _verify(self, conn: SSL.Connection, cert: X509, err: int, depth: int, ok: int) -> bool:
+        if not ok:
+            DIAGNOSTICS.tls[self.host] = describe_verify_error(err, cert)
+            return False
+        if depth != 0:
+            return True  # only the leaf certificate names the host
+        try:
+            verify_service_identity(extract_patterns(cert), [_service_id(self.host)], [])
+        except VerificationError:
+            names = ", ".join(_pattern_text(p) for p in extract_patterns(cert)) or "no names"
+            DIAGNOSTICS.tls[self.host] = f"certificate name mismatch: issued for {names}, not {self.host}"
+            return False
+        except Exception:  # a certificate service_identity cannot parse is not trusted
+            DIAGNOSTICS.tls[self.host] = "certificate could not be read"
+            return False
+        return True
+
+
+@implementer(IPolicyForHTTPS)
+class _DiagnosingPolicy:
+    def __init__(self, inner: IPolicyForHTTPS) -> None:
+        self.inner = inner
+
+    def creatorForNetloc(self, hostname: bytes, port: int) -> Any:
+        creator = self.inner.creatorForNetloc(hostname, port)
+        return _DiagnosingCreator(creator, hostname.decode("ascii").lower())
+
+
+class DiagnosingHTTPSHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler with verification problems named (see module doc).
+
+    Used for https only; verification itself stays on by DOWNLOAD_VERIFY_CERTIFICATES.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        if crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"):
+            self._contextFactory = _DiagnosingPolicy(self._contextFactory)

@@ -1,0 +1,147 @@
+"""Shared fixtures: the simulated web (`crawler.simweb`) for the whole test session."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 60.0  # seconds to wait for the JSON line; a loaded CI machine can be slow
+
+# No proxy, ever: a proxy in the environment must not see (or swallow) loopback requests.
+_LOOPBACK = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class SimWeb:
+    """A running `python -m crawler.simweb`, as the tests see it.
+
+    `info` is the server's JSON line (see the `crawler.simweb` docstring for its keys).
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes], info: dict[str, Any]) -> None:
+        self.process = process
+        self.info = info
+
+    @property
+    def ca(self) -> str:
+        """Path of the CA certificate, for SSL_CERT_FILE."""
+        return str(self.info["ca"])
+
+    @property
+    def hosts(self) -> dict[str, dict[str, Any]]:
+        return dict(self.info["hosts"])
+
+    def url(self, host: str) -> str:
+        """The starting URL of the scenario `host` (its scheme and port included)."""
+        return str(self.info["hosts"][host]["url"])
+
+    def resolve_args(self) -> list[str]:
+        """``--resolve HOST:PORT:127.0.0.1`` for every served host and every port serving it.
+
+        Hosts go in their ASCII (punycode) form, the name DNS would be asked for; a host
+        that must not resolve (``no-such-host.invalid``) is left out.
+        """
+        args: list[str] = []
+        for entry in self.info["hosts"].values():
+            for port in entry["ports"]:
+                args += ["--resolve", f"{entry['ascii_host']}:{port}:127.0.0.1"]
+        return args
+
+    def requests(self) -> list[dict[str, str]]:
+        """Every request recorded since the start or the last `reset()`, oldest first."""
+        return self._control("/__requests__")
+
+    def reset(self) -> None:
+        """Forget the recorded requests (the file log keeps them)."""
+        self._control("/__reset__")
+
+    def next_edition(self) -> None:
+        """Advance the title of ``retitled.org`` ("Edition 1" -> "Edition 2" ...)."""
+        self._control("/__next_edition__")
+
+    def _control(self, path: str) -> list[dict[str, str]]:
+        with _LOOPBACK.open(f"http://127.0.0.1:{self.info['http']}{path}", timeout=10) as answer:
+            return list(json.load(answer))
+
+
+def _read_first_line(stream: Any, timeout: float) -> bytes:
+    """The first line of `stream`, or TimeoutError; the read runs in a thread so it can time out."""
+    lines: queue.Queue[bytes] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        raise TimeoutError(f"no line from the simulated web within {timeout} s") from None
+
+
+@pytest.fixture(scope="session")
+def simweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimWeb]:
+    """The simulated web, started once for the session; `reset()` it before counting requests."""
+    state_dir = tmp_path_factory.mktemp("simweb")
+    stderr = (state_dir / "stderr.log").open("wb")  # a file, so a chatty server never blocks
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crawler.simweb", "--state-dir", str(state_dir)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+    )
+    try:
+        line = _read_first_line(process.stdout, START_TIMEOUT)
+        if not line:
+            raise RuntimeError(
+                "the simulated web exited before it started:\n"
+                + (state_dir / "stderr.log").read_text(errors="replace")
+            )
+        yield SimWeb(process, json.loads(line))
+    finally:
+        # Closing stdin asks it to stop; terminate() signals this very PID as a backstop.
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.close()
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        process.stdout.close()
+        stderr.close()
+
+
+def run_crawler(
+    *args: str, ca: str | None = None, env: dict[str, str] | None = None, cwd: Path = ROOT,
+    timeout: float = 180,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m crawler ARGS`` in a fresh process (a fresh Twisted reactor each time).
+
+    `ca` becomes SSL_CERT_FILE, so the simulated web's certificates verify as real ones do.
+    """
+    environment = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
+    environment.pop("SSL_CERT_FILE", None)
+    if ca:
+        environment["SSL_CERT_FILE"] = ca
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "crawler", *args],
+        cwd=cwd, env=environment, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def write_directory(path: Path, urls: dict[str, str | None], country: str = "Testland") -> Path:
+    """A directory file with one entry per id -> URL (None: no website)."""
+    lines = ["organisations:"]
+    for entry_id, url in urls.items():
+        lines += [f"  - id: {entry_id}", f"    country: {country}", f"    name: Entry {entry_id}"]
+        lines.append(f"    website: {url}" if url else "    website: null")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
 
-from crawler import changes, fix
+from crawler import changes, demo, fix
 from crawler.directory import Directory, DirectoryError, load_directory
 from crawler.history import CheckRow, StoreError
 from crawler.outcome import DEFAULT_FAIL_ON, Status, parse_statuses
@@ -46,7 +46,8 @@ examples:
   crawler check --only england-wales --fail-on dead,parked
   crawler check --changed-since origin/main
   crawler report
-  crawler fix --dry-run"""
+  crawler fix --dry-run
+  crawler demo"""
 
 
 def _add_directory(parser: argparse.ArgumentParser) -> None:
@@ -140,6 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_directory(p)
     _add_store(p)
     p.add_argument("--dry-run", action="store_true", help="show the diff without writing the file")
+
+    p = commands.add_parser(
+        "demo", help="crawl a demo directory on a bundled simulated web (no internet needed)",
+        description="Start the simulated web on 127.0.0.1, crawl a directory whose entries "
+        "show every kind of verdict, and print where the reports are.",
+    )
+    p.add_argument(
+        "--out", default="demo", metavar="DIR",
+        help="where the demo directory, store and reports go (default: %(default)s/)",
+    )
     return parser
 
 
@@ -255,10 +266,19 @@ def cmd_fix(args: argparse.Namespace) -> Exit:
     return Exit.OK
 
 
+def cmd_demo(args: argparse.Namespace) -> Exit:
+    result, reports = demo.run_demo(Path(args.out))
+    print(f"{len(result.checks)} demo entries checked on the simulated web (127.0.0.1).")
+    for name in ("index.html", "staleness.md", "staleness.json", "junit.xml"):
+        print(f"  {reports / name}")
+    return Exit.OK if result.network == "available" else Exit.NETWORK_UNAVAILABLE
+
+
 COMMANDS = {
     "crawl": cmd_crawl,
     "check": cmd_check,
     "report": cmd_report,
     "validate": cmd_validate,
     "fix": cmd_fix,
+    "demo": cmd_demo,
 }

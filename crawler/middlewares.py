@@ -1,4 +1,4 @@
-"""Downloader middlewares: the address guard for IP literals, and the inflate cap."""
+"""Downloader middlewares: the address guard for IP literals, the inflate cap, Retry-After."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.task import deferLater
 
 from crawler.addresses import AddressRefused, allowed, parse_ip_literal
 
@@ -65,3 +67,39 @@ class DecompressionCapMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         request.meta["download_maxsize"] = self.limit
         return response
+
+
+class RetryAfterMiddleware:
+    """Honours ``Retry-After`` on 429 and 503 once per request, within a limit.
+
+    A site that says "come back in 2 seconds" gets one more try after 2 seconds; one
+    that asks for longer than CRAWLER_RETRY_AFTER_MAX seconds (or sends a date) is taken
+    at its word that it refuses us now, and the verdict says when to come back.
+    """
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        limit = crawler.settings.getfloat("CRAWLER_RETRY_AFTER_MAX")
+        if limit <= 0:
+            raise NotConfigured
+        return cls(limit)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        delay = retry_after_seconds(response)
+        if delay is None or delay > self.limit or request.meta.get("retried_after"):
+            return response
+        from twisted.internet import reactor
+
+        await maybe_deferred_to_future(deferLater(reactor, delay))
+        return request.replace(dont_filter=True, meta={**request.meta, "retried_after": delay})
+
+
+def retry_after_seconds(response: Response) -> float | None:
+    """The delay a 429/503 asks for in whole seconds, or None (absent, a date, not a retry)."""
+    if response.status not in (429, 503):
+        return None
+    value = response.headers.get(b"Retry-After", b"").strip()
+    return float(value) if value.isdigit() else None

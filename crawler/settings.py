@@ -28,6 +28,7 @@ CRAWLER_PROGRESS = True  # a live line on a terminal, a periodic plain line in l
 CRAWLER_PROGRESS_INTERVAL = 10.0  # seconds between plain progress lines
 CRAWLER_READ_LIMIT = 512 * 1024  # bytes read per page: the title and dates are near the top
 CRAWLER_REPORTS = "reports"  # where the reports are written
+CRAWLER_RETRY_AFTER_MAX = 10.0  # seconds; a longer Retry-After is not waited for
 CRAWLER_RESOLVE = []  # curl-style "HOST:PORT:ADDRESS" overrides (HOST may be *)
 CRAWLER_SOFT404_ENABLED = True  # probe a surely-missing path when a page looks like "not found"
 CRAWLER_STALE_AFTER_DAYS = 30  # an entry not verified for this long is "stale"
@@ -76,6 +77,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.AddressGuardMiddleware": 50,
     # Just outside HttpCompressionMiddleware (590), so its response hook runs first.
     "crawler.middlewares.DecompressionCapMiddleware": 595,
+    # Next to RetryMiddleware (550): a polite wait before the one retry a 429 asks for.
+    "crawler.middlewares.RetryAfterMiddleware": 560,
 }
 EXTENSIONS = {
     "crawler.extensions.ReadLimit": 100,

@@ -183,3 +183,9 @@ def test_report_command_rewrites_reports_without_crawling(crawled: Crawled, simw
     assert simweb.requests() == []
     rewritten = json.loads((tmp_path / "staleness.json").read_text())
     assert [e["status"] for e in rewritten["entries"]] == [e["status"] for e in crawled.second["entries"]]
+
+
+def test_retry_after_is_honoured_once(crawled: Crawled) -> None:
+    asked = [r for r in crawled.requests if r["host"] == "ratelimited.org" and r["path"] == "/"]
+    assert len(asked) == 2  # the first answer said "Retry-After: 1"; one polite retry
+    assert crawled.entry(crawled.first, "ratelimited.org")["detail"] == "retry after 1"

@@ -1,0 +1,563 @@
+"""The page-text signal table: parking pages, bot challenges, soft 404s, same-page comparison."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crawler.signals import (
+    CHALLENGE_THRESHOLD,
+    PARKED_THRESHOLD,
+    SIGNALS,
+    challenge_signals,
+    is_challenge,
+    is_parked,
+    parked_signals,
+    same_page,
+    score,
+    soft_404_signals,
+    visible_text,
+)
+
+
+def html(title: str, body: str, head: str = "") -> str:
+    return (
+        f"<!doctype html><html><head><title>{title}</title>{head}</head>"
+        f"<body>{body}</body></html>"
+    )
+
+
+# --- the table itself -----------------------------------------------------------------------------
+
+
+def test_signal_names_are_unique_and_kinds_known() -> None:
+    names = [signal.name for signal in SIGNALS]
+    assert len(names) == len(set(names))
+    assert {signal.kind for signal in SIGNALS} == {"parked", "challenge", "soft-404"}
+    assert all(signal.weight > 0 for signal in SIGNALS)
+
+
+def test_no_single_weak_signal_decides() -> None:
+    weak = {"coming-soon", "related-links", "renew-now", "make-an-offer", "parking-host-link"}
+    assert all(score([name]) < PARKED_THRESHOLD for name in weak)
+    assert score(["access-denied-title"]) < CHALLENGE_THRESHOLD
+
+
+# --- parked ---------------------------------------------------------------------------------------
+
+PARKED = {
+    "sedo-ppc": (
+        html(
+            "example.org - This domain may be for sale!",
+            "<h1>example.org</h1><p>This domain may be for sale!</p>"
+            "<h2>Related Searches</h2><ul><li><a href='/search?q=loans'>Loans</a></li></ul>"
+            "<p>Sponsored Listings</p>",
+            head="<script src='https://img.sedoparking.com/js/park.js'></script>",
+        ),
+        "example.org - This domain may be for sale!",
+        "https://example.org/",
+    ),
+    "broker-sales-lander": (
+        html(
+            "example.org is for sale",
+            "<div class='hero'><h1>The domain name <b>example.org</b> is for sale</h1>"
+            "<p>Make an offer or buy it now for $2,495</p>"
+            "<a href='https://dan.com/buy-domain/example.org'>Buy now</a></div>",
+        ),
+        "example.org is for sale",
+        "https://example.org/",
+    ),
+    "godaddy-lander-redirect": (
+        "<html><head><script>window.onload=function(){window.location.href=\"/lander\"}</script>"
+        "</head><body></body></html>",
+        None,
+        "https://example.org/",
+    ),
+    "expired": (
+        html(
+            "example.org",
+            "<h1>This domain has expired</h1><p>If you are the owner of example.org, "
+            "renew it now to restore your website and email.</p>",
+        ),
+        "example.org",
+        "https://example.org/",
+    ),
+    "expired-named": (
+        html("Expired", "<p>The domain name example.org expired on 2026-09-30.</p>"),
+        "Expired",
+        "http://example.org/",
+    ),
+    "namecheap-holding": (
+        html(
+            "example.org - Registered at Namecheap.com",
+            "<p>This domain is registered at Namecheap. This domain was recently registered "
+            "at <a href='https://www.namecheap.com'>Namecheap</a>. Please check back later!</p>",
+        ),
+        "example.org - Registered at Namecheap.com",
+        "https://example.org/",
+    ),
+    "hosting-coming-soon": (
+        html(
+            "Coming Soon",
+            "<h1>Coming Soon</h1><p>Our website is under construction.</p>"
+            "<footer>Powered by Hostinger</footer>",
+        ),
+        "Coming Soon",
+        "https://example.org/",
+    ),
+    "parked-free": (
+        html(
+            "example.org",
+            "<p>This Web page is parked FREE, courtesy of GoDaddy.com.</p>"
+            "<p>Related Links: Cheap Flights | Insurance</p>",
+        ),
+        "example.org",
+        "https://example.org/",
+    ),
+    "parkingcrew-script": (
+        html("example.org", "<div id='target'></div>")
+        + "<script src='//www.parkingcrew.net/static/js/parking.2.100.0.js'></script>",
+        "example.org",
+        "https://example.org/",
+    ),
+    "meta-refresh-to-broker": (
+        "<html><head><meta http-equiv='refresh' content='0;url=https://www.afternic.com/"
+        "forsale/example.org?traffic_id=x'></head><body></body></html>",
+        None,
+        "https://example.org/",
+    ),
+    "ended-on-broker-host": (
+        html("Premium domain", "<p>Get it today.</p>"),
+        "Premium domain",
+        "https://www.hugedomains.com/domain_profile.cfm?d=example.org",
+    ),
+    "entity-encoded-sale": (
+        html("example.org", "<p>This&nbsp;domain&nbsp;is&nbsp;for&nbsp;sale &ndash; call us</p>"),
+        "example.org",
+        "https://example.org/",
+    ),
+}
+
+LIVE = {
+    "shop-with-sale": (
+        html(
+            "Summer Sale – Bikes & More",
+            "<h1>Summer SALE: up to 50% off</h1><p>Everything must go. This bike is for sale "
+            "at half price. Make an offer on our used bikes! Buy now, pay later.</p>",
+        ),
+        "Summer Sale – Bikes & More",
+        "https://bikes.example/",
+    ),
+    "product-coming-soon": (
+        html(
+            "New Album",
+            "<h1>New album coming soon</h1><p>Pre-order the vinyl now.</p>"
+            "<p>Related links: tour dates, merchandise.</p>",
+        ),
+        "New Album",
+        "https://band.example/",
+    ),
+    "news-site": (
+        html(
+            "Daily News – Latest headlines",
+            "<article><h1>Registrars report record sales</h1><p>Domain registrars such as "
+            "GoDaddy had a busy year, the report says.</p></article>"
+            "<aside><h2>Related links</h2><a href='/a'>Markets</a></aside>"
+            "<aside>Sponsored links by Taboola</aside>"
+            "<p>Your subscription ends soon: renew now and save 20%.</p>",
+        ),
+        "Daily News – Latest headlines",
+        "https://news.example/",
+    ),
+    "party-site": (
+        html(
+            "Socialist Party",
+            "<h1>Join the Socialist Party</h1><p>Our new manifesto is coming soon.</p>"
+            "<p>Registered with the Electoral Commission. Promoted by the party secretary.</p>"
+            "<a href='https://www.facebook.com/party'>Facebook</a>",
+        ),
+        "Socialist Party",
+        "https://www.socialistparty.org.uk/",
+    ),
+    "blog-about-domains": (
+        html(
+            "How I sold my first domain",
+            "<p>I listed it on <a href='https://sedo.com/'>Sedo</a> and waited. "
+            "Related links below.</p>",
+        ),
+        "How I sold my first domain",
+        "https://blog.example/",
+    ),
+    "estate-agent": (
+        html(
+            "Houses for sale",
+            "<p>This house is for sale. Make an offer today. Coming soon: new listings.</p>",
+        ),
+        "Houses for sale",
+        "https://homes.example/",
+    ),
+    "charity-renewal": (
+        html(
+            "Members",
+            "<p>Your membership has expired? Renew now online. Our new site is coming soon.</p>",
+        ),
+        "Members",
+        "https://charity.example/",
+    ),
+    "site-on-jordan-dot-com": (
+        html(
+            "Jordan",
+            "<a href='https://www.jordan.com/'>Jordan</a> <a href='https://above.community/'>x</a>",
+        ),
+        "Jordan",
+        "https://www.jordan.com/",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PARKED.values(), ids=PARKED.keys())
+def test_parked_pages_are_recognised(case: tuple[str, str | None, str]) -> None:
+    page, title, final_url = case
+    assert is_parked(page, title, final_url), parked_signals(page, title, final_url)
+
+
+@pytest.mark.parametrize("case", LIVE.values(), ids=LIVE.keys())
+def test_live_pages_are_not_parked(case: tuple[str, str | None, str]) -> None:
+    page, title, final_url = case
+    assert not is_parked(page, title, final_url), parked_signals(page, title, final_url)
+
+
+def test_parked_signals_name_the_evidence() -> None:
+    page, title, final_url = PARKED["broker-sales-lander"]
+    assert set(parked_signals(page, title, final_url)) >= {
+        "domain-for-sale",
+        "make-an-offer",
+        "parking-host-link",
+    }
+
+
+# --- challenges -----------------------------------------------------------------------------------
+
+CLOUDFLARE_JS = html(
+    "Just a moment...",
+    "<div><h1>example.org</h1><p>Checking if the site connection is secure</p></div>"
+    "<noscript><div>Enable JavaScript and cookies to continue</div></noscript>"
+    "<script>(function(){window._cf_chl_opt={cvId: '3'};})();</script>",
+)
+
+CHALLENGES = {
+    "cloudflare-js": (CLOUDFLARE_JS, "Just a moment...", 403, {"Server": "cloudflare"}),
+    "cloudflare-attention": (
+        html(
+            "Attention Required! | Cloudflare",
+            "<h1>Sorry, you have been blocked</h1><p>Cloudflare Ray ID: 8a1b2c3d4e5f6a7b</p>",
+        ),
+        "Attention Required! | Cloudflare",
+        403,
+        {},
+    ),
+    "cloudflare-header-at-200": (
+        "<html><body>One moment</body></html>",
+        None,
+        200,
+        {"CF-Mitigated": "challenge", "Server": "cloudflare"},
+    ),
+    "ddos-guard": (
+        html(
+            "DDoS-Guard",
+            "<p>Checking your browser before accessing example.org.</p>"
+            "<p>DDoS protection by DDoS-Guard</p>",
+        ),
+        "DDoS-Guard",
+        503,
+        {},
+    ),
+    "sucuri": (
+        html(
+            "Sucuri WebSite Firewall - Access Denied",
+            "<h2>Access Denied - Sucuri Website Firewall</h2>",
+        ),
+        "Sucuri WebSite Firewall - Access Denied",
+        403,
+        {"X-Sucuri-ID": "11005", "Server": "Sucuri/Cloudproxy"},
+    ),
+    "imperva": (
+        "<html><head><META NAME='ROBOTS' CONTENT='NOINDEX, NOFOLLOW'></head><body>"
+        "<iframe src='/_Incapsula_Resource?CWUDNSAI=9&xinfo=1' frameborder=0>"
+        "Request unsuccessful. Incapsula incident ID: 1234-5678</iframe></body></html>",
+        None,
+        403,
+        {"X-Iinfo": "1-2-3 NNNN CT(0 0 0) RT(1 0) q(0 0 0 -1) r(0 0) U5", "X-CDN": "Imperva"},
+    ),
+    "akamai": (
+        html(
+            "Access Denied",
+            "<H1>Access Denied</H1>You don't have permission to access "
+            "\"http://www.example.org/\" on this server.<P>"
+            "Reference&#32;&#35;18&#46;6f2c1002&#46;1700000000&#46;1a2b3c4d",
+        ),
+        "Access Denied",
+        403,
+        {"Server": "AkamaiGHost"},
+    ),
+    "datadome": (
+        "<html><head><title>example.org</title></head><body><script>var dd={'cid':'x',"
+        "'host':'geo.captcha-delivery.com'}</script>"
+        "<script src='https://ct.captcha-delivery.com/c.js'></script></body></html>",
+        "example.org",
+        403,
+        {"X-DataDome": "protected"},
+    ),
+    "perimeterx": (
+        html(
+            "Access to this page has been denied",
+            "<div id='px-captcha'></div><p>Press &amp; Hold to confirm you are a human</p>"
+            "<script src='https://captcha.px-cdn.net/PXabc/captcha.js'></script>",
+        ),
+        "Access to this page has been denied",
+        429,
+        {},
+    ),
+}
+
+NOT_CHALLENGES = {
+    # The same challenge markup at 200 without the CDN's header: the page is served, not blocked.
+    "challenge-text-at-200": (CLOUDFLARE_JS, "Just a moment...", 200, {"Server": "cloudflare"}),
+    "plain-nginx-403": (
+        html("403 Forbidden", "<center><h1>403 Forbidden</h1></center><hr><center>nginx</center>"),
+        "403 Forbidden",
+        403,
+        {"Server": "nginx"},
+    ),
+    "maintenance-503": (
+        html("Maintenance", "<p>We are down for maintenance. Back soon.</p>"),
+        "Maintenance",
+        503,
+        {"Retry-After": "3600"},
+    ),
+    "plain-429": ("Too Many Requests", None, 429, {}),
+    "akamai-title-alone": (html("Access Denied", "<p>Go away.</p>"), "Access Denied", 403, {}),
+    "news-about-cloudflare": (
+        html(
+            "Why you see 'Just a moment...' pages",
+            "<p>Cloudflare shows 'Checking your browser before accessing' to visitors.</p>",
+        ),
+        "Why you see 'Just a moment...' pages",
+        200,
+        {},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CHALLENGES.values(), ids=CHALLENGES.keys())
+def test_challenges_are_recognised(case: tuple[str, str | None, int, dict[str, str]]) -> None:
+    page, title, status, headers = case
+    found = challenge_signals(page, title, status, headers)
+    assert is_challenge(page, title, status, headers), found
+
+
+@pytest.mark.parametrize("case", NOT_CHALLENGES.values(), ids=NOT_CHALLENGES.keys())
+def test_other_refusals_are_not_challenges(
+    case: tuple[str, str | None, int, dict[str, str]],
+) -> None:
+    page, title, status, headers = case
+    assert not is_challenge(page, title, status, headers)
+
+
+def test_header_line_breaks_cannot_forge_a_header() -> None:
+    headers = {"X-Note": "fine\ncf-mitigated: challenge"}
+    assert challenge_signals("", None, 200, headers) == []
+
+
+# --- soft 404 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "heading"),
+    [
+        ("404", ""),
+        ("Error 404 - Example", ""),
+        ("Page not found – Example Party", ""),
+        ("Nothing Found | Blog", ""),
+        ("", "Nothing was found at this location"),
+        ("Example", "Oops! That page can’t be found."),
+        ("Example", "The page you requested does not exist"),
+        ("Seite nicht gefunden", ""),
+        ("", "Page introuvable"),
+        ("Página no encontrada", ""),
+        ("Pagina non trovata", ""),
+        ("Página não encontrada", ""),
+        ("Pagina niet gevonden", ""),
+        ("Страница не найдена", ""),
+        ("", "Сторінку не знайдено"),
+        ("ページが見つかりません", ""),
+        ("页面不存在", ""),
+        ("Sayfa bulunamadı", ""),
+    ],
+)
+def test_soft_404_texts(title: str, heading: str) -> None:
+    page = html(title, f"<h1 class='entry-title'><span>{heading}</span></h1><p>Try search.</p>")
+    assert soft_404_signals(title or None, page)
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Lost and Found – Charity Shop", "<h1>Welcome</h1>"),
+        ("Our Foundation", "<h1>Not founded yesterday</h1>"),
+        ("Route 4040 timetable", "<h1>Bus 404.5 km</h1>"),
+        # Body text does not count, only the title and the main heading.
+        ("Home", "<h1>Welcome</h1><p>Search results: nothing found for 'xyz'.</p>"),
+        (None, "<h2>Page not found</h2>"),
+    ],
+)
+def test_live_pages_have_no_soft_404_signals(title: str | None, body: str) -> None:
+    assert soft_404_signals(title, html(title or "", body)) == []
+
+
+def test_soft_404_signals_name_where_they_were_seen() -> None:
+    assert soft_404_signals("404", "<h1>Page not found</h1>") == ["title-404", "heading-not-found"]
+
+
+# --- same page ------------------------------------------------------------------------------------
+
+NAV = "<nav><a href='/'>Home</a> <a href='/about'>About us</a> <a href='/news'>News</a></nav>"
+HOME = html(
+    "Example Party",
+    NAV + "<h1>Welcome to the Example Party</h1><p>We campaign for fair wages, public services "
+    "and decent homes for everyone in the region. Join us at our next meeting.</p>"
+    "<footer>Contact: office@example.org</footer>",
+)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (HOME, HOME, True),
+        # The same page, rendered again: a timestamp, a token and the echoed path differ.
+        (
+            HOME.replace("</footer>", " Generated 2026-11-24 10:00:01 csrf a8f3e9c1</footer>"),
+            HOME.replace(
+                "</footer>",
+                " Generated 2026-11-24 10:00:02 csrf 77be0d2a"
+                " /3f9a0c1b2d4e5f60-this-page-should-not-exist</footer>",
+            ),
+            True,
+        ),
+        # Scripts and markup changes are invisible.
+        (HOME, HOME.replace("<p>", "<p class='x'><script>var t = 123;</script>"), True),
+        (
+            HOME,
+            html(
+                "Page not found – Example Party",
+                NAV + "<h1>Page not found</h1><p>Sorry, we could not find that page.</p>",
+            ),
+            False,
+        ),
+        (HOME, "", False),
+        ("", "<html><body>  </body></html>", True),
+    ],
+)
+def test_same_page(a: str, b: str, expected: bool) -> None:
+    assert same_page(a, b) is expected
+    assert same_page(b, a) is expected
+
+
+def test_same_page_stays_fast_on_large_pages() -> None:
+    words = " ".join(f"word{i % 97} text{i % 89} alpha beta" for i in range(100_000))
+    a = f"<p>{words}</p>"
+    b = f"<p>{words[::-1]}</p>"
+    started = time.perf_counter()
+    same_page(a, b)
+    same_page(a, a)
+    assert time.perf_counter() - started < 2
+
+
+def test_visible_text_drops_scripts_styles_comments() -> None:
+    page = (
+        "<style>p{}</style><p>One&nbsp;two</p><!-- hidden --><script>x<y</script>"
+        "<noscript>Shown</noscript><script>unclosed"
+    )
+    assert visible_text(page) == "One two Shown"
+
+
+# --- properties -----------------------------------------------------------------------------------
+
+fragments = st.lists(
+    st.sampled_from(
+        ["<script>", "</script>", "<!--", "-->", "<h1>", "</h1>", "<", ">", "&amp;", "domain",
+         " is for sale", "coming soon", "godaddy", "//dan.com", "location.href='", "/lander",
+         "Just a moment...", "404", "не найдена", "\n", "\x00", "\u202e", "<ſtyle>",
+         "<SCRİPT>", "</script", "<h1", "related searches", "renew now", "make an offer",
+         "registered at namecheap", "parked free", "<script src='//sedoparking.com/",
+         "access denied",
+         "cf-mitigated: challenge", "reference #18.abcd1234.1700000000.1a2b3c4d", "expired",
+         "checking your browser", "window.location.href='/lander'", "sponsored listings"]
+    )
+    | st.text(max_size=15),
+    max_size=40,
+).map("".join)
+headers = st.dictionaries(st.text(max_size=20), st.text(max_size=40), max_size=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(page=fragments, title=st.none() | st.text(max_size=50), url=st.none() | st.text(max_size=50))
+def test_parked_signals_never_raise(page: str, title: str | None, url: str | None) -> None:
+    names = parked_signals(page, title, url)
+    assert is_parked(page, title, url) is (score(names) >= PARKED_THRESHOLD)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    page=fragments,
+    title=st.none() | st.text(max_size=50),
+    status=st.integers(0, 999),
+    headers=headers,
+)
+def test_challenge_and_soft_404_signals_never_raise(
+    page: str, title: str | None, status: int, headers: dict[str, str]
+) -> None:
+    assert isinstance(is_challenge(page, title, status, headers), bool)
+    assert isinstance(soft_404_signals(title, page), list)
+
+
+@settings(max_examples=100, deadline=None)
+@given(a=fragments, b=fragments)
+def test_same_page_never_raises_and_is_reflexive(a: str, b: str) -> None:
+    assert isinstance(same_page(a, b), bool)
+    assert same_page(a, a)
+
+
+def test_patterns_and_clues_are_lower_case() -> None:
+    # Subjects are lower-cased before matching: an upper-case letter could never match.
+    for signal in SIGNALS:
+        assert re.search(r"(?<!\\)[A-Z]", signal.pattern.pattern) is None, signal.name
+        assert all(clue == clue.lower() and clue for clue in signal.clues), signal.name
+
+
+def _subjects() -> list[str]:
+    found: list[str] = []
+    for page, title, *rest in [*PARKED.values(), *LIVE.values(), *CHALLENGES.values(),
+                               *NOT_CHALLENGES.values()]:
+        found += [page, visible_text(page), title or "", *(x for x in rest if isinstance(x, str))]
+        for headers in (x for x in rest if isinstance(x, dict)):
+            found += [f"{name}: {value}" for name, value in headers.items()]
+    return [subject.lower() for subject in found]
+
+
+def test_clues_never_hide_a_match() -> None:
+    for subject in _subjects():
+        for signal in SIGNALS:
+            if signal.pattern.search(subject):
+                assert signal.search(subject), (signal.name, subject[:80])
+
+
+@settings(max_examples=200, deadline=None)
+@given(subject=fragments.map(str.lower))
+def test_clues_never_hide_a_match_on_any_text(subject: str) -> None:
+    for signal in SIGNALS:
+        assert signal.search(subject) == (signal.pattern.search(subject) is not None), signal.name

@@ -38,6 +38,8 @@ _CSP = (
     "img-src data:; base-uri 'none'; form-action 'none'"
 )
 
+# The column widths are the same in every country's table, so the columns line up down
+# the page; on narrow screens each row becomes a card with its cells labelled.
 _CSS = """
 :root{--c:#57606a;color:#1f2328;background:#fff;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 body{margin:0 auto;max-width:80rem;padding:0 1rem}
@@ -55,10 +57,13 @@ table{border-collapse:collapse;width:100%}
 caption{text-align:left;color:#59636e;padding:.2rem 0}
 th,td{text-align:left;vertical-align:top;padding:.45rem .5rem;border-bottom:1px solid #d0d7de}
 thead th{font-size:.85rem;color:#59636e;border-bottom:2px solid #d0d7de}
+thead th:nth-child(1){width:21%}thead th:nth-child(2){width:19%}thead th:nth-child(3){width:17%}
+thead th:nth-child(4){width:14%}thead th:nth-child(5){width:12%}thead th:nth-child(6){width:17%}
 tbody th{font-weight:600}
 tbody tr{border-left:.3rem solid var(--c)}
-.url{overflow-wrap:anywhere}
+tbody tr>:nth-child(-n+3){overflow-wrap:anywhere}
 small,.sub{display:block;color:#59636e;font-size:.85rem;font-weight:400}
+.none{color:#59636e;font-style:italic}
 .mark{color:var(--c);border:1px solid currentColor;border-radius:1rem;padding:0 .5rem;white-space:nowrap;font-weight:600}
 .strip{display:flex;flex-wrap:wrap;gap:2px;list-style:none;margin:0;padding:0}
 .strip li{background:var(--c);color:#fff;font-size:.65rem;line-height:1.5rem;width:.9rem;text-align:center;border-radius:2px}
@@ -69,11 +74,14 @@ small,.sub{display:block;color:#59636e;font-size:.85rem;font-weight:400}
 dl.legend{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem}
 dl.legend dd{margin:0}
 footer{margin:2rem 0 1rem;border-top:1px solid #d0d7de;color:#59636e;font-size:.9rem}
+@media (max-width:60rem){table{font-size:.9rem}th,td{padding:.4rem .25rem}.mark{padding:0 .35rem}}
 @media (max-width:40rem){
  body{padding:0 .6rem}
+ table{font-size:1rem}
  table,tbody,tr,th,td{display:block}
  thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
  tbody tr{border:1px solid #d0d7de;border-left:.35rem solid var(--c);border-radius:.4rem;margin:.6rem 0;padding:.3rem .6rem}
+ caption{display:block}
  th,td{border:0;padding:.2rem 0}
  td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#59636e}
  dl.legend{grid-template-columns:1fr}
@@ -241,7 +249,7 @@ def _by_name(entry: EntryReport) -> tuple[str, str]:
 def _link(url: str | None) -> str:
     """An ``<a>`` for an http(s) URL; anything else (or nothing) as plain text."""
     if not url:
-        return "<span>none listed</span>"
+        return '<span class="none">none listed</span>'
     shown = clean_text(url)
     parts = urlsplit(shown)
     if parts.scheme.lower() in ("http", "https") and parts.netloc and " " not in shown:
@@ -251,7 +259,7 @@ def _link(url: str | None) -> str:
 
 
 def _title(entry: EntryReport) -> str:
-    title = html_escape(entry.title) if entry.title else "<span>none seen</span>"
+    title = html_escape(entry.title) if entry.title else '<span class="none">none seen</span>'
     if entry.title_changed and entry.previous_title:
         title += f"<small>was: {html_escape(entry.previous_title)}</small>"
     return title
@@ -282,7 +290,7 @@ def _status_class(status: str) -> str:
 
 def _verified(report: Report, entry: EntryReport) -> str:
     if not entry.last_verified:
-        return "never verified"
+        return '<span class="none">never verified</span>'
     shown = _time(entry.last_verified, report.generated_at)
     if entry.stale:
         days = report.stale_after_days
@@ -294,7 +302,7 @@ def _strip(history: Iterable[PastCheck]) -> str:
     """The last checks (up to 30, oldest first) as small marks, Upptime-style."""
     checks = list(history)[-30:]
     if not checks:
-        return "<span>no checks yet</span>"
+        return '<span class="none">no checks yet</span>'
     counts: dict[str, int] = {}
     items = []
     for check in checks:

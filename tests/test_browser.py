@@ -1,0 +1,522 @@
+"""The readers' page in a real browser: what someone opening `reports/index.html` sees.
+
+A hand-built `Report` is written with `write_reports` and opened from disk (``file://``)
+in headless Chromium driven by Playwright. The assertions read the page as a person
+does: visible text, headings, what typing into the filter box does, what fits on a
+phone. Screenshots go to ``tests/artifacts/`` (ignored by git) for a human to look at.
+
+Chromium is Debian's package, not Playwright's download: the `chromium` fixture finds
+it, installs it with apt-get when it can (root only), and otherwise skips, saying why.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from crawler.outcome import Status
+from crawler.report_model import EntryReport, PastCheck, Report, RunInfo
+from crawler.reports import write_reports
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page, Playwright
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+APT_TIMEOUT = 1200  # seconds for apt-get: chromium and its libraries are ~100 MB
+PIP_TIMEOUT = 600  # seconds for pip to fetch the playwright wheel
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 780}
+
+# Debian's chromium on a closed network: without the background-networking flags it
+# keeps trying to reach Google's services, and those connections are refused.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# ---------------------------------------------------------------- the report
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
+HOSTILE_NOTE = '"><svg onload=alert(2)>'
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def days_ago(days: int, minutes: int = 0) -> str:
+    return iso(NOW - timedelta(days=days, minutes=minutes))
+
+
+# What a reader sees for each status: the symbol and the word (copied, not imported, so
+# that a change to the page shows up here).
+MARKS: dict[str, str] = {
+    "ok": "✓ ok",
+    "redirected": "→ redirected",
+    "moved": "↗ moved",
+    "parked": "⌂ parked",
+    "blocked": "⚠\ufe0e blocked",
+    "server-error": "! server error",
+    "dead": "✗ dead",
+    "no-website": "– no website",
+    "refused-by-policy": "⊘ refused",
+    "unchecked": "? unchecked",
+}
+
+# Thirty checks, oldest first: mostly fine, with a bad patch a reader should notice.
+HISTORY_STATUSES = ["ok"] * 12 + ["server-error"] * 3 + ["blocked"] + ["ok"] * 14
+HISTORY = tuple(
+    PastCheck(days_ago(30 - i), status, "ok" if status == "ok" else "http-503")
+    for i, status in enumerate(HISTORY_STATUSES)
+)
+
+
+def entry(slug: str, country: str, name: str, status: str, **overrides: Any) -> EntryReport:
+    """An entry as `build_report` would make it; keyword arguments replace any field."""
+    fields: dict[str, Any] = dict(
+        id=slug, name=name, country=country, line=10, url=f"https://{slug}.example/",
+        status=status, reason=status, detail="", http_status=200, final_url=None, title=None,
+        previous_title=None, title_changed=False, last_checked=days_ago(0, 1),
+        last_verified=None, failing_since=None, consecutive_failures=0, content_updated=None,
+        stale=False,
+    )  # fmt: skip
+    fields.update(overrides)
+    return EntryReport(**fields)
+
+
+LONG_URL = (
+    "https://www.socialist-party-of-england-and-wales-campaign-archive.example/"
+    "campaigns/housing/the-long-road-home/index.html"
+)
+
+ENTRIES: tuple[EntryReport, ...] = (
+    entry("la-chispa", "Argentina", "La Chispa", "ok", name_en="The Spark",
+          title="La Chispa – Socialismo revolucionario", last_verified=days_ago(0, 5),
+          history=HISTORY),
+    entry("alternativa", "Argentina", "Alternativa Socialista", "redirected", reason="http-301",
+          url="http://alternativa.example/", final_url="https://www.alternativa.example/",
+          last_verified=days_ago(1)),
+    entry("lsp", "Belgium", "Linkse Socialistische Partij", "moved", reason="redirect",
+          name_en="Left Socialist Party", final_url="https://elsewhere.example/",
+          last_verified=days_ago(12)),
+    entry("psl", "Belgium", "Parti Socialiste de Lutte", "parked", title="This domain is for sale",
+          last_verified=days_ago(45), stale=True),
+    entry("sr-chile", "Chile", "Socialismo Revolucionario", "blocked", reason="http-403",
+          http_status=403, last_verified=days_ago(3)),
+    entry("ir-chile", "Chile", "Izquierda Revolucionaria", "server-error", reason="http-503",
+          http_status=503, last_verified=days_ago(7)),
+    entry("civ", "Côte d'Ivoire", "Parti pour la Révolution", "dead", reason="tls",
+          detail="certificate expired 2026-10-01", http_status=None, last_verified=days_ago(400),
+          stale=True),
+    entry("spew", "England & Wales", "Socialist Party of England and Wales", "ok",
+          url=LONG_URL, title=HOSTILE_TITLE, notes=HOSTILE_NOTE, last_verified=days_ago(2)),
+    entry("sav", "Germany", "Sozialistische Alternative", "no-website", url=None,
+          http_status=None, last_checked=None, stale=True),
+    entry("intranet", "Germany", "Intranet der Partei", "refused-by-policy",
+          reason="private-address", detail="resolves to 10.0.0.1", url="http://intranet.example/",
+          http_status=None, stale=True),
+    entry("sp-ireland", "Ireland", "Socialist Party (Ireland)", "unchecked", http_status=None,
+          last_checked=None, stale=True),
+)  # fmt: skip
+
+REPORT = Report(
+    generated_at=iso(NOW),
+    directory="data/organisations.yaml",
+    run=RunInfo(days_ago(0, 10), days_ago(0, 1), len(ENTRIES), "available"),
+    entries=ENTRIES,
+)
+
+# What the "Last verified" column says for each entry (calendar days before generation).
+VERIFIED: dict[str, str] = {
+    "la-chispa": "today",
+    "alternativa": "yesterday",
+    "lsp": "12 days ago",
+    "psl": "45 days ago",
+    "sr-chile": "3 days ago",
+    "ir-chile": "7 days ago",
+    "civ": "13 months ago",
+    "spew": "2 days ago",
+    "sav": "never verified",
+    "intranet": "never verified",
+    "sp-ireland": "never verified",
+}
+
+# Reads the page as a reader does: each country heading, the column headings, and the
+# visible text of every row's cells (innerText: what is rendered, not what is in the source).
+READ_TABLES = """() => [...document.querySelectorAll('main section')].map(s => ({
+  country: s.querySelector('h2').innerText,
+  visible: s.checkVisibility(),
+  headers: [...s.querySelectorAll('thead th')].map(th => th.textContent.trim()),
+  rows: [...s.querySelectorAll('tbody tr')].map(tr => ({
+    id: tr.id, visible: tr.checkVisibility(),
+    cells: [...tr.children].map(c => c.innerText.trim())}))}))"""
+
+
+def read_tables(page: Page) -> dict[str, dict[str, Any]]:
+    """Country heading -> {"visible", "rows": {entry id: {column heading: cell text}}}."""
+    tables: dict[str, dict[str, Any]] = {}
+    for section in page.evaluate(READ_TABLES):
+        rows = {
+            row["id"].removeprefix("org-"): dict(zip(section["headers"], row["cells"], strict=True))
+            | {"visible": row["visible"]}
+            for row in section["rows"]
+        }
+        tables[section["country"]] = {"visible": section["visible"], "rows": rows}
+    return tables
+
+
+def test_the_report_covers_every_status() -> None:
+    assert {e.status for e in ENTRIES} == {s.value for s in Status} | {"unchecked"} == set(MARKS)
+    assert len(HISTORY) == 30
+
+
+# ---------------------------------------------------------------- the browser
+
+
+def _find_chromium() -> str | None:
+    debian = Path("/usr/bin/chromium")
+    if debian.is_file() and os.access(debian, os.X_OK):
+        return str(debian)
+    return shutil.which("chromium")
+
+
+def _run(command: list[str], timeout: float) -> str | None:
+    """Run `command`; None when it succeeded, else why not (in a few words)."""
+    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return f"`{' '.join(command)}` took longer than {timeout:.0f} s"
+    except OSError as error:
+        return f"`{' '.join(command)}` could not run: {error}"
+    if done.returncode == 0:
+        return None
+    last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
+    return f"`{' '.join(command)}` exited {done.returncode}: {last[0]}"
+
+
+def _install_chromium() -> str:
+    """Try Debian's package; return why it is still missing."""
+    geteuid: Callable[[], int] | None = getattr(os, "geteuid", None)
+    if geteuid is None or geteuid() != 0:
+        return "not running as root, so apt-get cannot install it (apt-get install chromium)"
+    if shutil.which("apt-get") is None:
+        return "apt-get is not available on this system"
+    failed = _run(["apt-get", "install", "-y", "chromium"], APT_TIMEOUT)
+    if failed:  # a fresh container has no package lists yet: fetch them once and retry
+        failed = _run(["apt-get", "update"], APT_TIMEOUT) or _run(
+            ["apt-get", "install", "-y", "chromium"], APT_TIMEOUT
+        )
+    return failed or "apt-get succeeded but no chromium executable was found"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Path of Debian's Chromium, installed once if missing and possible; else the module skips."""
+    path = _find_chromium()
+    if path is None:
+        reason = _install_chromium()
+        path = _find_chromium()
+        if path is None:
+            pytest.skip(f"Chromium is not installed and could not be installed: {reason}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def sync_api() -> ModuleType:
+    """`playwright.sync_api`, pip-installed into this virtualenv once if missing; else skip."""
+    try:
+        return importlib.import_module("playwright.sync_api")
+    except ImportError:
+        pass
+    if sys.prefix == sys.base_prefix:
+        reason = "not in a virtualenv, so it is not installed here (pip install -e '.[test]')"
+    else:
+        reason = _run([sys.executable, "-m", "pip", "install", "--quiet", "playwright"], PIP_TIMEOUT)
+        importlib.invalidate_caches()
+        try:
+            return importlib.import_module("playwright.sync_api")
+        except ImportError as error:
+            reason = reason or str(error)
+    pytest.skip(f"the playwright package is not installed and could not be installed: {reason}")
+
+
+@pytest.fixture(scope="module")
+def playwright(sync_api: ModuleType, chromium: str) -> Iterator[Playwright]:
+    driver = sync_api.sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
+
+
+def _launch(
+    playwright: Playwright, chromium: str, profile: Path, **options: Any
+) -> BrowserContext:
+    """Chromium with a fresh profile directory; nothing may leave the machine."""
+    context = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=chromium, headless=True, args=CHROMIUM_ARGS,
+        viewport=DESKTOP, locale="en-GB", timezone_id="UTC", **options,
+    )  # fmt: skip
+    context.set_default_timeout(10_000)  # ms; a page from disk needs far less
+    return context
+
+
+@pytest.fixture(scope="module")
+def browser(
+    playwright: Playwright, chromium: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BrowserContext]:
+    context = _launch(playwright, chromium, tmp_path_factory.mktemp("profile"))
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def index_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    write_reports(REPORT, out)
+    return out / "index.html"
+
+
+@dataclass
+class Visit:
+    """A page opened on the report, with everything it tried to do recorded."""
+
+    page: Page
+    url: str
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def open_report(context: BrowserContext, index_html: Path, viewport: dict[str, int]) -> Visit:
+    page = context.new_page()
+    page.set_viewport_size(viewport)
+    visit = Visit(page, index_html.as_uri())
+
+    def refuse(route: Any) -> None:  # belt and braces: the test itself never goes online
+        visit.blocked.append(route.request.url)
+        route.abort()
+
+    def dialog(d: Any) -> None:
+        visit.dialogs.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    page.route(re.compile(r"^(?!file:|data:)"), refuse)
+    page.on("request", lambda request: visit.requests.append(request.url))
+    page.on("dialog", dialog)
+    page.on("pageerror", lambda error: visit.errors.append(str(error)))
+    page.on("console", lambda m: m.type == "error" and visit.errors.append(m.text))
+    page.goto(visit.url)
+    return visit
+
+
+@pytest.fixture
+def visit(browser: BrowserContext, index_html: Path) -> Iterator[Visit]:
+    opened = open_report(browser, index_html, DESKTOP)
+    try:
+        yield opened
+    finally:
+        opened.page.close()
+
+
+def screenshot(page: Page, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    with capsys.disabled():
+        print(f"\nscreenshot: {path}")
+
+
+def assert_readable(tables: dict[str, dict[str, Any]]) -> None:
+    """Every organisation under its country's heading, with its status and verified date."""
+    expected: dict[str, list[str]] = {}
+    for e in ENTRIES:
+        expected.setdefault(e.country, []).append(e.id)
+    assert list(tables) == sorted(expected)  # alphabetical headings
+    for country, ids in expected.items():
+        assert tables[country]["visible"]
+        assert sorted(tables[country]["rows"]) == sorted(ids)
+    rows = {i: row for table in tables.values() for i, row in table["rows"].items()}
+    for e in ENTRIES:
+        row = rows[e.id]
+        assert row["visible"], e.id
+        assert row["Organisation"].startswith(e.name)
+        assert row["Status"].splitlines()[0] == MARKS[e.status], e.id
+        assert row["Last verified"].splitlines()[0] == VERIFIED[e.id], e.id
+
+
+# ---------------------------------------------------------------- the tests
+
+
+def test_organisations_are_grouped_with_status_and_date(
+    visit: Visit, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = visit.page
+    sync_api = importlib.import_module("playwright.sync_api")
+    sync_api.expect(page).to_have_title("Organisation directory: website status")
+    assert_readable(read_tables(page))
+    # The symbol and the word are both on screen: the status never rests on colour alone.
+    for e in ENTRIES:
+        mark = page.locator(f"#org-{e.id} td .mark")
+        symbol, word = MARKS[e.status].split(" ", 1)
+        sync_api.expect(mark).to_have_text(f"{symbol} {word}")
+        sync_api.expect(mark.locator("[aria-hidden=true]")).to_be_visible()
+    # "last verified 12 days ago", and the exact moment on hover and for machines.
+    for e in ENTRIES:
+        if e.last_verified is None:
+            continue
+        column = page.locator(f"#org-{e.id} td").nth(3)
+        header = page.locator(f"#org-{e.id}").locator("xpath=ancestor::table//thead//th").nth(4)
+        said = f"{header.inner_text()} {column.locator('time').inner_text()}".lower()
+        assert said == f"last verified {VERIFIED[e.id]}"
+        assert column.locator("time").get_attribute("datetime") == e.last_verified
+        assert column.locator("time").get_attribute("title") == e.last_verified
+    stale = page.locator("#org-psl td").nth(3)
+    sync_api.expect(stale).to_contain_text("stale")
+    screenshot(page, "index-desktop.png", capsys)
+
+
+def test_history_strip_shows_the_last_thirty_checks(visit: Visit) -> None:
+    sync_api = importlib.import_module("playwright.sync_api")
+    marks = visit.page.locator("#org-la-chispa .strip li")
+    assert 0 < marks.count() <= 30
+    assert marks.count() == len(HISTORY)
+    for i in (0, 12, 15, 29):
+        sync_api.expect(marks.nth(i)).to_be_visible()
+        title = marks.nth(i).get_attribute("title") or ""
+        assert title.startswith(HISTORY[i].checked_at[:10])
+    sync_api.expect(marks.nth(12)).to_have_attribute("title", re.compile("server error"))
+    said = visit.page.locator("#org-la-chispa .checks").inner_text()
+    assert "Last 30 checks: 26 ok, 3 server error, 1 blocked." in said
+    sync_api.expect(visit.page.locator("#org-sp-ireland .checks")).to_have_text("no checks yet")
+
+
+def test_typing_in_the_filter_box_narrows_the_list(visit: Visit) -> None:
+    sync_api = importlib.import_module("playwright.sync_api")
+    expect = sync_api.expect
+    page = visit.page
+    box = page.get_by_label("Filter organisations")
+    count = page.locator("#filter-count")
+    expect(box).to_be_visible()
+    expect(count).to_have_text("")
+
+    box.press_sequentially("chile")
+    expect(count).to_have_text(f"2 of {len(ENTRIES)} shown")
+    tables = read_tables(page)
+    assert not tables["Belgium"]["visible"]  # a country with no match disappears
+    assert tables["Chile"]["visible"]
+    assert all(row["visible"] for row in tables["Chile"]["rows"].values())
+    expect(page.get_by_role("heading", name="Belgium")).to_be_hidden()
+
+    box.fill("")
+    box.press_sequentially("cote d'ivoire")  # accents do not matter
+    expect(count).to_have_text(f"1 of {len(ENTRIES)} shown")
+    expect(page.locator("#org-civ")).to_be_visible()
+    expect(page.locator("#org-la-chispa")).to_be_hidden()
+
+    box.fill("")
+    box.press_sequentially("server error")  # the status word is searchable
+    expect(count).to_have_text(f"1 of {len(ENTRIES)} shown")
+    expect(page.locator("#org-ir-chile")).to_be_visible()
+
+    box.fill("")
+    box.press_sequentially("no such organisation")
+    expect(count).to_have_text(f"0 of {len(ENTRIES)} shown")
+    expect(page.get_by_text("No organisation matches the filter.")).to_be_visible()
+
+    box.fill("")
+    expect(count).to_have_text("")
+    assert_readable(read_tables(page))
+
+
+def test_hostile_title_is_text_and_nothing_leaves_the_page(visit: Visit) -> None:
+    sync_api = importlib.import_module("playwright.sync_api")
+    page = visit.page
+    cells = page.locator("#org-spew td")
+    sync_api.expect(cells.nth(1)).to_have_text(HOSTILE_TITLE)
+    sync_api.expect(page.get_by_text(HOSTILE_NOTE)).to_be_visible()
+    assert page.locator("img, svg, iframe, object, embed").count() == 0
+    page.get_by_label("Filter organisations").press_sequentially("img")
+    page.locator("#org-spew a").hover()
+    page.mouse.wheel(0, 2000)
+    page.evaluate("() => document.fonts.ready")  # every font the page wants has been looked up
+    assert visit.dialogs == []
+    assert visit.errors == []  # no script error, no Content-Security-Policy violation
+    assert visit.blocked == []
+    assert [u for u in visit.requests if not u.startswith("data:")] == [visit.url]
+
+
+def test_phone_width_does_not_scroll_sideways(
+    browser: BrowserContext, index_html: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    phone = open_report(browser, index_html, PHONE)
+    try:
+        page = phone.page
+        width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        assert width <= PHONE["width"] + 1
+        sticking_out = page.evaluate(
+            "w => [...document.querySelectorAll('body *')]"
+            ".filter(e => e.getBoundingClientRect().right > w + 1)"
+            ".map(e => e.tagName + '#' + e.id + '.' + e.className)",
+            PHONE["width"],
+        )
+        assert sticking_out == []
+        assert_readable(read_tables(page))
+        screenshot(page, "index-phone.png", capsys)
+        # Just wider than the card layout's breakpoint (40rem), the six columns are tightest.
+        page.set_viewport_size({"width": 641, "height": PHONE["height"]})
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 641 + 1
+        assert phone.dialogs == [] and phone.blocked == [] and phone.errors == []
+    finally:
+        phone.page.close()
+
+
+def test_without_javascript_the_whole_table_is_readable(
+    playwright: Playwright,
+    chromium: str,
+    index_html: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sync_api = importlib.import_module("playwright.sync_api")
+    context = _launch(
+        playwright, chromium, tmp_path_factory.mktemp("profile-nojs"), java_script_enabled=False
+    )
+    try:
+        visit = open_report(context, index_html, PHONE)
+        page = visit.page
+        # No dead control: the box that needs JavaScript is not offered, and a note says so.
+        # (Playwright's text matching skips <noscript>, so the note is found by CSS.)
+        sync_api.expect(page.get_by_label("Filter organisations")).to_be_hidden()
+        note = page.locator("noscript p")
+        sync_api.expect(note).to_be_visible()
+        sync_api.expect(note).to_contain_text("every organisation is listed below")
+        assert_readable(read_tables(page))
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE["width"] + 1
+        screenshot(page, "index-phone-nojs.png", capsys)
+        assert visit.dialogs == [] and visit.blocked == []
+    finally:
+        context.close()

@@ -87,7 +87,8 @@ class HistoryPipeline:
         self.crawler.stats.set_value("crawler/network", run.network)
         self.crawler.stats.set_value("crawler/run_id", run.id)
         if not available:
-            logger.warning(
+            # INFO: the CLI says this itself; `scrapy crawl` (LOG_LEVEL INFO) shows it here.
+            logger.info(
                 "network unavailable: %s; nothing was recorded as failed",
                 "the canary URL failed" if canary_failed else f"none of {self.attempted} sites answered",
             )

@@ -8,6 +8,7 @@ module only maps options onto settings and reads the result back.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,8 @@ def settings_for(options: CrawlOptions) -> Settings:
     }
     if options.concurrency:
         overrides["CONCURRENT_REQUESTS"] = options.concurrency
+    if os.environ.get("NO_COLOR"):  # https://no-color.org/
+        overrides["LOG_COLOR"] = False
     overrides.update(options.extra)
     settings.setdict(overrides, priority="cmdline")
     return settings

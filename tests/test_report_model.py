@@ -1,0 +1,126 @@
+"""From history to advice: dead vs down, identity checks, staleness, inactivity.
+
+A real SQLite store on disk, filled with checks at chosen moments, read back through
+`build_report` exactly as the crawl's pipeline does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from crawler.directory import parse_directory
+from crawler.history import History
+from crawler.outcome import Outcome, Status
+from crawler.report_model import Action, EntryReport, Policy, build_report
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+DIRECTORY = parse_directory(
+    "organisations:\n"
+    + "".join(
+        f"  - id: {name}\n    country: Testland\n    name: {name}\n    website: https://{name}.example/\n"
+        for name in ("site",)
+    ),
+    "d.yaml",
+)
+
+
+def at(days_ago: float) -> str:
+    return (NOW - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def history_of(tmp_path: Path, checks: Sequence[tuple[float, Outcome]], available: bool = True) -> EntryReport:
+    """Record each (days ago, outcome) as its own run, then build the report at NOW."""
+    store = History.open(tmp_path / "h.sqlite3", write=True)
+    try:
+        for days_ago, outcome in checks:
+            run = store.begin_run("d.yaml", started_at=at(days_ago))
+            store.record(run, "site", "https://site.example/", at(days_ago), outcome)
+            store.finish_run(run, network_available=available)
+        return build_report(DIRECTORY, store, Policy(), now=NOW).entries[0]
+    finally:
+        store.close()
+
+
+OK = Outcome(Status.OK, "ok", http_status=200, title="Site")
+DEAD = Outcome(Status.DEAD, "timeout", "no answer before the timeout")
+
+
+@pytest.mark.parametrize(
+    ("failures", "action", "confirmed"),
+    [
+        ([3, 1], Action.WATCH, False),  # two checks: down, not dead
+        ([2, 1, 0], Action.WATCH, False),  # three checks, but within two days
+        ([8, 4, 0], Action.REMOVE, True),  # three checks spanning eight days: dead
+        ([30, 20, 10, 0], Action.REMOVE, True),
+    ],
+)
+def test_dead_only_after_n_checks_spanning_d_days(
+    tmp_path: Path, failures: list[int], action: Action, confirmed: bool
+) -> None:
+    entry = history_of(tmp_path, [(40, OK)] + [(d, DEAD) for d in failures])
+    assert entry.action == action
+    assert entry.dead_confirmed is confirmed
+    assert entry.failing_since == at(failures[0])
+    assert entry.consecutive_failures == len(failures)
+    assert entry.last_verified == at(40)
+    assert f"failing since {at(failures[0])[:10]}" in entry.action_detail
+
+
+def test_a_recovery_ends_the_failing_streak(tmp_path: Path) -> None:
+    entry = history_of(tmp_path, [(10, DEAD), (9, DEAD), (5, OK), (2, DEAD)])
+    assert entry.failing_since == at(2)
+    assert entry.consecutive_failures == 1
+    assert entry.last_verified == at(5)
+
+
+def test_blocked_is_watched_not_failed(tmp_path: Path) -> None:
+    entry = history_of(tmp_path, [(1, Outcome(Status.BLOCKED, "challenge", http_status=503))])
+    assert entry.action == Action.WATCH
+    assert entry.failing_since is None and entry.consecutive_failures == 0
+
+
+@pytest.mark.parametrize(
+    ("outcome", "action", "words"),
+    [
+        (Outcome(Status.REDIRECTED, "http-301", final_url="https://site.example/new/"), Action.FIX_URL,
+         "https://site.example/ -> https://site.example/new/"),
+        (Outcome(Status.MOVED, "redirect", final_url="https://casino.example/"), Action.CHECK_IDENTITY,
+         "casino.example"),
+        (Outcome(Status.PARKED, "parked"), Action.CHECK_IDENTITY, "parking"),
+    ],
+)
+def test_each_problem_says_what_to_do(tmp_path: Path, outcome: Outcome, action: Action, words: str) -> None:
+    entry = history_of(tmp_path, [(0, outcome)])
+    assert entry.action == action
+    assert words in entry.action_detail
+    assert entry.line == 5  # the website line of the only entry
+
+
+def test_title_change_is_flagged_with_old_and_new(tmp_path: Path) -> None:
+    renamed = Outcome(Status.OK, "ok", http_status=200, title="Totally Different Shop")
+    entry = history_of(tmp_path, [(3, OK), (0, renamed)])
+    assert (entry.previous_title, entry.title, entry.title_changed) == ("Site", "Totally Different Shop", True)
+    assert entry.action == Action.CHECK_IDENTITY
+    assert "'Site' -> 'Totally Different Shop'" in entry.action_detail
+
+
+def test_stale_and_inactive(tmp_path: Path) -> None:
+    old_content = Outcome(Status.OK, "ok", http_status=200, title="Site", content_updated="2024-01-01")
+    entry = history_of(tmp_path, [(45, old_content)])
+    assert entry.stale is True  # not verified within 30 days
+    assert entry.inactive is True and entry.action == Action.INACTIVE
+    (tmp_path / "fresh").mkdir()
+    fresh = history_of(tmp_path / "fresh", [(1, OK)])
+    assert fresh.stale is False and fresh.inactive is False
+
+
+def test_runs_without_network_change_nothing(tmp_path: Path) -> None:
+    history_of(tmp_path, [(5, OK)])
+    entry = history_of(tmp_path, [(1, DEAD), (0, DEAD)], available=False)
+    assert entry.status == "ok"
+    assert entry.last_verified == at(5)
+    assert entry.failing_since is None

@@ -257,3 +257,15 @@ def test_help_names_every_command_and_the_readme_documents_them() -> None:
     assert result.returncode == 0
     for name in subparsers.choices:  # type: ignore[union-attr]
         assert name in result.stdout
+
+
+def test_progress_and_summary_on_stderr_and_quiet_silences_them(simweb: SimWeb, gate: tuple[Path, Path]) -> None:
+    work, directory = gate
+    loud = run_crawler("crawl", *crawl_args(simweb, work, directory), ca=simweb.ca)
+    assert loud.returncode == 0, loud.stderr
+    assert "checked 4/4" in loud.stderr  # not a terminal: plain lines, then the summary table
+    table = dict(line.split() for line in loud.stderr.splitlines() if line.startswith("  "))
+    assert table == {"ok": "1", "dead": "1", "parked": "1", "blocked": "1"}
+    quiet = run_crawler("crawl", *crawl_args(simweb, work, directory, "--quiet"), ca=simweb.ca)
+    assert quiet.returncode == 0
+    assert quiet.stderr == "" and quiet.stdout == ""

@@ -9,6 +9,7 @@ printable as ``PATH:LINE: message``.
 from __future__ import annotations
 
 import difflib
+import gc
 import ipaddress
 import os
 import re
@@ -22,6 +23,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 #: Larger files are refused unread: the directory is edited by hand, so anything this big is a
 #: mistake or an attack, and the pure-Python YAML parser would spend a long time on it.
 MAX_FILE_BYTES = 10 * 1024 * 1024
+
+# libyaml's parser when PyYAML was built with it (the wheels are): same safe loading, same
+# line marks, and an order of magnitude faster on directories of 100,000 entries.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 TOP_KEY = "organisations"
 REQUIRED_KEYS = ("id", "country", "name")
@@ -107,8 +112,31 @@ class Directory:
 
 
 def load_directory(path: str | os.PathLike[str]) -> Directory:
-    """Read and validate the directory file at `path`; raises DirectoryError on any problem."""
+    """Read and validate the directory file at `path`; raises DirectoryError on any problem.
+
+    A crawl reads the file in several places (the CLI validates it, the spider checks it,
+    the pipeline reports on it); an unchanged file (same size and modification time) is
+    parsed only once per process.
+    """
     where = os.fspath(path)
+    try:
+        stat = os.stat(where)
+        key = (where, stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
+    directory = _read(where)
+    if key is not None:
+        _LOADED.clear()
+        _LOADED[key] = directory
+    return directory
+
+
+_LOADED: dict[tuple[str, int, int], Directory] = {}
+
+
+def _read(where: str) -> Directory:
     try:
         with open(where, "rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)  # never read more than the cap, whatever stat says
@@ -160,12 +188,20 @@ class _Checker:
         try:
             # Scan the events first: aliases are refused before anything could expand them
             # (alias bombs), and anchors too, as nobody editing this file needs them.
-            for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            for event in yaml.parse(text, Loader=_LOADER):
                 if (anchor := getattr(event, "anchor", None)) is not None:
                     what = "alias '*" if isinstance(event, yaml.AliasEvent) else "anchor '&"
                     self.report(event.start_mark.line + 1,
                                 f"{what}{anchor}' is not allowed: write each value out in full")
-            return None if self.problems else yaml.compose(text, Loader=yaml.SafeLoader)
+            if self.problems:
+                return None
+            # Building a big node tree triggers the cyclic GC over and over while finding
+            # nothing to free (the tree is acyclic): pausing it halves the time at 100,000.
+            gc.disable()
+            try:
+                return yaml.compose(text, Loader=_LOADER)
+            finally:
+                gc.enable()
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             message = f"YAML syntax error: {e.problem or e.context}"

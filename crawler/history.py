@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from crawler.outcome import Outcome, Status
+from crawler.outcome import ANSWERED_REASONS, Outcome, Status
 
 # SCHEMA_VERSION history (stored in PRAGMA user_version):
 #   1  runs and checks.
@@ -121,51 +121,79 @@ class History:
     def open(cls, path: str | os.PathLike[str], *, write: bool) -> History:
         """Open (creating if `write`) the store; raise StoreError if it cannot be used.
 
+        A store that is refused (locked, corrupt, newer, not ours) is left byte for byte
+        as it was: nothing is written to it before it has passed every check.
         A reader of a missing store gets an empty in-memory one, so `crawler report`
         before the first crawl still writes reports ("never checked").
         """
         path = Path(path)
         lock = None
         if write:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot create its folder ({exc.strerror})") from None
             lock = _take_lock(path)
         elif not path.exists():
             db = sqlite3.connect(":memory:")
             db.executescript(SCHEMA)
             return cls(db, path, None)
+        db = None
         try:
             db = sqlite3.connect(path, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across a process kill
             store = cls(db, path, lock)
             store._prepare(write)
         except sqlite3.DatabaseError as exc:
-            if lock:
-                lock.close()
+            _close_quietly(db, lock)
             raise StoreError(f"{path}: not a usable history store ({exc}); move it aside to start a new one") from None
+        except BaseException:
+            _close_quietly(db, lock)
+            raise
         return store
 
     def _prepare(self, write: bool) -> None:
+        # Only reads until the store is known to be ours, sound and not newer.
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        tables = self._db.execute("SELECT count(*) FROM sqlite_master WHERE name='runs'").fetchone()[0]
+        objects = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: written by a newer crawler (schema {version}, this one knows "
                 f"{SCHEMA_VERSION}); upgrade the crawler, the store was left untouched"
             )
-        if version == 0 and tables:
-            raise StoreError(f"{self.path}: has tables but no schema version; left untouched")
+        if version == 0 and objects:
+            raise StoreError(
+                f"{self.path}: an SQLite file with tables but no history schema version, "
+                "so not a history store; left untouched"
+            )
+        # A damaged page would otherwise surface mid-crawl (after checks were lost) or as
+        # a traceback in the middle of writing reports. Linear in the file's size: a million
+        # checks (about 200 MB) take a fraction of a second.
+        problems = [" ".join(row[0].split()) for row in self._db.execute("PRAGMA quick_check(5)")]
+        if problems != ["ok"]:
+            raise StoreError(
+                f"{self.path}: the history store is damaged ({'; '.join(problems)}); "
+                "left untouched: restore a backup or move it aside to start a new one"
+            )
         if not write:
-            if version < SCHEMA_VERSION and tables:
+            if version < SCHEMA_VERSION and objects:
                 raise StoreError(f"{self.path}: schema {version} is old; run a crawl to upgrade it")
             return
-        with self._db:
-            if version == 0:
-                self._db.executescript(SCHEMA)
-            else:
-                for step in range(version, SCHEMA_VERSION):
-                    self._db.executescript(MIGRATIONS[step])
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # WAL is a property of the file (readers then use it too); each commit reaches the
+        # operating system before `record` returns, so killing the process loses nothing
+        # committed. NORMAL (not FULL) risks the last commits only on a power loss.
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        if version < SCHEMA_VERSION:
+            # One transaction with the version stamp: a kill half-way leaves the old store
+            # (executescript alone would commit each statement, stranding tables unversioned).
+            steps = SCHEMA if version == 0 else "\n".join(MIGRATIONS[n] for n in range(version, SCHEMA_VERSION))
+            try:
+                self._db.executescript(
+                    f"BEGIN IMMEDIATE;\n{steps}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;"
+                )
+            except BaseException:
+                self._db.rollback()
+                raise
         self._recover_interrupted()
 
     def _recover_interrupted(self) -> None:
@@ -307,12 +335,24 @@ def _in_list(values: Iterable[str]) -> str:
 
 
 def _answered_sql() -> str:
+    # The SQL twin of `Outcome.answered`.
     answered = _in_list(s for s in Status if s.answered)
-    return f"status IN ({answered}) OR http_status IS NOT NULL"
+    reasons = _in_list(ANSWERED_REASONS)
+    return f"status IN ({answered}) OR http_status IS NOT NULL OR reason IN ({reasons})"
+
+
+def _close_quietly(db: sqlite3.Connection | None, lock: IO[str] | None) -> None:
+    if db is not None:
+        db.close()
+    if lock is not None:
+        lock.close()
 
 
 def _take_lock(path: Path) -> IO[str]:
-    lock = open(f"{path}.lock", "a+", encoding="utf-8")  # noqa: SIM115 - held for the store's life
+    try:
+        lock = open(f"{path}.lock", "a+", encoding="utf-8")  # noqa: SIM115 - held for the store's life
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create its lock file {path}.lock ({exc.strerror})") from None
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -111,19 +111,24 @@ def _redirect_verdict(page: Page) -> Outcome:
     # Only an unbroken chain of permanent redirects says "the URL has changed": a
     # temporary hop anywhere means the listed URL is still the one to keep.
     if all(h.reason in PERMANENT for h in hops):
-        first, last = urlsplit(page.listed_url), urlsplit(page.final_url)
-        if (
+        upgrade = _only_https_upgrade(page.listed_url, page.final_url)
+        reason = "https-upgrade" if upgrade else f"http-{hops[0].reason}"
+        detail = f"{page.listed_url} -> {page.final_url}"
+        return _page_outcome(page, Status.REDIRECTED, reason, detail)
+    return _page_outcome(page, Status.OK, "ok", f"temporarily redirected to {page.final_url}")
+
+
+def _only_https_upgrade(listed: str, final: str) -> bool:
+    try:
+        first, last = urlsplit(listed), urlsplit(final)
+        return (
             first.scheme == "http"
             and last.scheme == "https"
             and first.hostname == last.hostname
             and first.path == last.path
-        ):
-            reason = "https-upgrade"
-        else:
-            reason = f"http-{hops[0].reason}"
-        detail = f"{page.listed_url} -> {page.final_url}"
-        return _page_outcome(page, Status.REDIRECTED, reason, detail)
-    return _page_outcome(page, Status.OK, "ok", f"temporarily redirected to {page.final_url}")
+        )
+    except ValueError:
+        return False
 
 
 def _crossing(page: Page) -> str:

@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 #: Larger files are refused unread: the directory is edited by hand, so anything this big is a
 #: mistake or an attack, and the pure-Python YAML parser would spend a long time on it.
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024  # room for 100,000 entries
 
 # libyaml's parser when PyYAML was built with it (the wheels are): same safe loading, same
 # line marks, and an order of magnitude faster on directories of 100,000 entries.
@@ -56,7 +56,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        # Messages quote the file's own text; a control character in it (an ESC from a
+        # YAML "\e", say) is shown as an escape, never sent raw to the terminal.
+        return f"{self.path}:{self.line}: {_visible(self.message)}"
 
 
 class DirectoryError(Exception):
@@ -309,6 +311,12 @@ class _Checker:
         elif not scalar or node.tag != _NULL_TAG:
             self.report(node, f"'{key}' must be a string, found {_describe(node)}")
         return None
+
+
+def _visible(text: str) -> str:
+    return "".join(
+        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text
+    )
 
 
 def _too_large() -> str:

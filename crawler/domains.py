@@ -39,7 +39,11 @@ def registered_domain(host: str) -> str:
 
 
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    """The URL's host in lower case; "" when there is none or the URL cannot be parsed."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return ""
 
 
 def same_site(url_a: str, url_b: str) -> bool:

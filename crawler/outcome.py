@@ -80,6 +80,30 @@ class Status(StrEnum):
                 assert_never(self)
 
 
+    @property
+    def reaches_network(self) -> bool:
+        """A check of this status went out on the network (to judge "network unavailable")."""
+        match self:
+            case Status.NO_WEBSITE | Status.REFUSED_BY_POLICY:
+                return False  # nothing listed, or refused before any connection
+            case (
+                Status.OK
+                | Status.REDIRECTED
+                | Status.MOVED
+                | Status.PARKED
+                | Status.BLOCKED
+                | Status.SERVER_ERROR
+                | Status.DEAD
+            ):
+                return True
+            case _:
+                assert_never(self)
+
+
+#: Reasons of a `dead` verdict that still prove a server answered: a TLS handshake got a
+#: reply, a redirect loop and an oversized body came over HTTP.
+ANSWERED_REASONS: frozenset[str] = frozenset({"tls", "redirect-loop", "too-large", "soft-404"})
+
 #: What `check --fail-on` uses when the user gives nothing.
 DEFAULT_FAIL_ON: frozenset[Status] = frozenset(
     {Status.DEAD, Status.PARKED, Status.MOVED, Status.REFUSED_BY_POLICY}
@@ -100,8 +124,10 @@ class Outcome:
 
     @property
     def answered(self) -> bool:
-        """True when some server answered over HTTP, whatever it said."""
-        return self.status.answered or self.http_status is not None
+        """True when some server answered, whatever it said."""
+        return (
+            self.status.answered or self.http_status is not None or self.reason in ANSWERED_REASONS
+        )
 
 
 def parse_statuses(text: str) -> frozenset[Status]:

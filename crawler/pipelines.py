@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from crawler.directory import DirectoryError, load_directory
-from crawler.history import History
+from crawler.history import RunRow, StoreError
 from crawler.items import CANARY_ID, Check
 from crawler.report_model import Policy, build_report
 from crawler.reports import write_reports
+from crawler.stores import Store, open_store
 
 if TYPE_CHECKING:
     from typing import Self
@@ -50,7 +51,7 @@ class HistoryPipeline:
         self.db_path = settings.get("CRAWLER_DB")
         self.reports_dir = settings.get("CRAWLER_REPORTS")
         self.policy = policy_from(settings)
-        self.store: History | None = None
+        self.store: Store | None = None
         self.run_id = 0
         self.attempted = 0
         self.answered = 0
@@ -62,8 +63,14 @@ class HistoryPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        # StoreError (locked, corrupt, newer) propagates: the crawl must not start.
-        self.store = History.open(self.db_path, write=True)
+        # StoreError (locked, corrupt, newer) stops the crawl; the stat lets `crawler.run`
+        # report it as the store problem it is (the CLI pre-checks, but a second crawl can
+        # take the lock in between).
+        try:
+            self.store = open_store(self.db_path, write=True)
+        except StoreError as exc:
+            self.crawler.stats.set_value("crawler/store_error", str(exc))
+            raise
         self.run_id = self.store.begin_run(self._directory_path())
 
     def process_item(self, item: Any) -> Any:
@@ -71,7 +78,7 @@ class HistoryPipeline:
             return item
         assert self.store is not None
         self.store.record(self.run_id, item.entry_id, item.url, item.checked_at, item.outcome)
-        if item.url is not None:
+        if item.outcome.status.reaches_network:
             self.attempted += 1
             self.answered += item.outcome.answered
         self.crawler.stats.inc_value(f"crawler/outcome/{item.outcome.status.value}")
@@ -80,17 +87,17 @@ class HistoryPipeline:
     def close_spider(self) -> None:
         if self.store is None:
             return
-        spider = self.crawler.spider
-        canary_failed = bool(getattr(spider, "canary_failed", False))
-        available = not canary_failed and (self.attempted == 0 or self.answered > 0)
+        canary_failed, attempted, answered = self.network_evidence()
+        available = not canary_failed and (attempted == 0 or answered > 0)
         run = self.store.finish_run(self.run_id, network_available=available)
+        self.settled(run)
         self.crawler.stats.set_value("crawler/network", run.network)
         self.crawler.stats.set_value("crawler/run_id", run.id)
         if not available:
             # INFO: the CLI says this itself; `scrapy crawl` (LOG_LEVEL INFO) shows it here.
             logger.info(
                 "network unavailable: %s; nothing was recorded as failed",
-                "the canary URL failed" if canary_failed else f"none of {self.attempted} sites answered",
+                "the canary URL failed" if canary_failed else f"none of {attempted} sites answered",
             )
         try:
             if self.reports_dir:
@@ -102,6 +109,13 @@ class HistoryPipeline:
         finally:
             self.store.close()
             self.store = None
+
+    def network_evidence(self) -> tuple[bool, int, int]:
+        """Whether the canary failed, checks attempted, checks answered (this crawl's)."""
+        return bool(getattr(self.crawler.spider, "canary_failed", False)), self.attempted, self.answered
+
+    def settled(self, run: RunRow) -> None:
+        """Called once the run is closed in the store, before the reports are written."""
 
     def _directory_path(self) -> str:
         return self.crawler.spider.directory_path()

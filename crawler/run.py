@@ -17,10 +17,11 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.directory import Directory
-from crawler.history import CheckRow, History
+from crawler.history import CheckRow, StoreError
 from crawler.report_model import Report, build_report
 from crawler.pipelines import policy_from
 from crawler.spiders.websites import WebsitesSpider
+from crawler.stores import open_store
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class CrawlOptions:
     freshness: bool = True
     progress: bool = True
     log_level: str = "WARNING"
+    redis: str | None = None  # a shared crawl's Redis URL (crawler.distributed)
+    worker: bool = False  # in a shared crawl: join the coordinator's run instead of leading one
     extra: dict[str, object] = field(default_factory=dict)  # more Scrapy settings, by name
 
 
@@ -47,6 +50,7 @@ class CrawlResult:
     run_id: int
     network: str  # "available" | "unavailable"
     checks: tuple[CheckRow, ...]
+    by_this_process: int | None = None  # in a shared crawl: the checks this process made
 
 
 def settings_for(options: CrawlOptions) -> Settings:
@@ -71,6 +75,10 @@ def settings_for(options: CrawlOptions) -> Settings:
         overrides["CONCURRENT_REQUESTS"] = options.concurrency
     if os.environ.get("NO_COLOR"):  # https://no-color.org/
         overrides["LOG_COLOR"] = False
+    if options.redis:
+        from crawler import distributed  # the optional 'distributed' extra
+
+        overrides.update(distributed.settings(settings, options.redis))
     overrides.update(options.extra)
     settings.setdict(overrides, priority="cmdline")
     return settings
@@ -79,27 +87,46 @@ def settings_for(options: CrawlOptions) -> Settings:
 def crawl(options: CrawlOptions) -> CrawlResult:
     """Check the entries, record them, write the reports. Raises StoreError early if the
     store cannot be written (locked by another crawl, corrupt, newer)."""
-    History.open(options.db, write=True).close()  # fail before Scrapy starts, not inside it
-    process = CrawlerProcess(settings_for(options))
-    crawler = process.create_crawler(WebsitesSpider)
-    process.crawl(crawler)
-    process.start()
+    settings = settings_for(options)
+    spider: type[WebsitesSpider] = WebsitesSpider
+    arguments: dict[str, object] = {}
+    if options.redis:
+        from crawler import distributed  # the optional 'distributed' extra
+
+        # Connects, then leads a run or waits for one: errors come before Scrapy starts.
+        shared = arguments["shared"] = distributed.join(options, settings)
+        spider = distributed.SharedWebsitesSpider
+    else:
+        open_store(options.db, write=True).close()  # fail before Scrapy starts, not inside it
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(spider)
+    process.crawl(crawler, **arguments)
+    try:
+        process.start()
+    finally:
+        if options.redis:
+            shared.close()
     logging.shutdown()
     stats = crawler.stats
     assert stats is not None
+    if stats.get_value("crawler/store_error"):
+        raise StoreError(str(stats.get_value("crawler/store_error")))
     run_id = int(stats.get_value("crawler/run_id") or 0)
     network = str(stats.get_value("crawler/network") or "unavailable")
-    store = History.open(options.db, write=False)
+    if network == "interrupted":  # a worker whose coordinator went away
+        raise StoreError("the shared crawl's coordinator stopped before settling the run; the checks made are kept")
+    store = open_store(options.db, write=False)
     try:
         checks = tuple(store.checks_of_run(run_id))
     finally:
         store.close()
-    return CrawlResult(run_id, network, checks)
+    mine = int(stats.get_value("crawler/shared/recorded") or 0) if options.redis else None
+    return CrawlResult(run_id, network, checks, mine)
 
 
 def report(directory: Directory, options: CrawlOptions) -> Report:
     """The report model from the store, as the last crawl would have written it."""
-    store = History.open(options.db, write=False)
+    store = open_store(options.db, write=False)
     try:
         return build_report(directory, store, policy_from(settings_for(options)))
     finally:

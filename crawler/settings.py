@@ -42,6 +42,7 @@ CONCURRENT_REQUESTS = 64  # across hosts: waiting on a hanging host costs a sock
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # per host: never hammer one site
 DOWNLOAD_DELAY = 0
 COOKIES_ENABLED = False  # a check is stateless
+HTTPPROXY_ENABLED = False  # a proxy would resolve and connect for us, past the address guard
 TELNETCONSOLE_ENABLED = False
 
 # --- Reliability -----------------------------------------------------------------------

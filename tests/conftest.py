@@ -128,6 +128,8 @@ def run_crawler(
     """
     environment = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
     environment.pop("SSL_CERT_FILE", None)
+    for proxy in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        environment.pop(proxy, None)
     if ca:
         environment["SSL_CERT_FILE"] = ca
     environment.update(env or {})

@@ -63,20 +63,21 @@ class EntryReport:
     country: str
     line: int  # the line of the directory file to edit (the website line, else the entry's)
     url: str | None
-    status: str  # a `crawler.outcome.Status` value; "unchecked" before the first crawl
-    reason: str
-    detail: str
-    http_status: int | None
-    final_url: str | None
-    title: str | None
-    previous_title: str | None
-    title_changed: bool
-    last_checked: str | None
-    last_verified: str | None
-    failing_since: str | None
-    consecutive_failures: int
-    content_updated: str | None
-    stale: bool
+    # What the checks say; the defaults describe an entry never checked.
+    status: str = "unchecked"  # a `crawler.outcome.Status` value, or "unchecked"
+    reason: str = "unchecked"
+    detail: str = ""
+    http_status: int | None = None
+    final_url: str | None = None
+    title: str | None = None
+    previous_title: str | None = None
+    title_changed: bool = False
+    last_checked: str | None = None
+    last_verified: str | None = None
+    failing_since: str | None = None
+    consecutive_failures: int = 0
+    content_updated: str | None = None
+    stale: bool = True
     # Beyond the spec's fields:
     name_en: str | None = None
     notes: str | None = None
@@ -150,14 +151,10 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
         notes=entry.notes,
     )
     if summary is None:
-        status = Status.NO_WEBSITE.value if entry.website is None else "unchecked"
-        return EntryReport(
-            **base, status=status, reason=status, detail="", http_status=None, final_url=None,
-            title=None, previous_title=None, title_changed=False, last_checked=None,
-            last_verified=None, failing_since=None, consecutive_failures=0, content_updated=None,
-            stale=entry.website is not None,
-            action=Action.ADD_WEBSITE if entry.website is None else Action.NONE,
-        )
+        if entry.website is None:
+            no_website = Status.NO_WEBSITE.value
+            return EntryReport(**base, status=no_website, reason=no_website, action=Action.ADD_WEBSITE)
+        return EntryReport(**base)
     latest = summary.latest
     earlier_titles = [c.title for c in summary.recent[:-1] if c.title]
     previous_title = earlier_titles[-1] if earlier_titles else None

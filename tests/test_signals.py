@@ -561,3 +561,13 @@ def test_clues_never_hide_a_match() -> None:
 def test_clues_never_hide_a_match_on_any_text(subject: str) -> None:
     for signal in SIGNALS:
         assert signal.search(subject) == (signal.pattern.search(subject) is not None), signal.name
+
+
+@pytest.mark.parametrize("title", ["Association 404", "Route 404 Cafe", "Studio 404 — Home", "Bus 404 timetable"])
+def test_a_number_404_in_a_name_is_not_a_not_found_page(title: str) -> None:
+    assert soft_404_signals(title, f"<h1>{title}</h1>") == []
+
+
+@pytest.mark.parametrize("title", ["404", "404 | Example Org", "Error 404", "Page 404", "Oops! 404", "HTTP 404"])
+def test_404_as_an_error_code_is_a_not_found_signal(title: str) -> None:
+    assert "title-404" in soft_404_signals(title, "")

@@ -1,0 +1,347 @@
+"""Benchmark our crawler against lychee on a simulated web of N hosts, and print a table.
+
+``python -m benchmarks.run [--sizes 1000,10000] [--tools ours,lychee]`` from the checkout's
+root, with the project's venv. For each N it starts `benchmarks.web` afresh for each tool,
+writes the directory (our YAML) and the same URLs for lychee, runs the tool as a child
+process and reports its wall time, CPU time (user + sys, from ``os.wait4``), peak RSS and
+how many verdicts agree with what the web was told to do. The scheduling limit is the best
+wall time any client could reach with the same timeout and concurrency
+(`benchmarks.schedule`). Results also go to ``benchmarks/results/`` (not committed).
+
+Settings are the same for both tools: timeout 10 s, no retries, 128 requests in flight,
+redirects followed, each tool's own per-host politeness. Nothing here ever fails: a tool
+that is missing or crashes gets a row saying so.
+
+How each tool finds the hosts without real DNS (everything goes to 127.0.0.1):
+* ours: ``CRAWLER_RESOLVE`` (the ``--resolve`` option) with a wildcard per listening port;
+* lychee has no such option, so it runs in a private mount namespace (``unshare --mount``,
+  needs root) in which /etc/hosts lists the N names, /etc/nsswitch.conf says
+  ``hosts: files`` (no DNS query is ever sent) and /etc/resolv.conf names only 127.0.0.1.
+  The machine's own files are never touched. glibc reads /etc/hosts afresh on every
+  lookup, so with N names each lookup costs O(N); the table's notes give that cost,
+  measured in the same namespace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from benchmarks import gen_directory, schedule, verdicts
+from benchmarks.web import Host, plan
+
+REPO = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+TIMEOUT = 10.0
+CONCURRENCY = 128
+
+
+@dataclass
+class Usage:
+    wall: float
+    cpu: float  # user + sys seconds of the child and the children it waited for
+    rss_mb: float  # peak resident set size
+    exit_code: int
+
+
+@dataclass
+class Row:
+    n: int
+    tool: str
+    wall: float | None = None
+    cpu: float | None = None
+    rss_mb: float | None = None
+    agree: int = 0
+    total: int = 0
+    mismatches: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def measure(cmd: Sequence[str], log: Path, cwd: Path = REPO, env: dict[str, str] | None = None) -> Usage:
+    """Run `cmd` to completion; its stdout and stderr go to `log`."""
+    with open(log, "wb") as out:
+        started = time.monotonic()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Usage(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode)
+
+
+@dataclass
+class Web:
+    ports: list[int]
+    closed_port: int
+    counters: dict[str, int] = field(default_factory=dict)
+    cpu: float = 0.0
+
+
+@contextmanager
+def web(n: int, seed: int, ports: int) -> Iterator[Web]:
+    """The simulated web for one tool's run; on exit it is stopped and its CPU time read."""
+    cmd = [sys.executable, "-m", "benchmarks.web", "--hosts", str(n), "--seed", str(seed), "--ports", str(ports)]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        first = json.loads(proc.stdout.readline())
+        served = Web(first["ports"], first["closed_port"])
+        yield served
+    finally:
+        proc.stdin.close()  # the server stops when its stdin closes
+        rest = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    lines = rest.decode().strip().splitlines()
+    served.counters = json.loads(lines[-1]) if lines else {}
+    served.cpu = usage.ru_utime + usage.ru_stime
+
+
+def write_inputs(hosts: list[Host], served: Web, work: Path) -> tuple[Path, Path]:
+    directory, urls = work / "directory.yaml", work / "urls.txt"
+    gen_directory.write(hosts, served.ports, served.closed_port, directory, urls)
+    return directory, urls
+
+
+def ours_command(served: Web, directory: Path, work: Path, timeout: float, concurrency: int) -> list[str]:
+    """`scrapy crawl websites` in the checkout: our spider, pipeline and settings, with retries off.
+
+    The CLI has no flag for retries; `scrapy crawl` reads the same settings module.
+    """
+    resolve = ",".join(f"*:{port}:127.0.0.1" for port in [*served.ports, served.closed_port])
+    settings = {
+        "LOG_LEVEL": "WARNING",  # what `crawler crawl` uses without -v
+        "RETRY_ENABLED": "False",
+        "CONCURRENT_REQUESTS": str(concurrency),
+        "DOWNLOAD_TIMEOUT": str(timeout),
+        "DNS_TIMEOUT": str(timeout),
+        "CRAWLER_RESOLVE": resolve,
+        "CRAWLER_FRESHNESS_ENABLED": "False",  # one request per site, as lychee makes
+        "CRAWLER_DIRECTORY": str(directory),
+        "CRAWLER_DB": str(work / "history.sqlite3"),
+        "CRAWLER_REPORTS": str(work / "reports"),
+    }
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "websites"]
+    for key, value in settings.items():
+        cmd += ["-s", f"{key}={value}"]
+    return cmd
+
+
+def run_ours(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
+    row = Row(n, "ours (Scrapy)")
+    hosts = plan(n, seed)
+    with web(n, seed, args.ports) as served:
+        directory, _ = write_inputs(hosts, served, work)
+        for stale in (work / "history.sqlite3", work / "history.sqlite3.lock"):
+            stale.unlink(missing_ok=True)
+        used = measure(ours_command(served, directory, work, args.timeout, args.concurrency), work / "ours.log")
+    row.wall, row.cpu, row.rss_mb = used.wall, used.cpu, used.rss_mb
+    report = work / "reports" / "staleness.json"
+    if used.exit_code != 0 or not report.exists():
+        row.notes.append(f"exit {used.exit_code}, see {work.name}/ours.log")
+        return row
+    result = verdicts.agreement({gen_directory.entry_id(h): h.truth for h in hosts}, verdicts.ours(report))
+    row.agree, row.total, row.mismatches = result.agree, result.total, result.worst()
+    run = json.loads(report.read_text(encoding="utf-8"))["run"]
+    crawl = _seconds_between(run["started_at"], run["finished_at"])
+    if crawl is not None:
+        row.notes.append(f"crawl phase {crawl:.0f} s (rest: start-up, reports)")
+    row.notes.append(f"web CPU {served.cpu:.1f} s")
+    return row
+
+
+def _seconds_between(start: str | None, end: str | None) -> float | None:
+    """Seconds between two of the store's timestamps (whole seconds, ISO-8601 UTC)."""
+    if not start or not end:
+        return None
+    stamp = "%Y-%m-%dT%H:%M:%SZ"
+    return (datetime.strptime(end, stamp) - datetime.strptime(start, stamp)).total_seconds()
+
+
+# --- lychee ----------------------------------------------------------------------------
+
+_IN_NAMESPACE = (
+    'mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/nsswitch.conf && '
+    'mount --bind "$3" /etc/resolv.conf && shift 3 && exec "$@"'
+)
+
+
+def namespace_files(hosts: list[Host], work: Path) -> list[str]:
+    """A private /etc/hosts with every name that should resolve, and files-only lookups."""
+    hosts_file = work / "hosts"
+    names = [h.name for h in hosts if not h.name.endswith(".invalid")]
+    hosts_file.write_text("127.0.0.1 localhost\n" + "".join(f"127.0.0.1 {name}\n" for name in names))
+    (work / "nsswitch.conf").write_text("hosts: files\n")
+    (work / "resolv.conf").write_text("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
+    return [str(hosts_file), str(work / "nsswitch.conf"), str(work / "resolv.conf")]
+
+
+def in_namespace(files: list[str], cmd: Sequence[str]) -> list[str]:
+    return ["unshare", "--mount", "sh", "-c", _IN_NAMESPACE, "sh", *files, *cmd]
+
+
+_LOOKUP_COST = """
+import resource, socket, sys
+names = open(sys.argv[1]).read().split()[3::2]  # skip "127.0.0.1 localhost"
+sample = names[:: max(1, len(names) // 300)]
+before = resource.getrusage(resource.RUSAGE_SELF)
+for name in sample:
+    socket.getaddrinfo(name, 80, type=socket.SOCK_STREAM)
+after = resource.getrusage(resource.RUSAGE_SELF)
+spent = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+print(spent / len(sample) * len(names))
+"""
+
+
+def hosts_lookup_cpu(files: list[str], work: Path) -> float | None:
+    """CPU seconds that N getaddrinfo calls cost with this /etc/hosts (from a sample)."""
+    cmd = in_namespace(files, [sys.executable, "-c", _LOOKUP_COST, files[0]])
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    try:
+        return float(done.stdout.strip())
+    except ValueError:
+        (work / "lookup-cost.log").write_text(done.stdout + done.stderr)
+        return None
+
+
+def find_lychee(explicit: str | None) -> str | None:
+    for candidate in (explicit, str(HERE / ".venv-tools" / "bin" / "lychee"), shutil.which("lychee")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def run_lychee(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
+    row = Row(n, "lychee")
+    binary = find_lychee(args.lychee)
+    if binary is None or shutil.which("unshare") is None or os.geteuid() != 0:
+        row.notes.append("skipped: needs the lychee binary, root and unshare")
+        return row
+    row.tool = f"lychee {_version([binary, '--version'])}"
+    hosts = plan(n, seed)
+    files = namespace_files(hosts, work)
+    output = work / "lychee.json"
+    output.unlink(missing_ok=True)
+    with web(n, seed, args.ports) as served:
+        _, urls = write_inputs(hosts, served, work)
+        cmd = [
+            binary, "-v", "--no-progress", "--mode", "plain", "--format", "json", "--output", str(output),
+            "--timeout", f"{args.timeout:g}", "--max-retries", "0", "--max-concurrency", str(args.concurrency),
+            str(urls),
+        ]
+        used = measure(in_namespace(files, cmd), work / "lychee.log")
+    row.wall, row.cpu, row.rss_mb = used.wall, used.cpu, used.rss_mb
+    if not output.exists():
+        row.notes.append(f"exit {used.exit_code}, no output; see {work.name}/lychee.log")
+        return row
+    url_to_id = {h.url(served.ports, served.closed_port): gen_directory.entry_id(h) for h in hosts}
+    result = verdicts.agreement({gen_directory.entry_id(h): h.truth for h in hosts}, verdicts.lychee(output, url_to_id))
+    row.agree, row.total, row.mismatches = result.agree, result.total, result.worst()
+    lookups = hosts_lookup_cpu(files, work)
+    if lookups is not None:
+        row.notes.append(f"of its CPU, ~{lookups:.1f} s is glibc scanning the {n}-line /etc/hosts")
+    row.notes.append(f"web CPU {served.cpu:.1f} s")
+    return row
+
+
+# --- the table -------------------------------------------------------------------------
+
+def _version(cmd: list[str]) -> str:
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.split()[-1]
+    except (OSError, IndexError, subprocess.SubprocessError):
+        return "?"
+
+
+def machine() -> dict[str, str]:
+    import scrapy
+    import twisted
+
+    return {
+        "cpus": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "scrapy": scrapy.__version__,
+        "twisted": twisted.__version__,
+        "kernel": platform.release(),
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def limit_row(n: int, seed: int, timeout: float, concurrency: int) -> str:
+    busy = [h.busy_seconds(timeout) for h in plan(n, seed)]
+    greedy = schedule.greedy_makespan(busy, concurrency)
+    return f"| {n:,} | scheduling limit | {greedy:.1f} | 1.00 | - | - | - | floor {schedule.floor(busy, concurrency):.1f} s |"
+
+
+def table_line(row: Row, limit: float) -> str:
+    if row.wall is None:
+        return f"| {row.n:,} | {row.tool} | - | - | - | - | - | {'; '.join(row.notes)} |"
+    agree = f"{row.agree:,}/{row.total:,} ({100 * row.agree / row.total:.1f} %)" if row.total else "-"
+    notes = "; ".join(row.notes + ([f"wrong: {row.mismatches}"] if row.mismatches else []))
+    return (
+        f"| {row.n:,} | {row.tool} | {row.wall:.1f} | {row.wall / limit:.2f} | {row.cpu:.1f} | "
+        f"{row.rss_mb:.0f} | {agree} | {notes} |"
+    )
+
+
+HEADER = (
+    "| N | tool | wall s | wall / limit | CPU s (user+sys) | peak RSS MB | verdicts agreeing | notes |\n"
+    "| ---: | --- | ---: | ---: | ---: | ---: | --- | --- |"
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated N (default: %(default)s)")
+    parser.add_argument("--tools", default="ours,lychee", help="ours, lychee or both (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the simulated web (default: %(default)s)")
+    parser.add_argument("--ports", type=int, default=1, help="listening ports of the web (default: %(default)s)")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per request (default: %(default)s)")
+    parser.add_argument("--concurrency", type=int, default=CONCURRENCY, help="requests in flight (default: %(default)s)")
+    parser.add_argument("--lychee", help="the lychee binary (default: benchmarks/.venv-tools/bin/lychee, then PATH)")
+    parser.add_argument("--out", type=Path, default=HERE / "results", help="work and results directory")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    tools = {t.strip() for t in args.tools.split(",")}
+    runners = [(name, fn) for name, fn in (("ours", run_ours), ("lychee", run_lychee)) if name in tools]
+
+    info = machine()
+    lines = [HEADER]
+    print("\n".join(f"{k}: {v}" for k, v in info.items()), flush=True)
+    rows: list[Row] = []
+    for n in sizes:
+        busy = [h.busy_seconds(args.timeout) for h in plan(n, args.seed)]
+        limit = schedule.greedy_makespan(busy, args.concurrency)
+        lines.append(limit_row(n, args.seed, args.timeout, args.concurrency))
+        for name, runner in runners:
+            work = args.out / f"n{n}" / name
+            work.mkdir(parents=True, exist_ok=True)
+            print(f"N={n}: {name} ...", file=sys.stderr, flush=True)
+            try:
+                row = runner(n, args.seed, args, work)
+            except Exception as exc:  # a benchmark reports, it never fails
+                row = Row(n, name, notes=[f"failed: {type(exc).__name__}: {exc}"])
+            row.notes.append(f"load {os.getloadavg()[0]:.2f}")
+            rows.append(row)
+            lines.append(table_line(row, limit))
+            print(lines[-1], file=sys.stderr, flush=True)
+    table = "\n".join(lines)
+    print(table)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.md").write_text("\n".join(f"{k}: {v}" for k, v in info.items()) + "\n\n" + table + "\n")
+    (args.out / "results.json").write_text(json.dumps({"machine": info, "rows": [asdict(r) for r in rows]}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -60,7 +60,7 @@ def _add_directory(parser: argparse.ArgumentParser) -> None:
 def _add_store(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db", default="data/history.sqlite3", metavar="PATH",
-        help="the history store, an SQLite file (default: %(default)s)",
+        help="the history store: an SQLite file, or a postgresql:// URL (default: %(default)s)",
     )
     parser.add_argument(
         "--reports", default="reports", metavar="DIR",
@@ -109,6 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("crawl", help="check every entry, record the results, write the reports")
     _add_crawling(p)
+    p.add_argument(
+        "--redis", metavar="URL",
+        help="share this crawl with other processes through this Redis server "
+        "(needs --db postgresql://...; see 'Past one machine' in the README)",
+    )
+    p.add_argument(
+        "--worker", action="store_true",
+        help="with --redis: help the running crawl instead of leading one (no reports here)",
+    )
 
     p = commands.add_parser(
         "check", help="the CI gate: check chosen entries, print problems, exit 1 if any",
@@ -182,6 +191,7 @@ def _options(args: argparse.Namespace, only: Sequence[str] = ()) -> CrawlOptions
         canary=args.canary, only=tuple(only), freshness=args.freshness,
         progress=not args.quiet,
         log_level="INFO" if args.verbose else "WARNING" if not args.quiet else "ERROR",
+        redis=getattr(args, "redis", None), worker=getattr(args, "worker", False),
     )
 
 
@@ -194,7 +204,10 @@ def cmd_validate(args: argparse.Namespace) -> Exit:
 
 def cmd_crawl(args: argparse.Namespace) -> Exit:
     options = _options(args)
-    load_directory(args.directory)  # every problem at once, before any request
+    if options.worker and not options.redis:
+        raise ValueError("--worker joins a shared crawl: give its --redis URL")
+    if not options.worker:
+        load_directory(args.directory)  # every problem at once, before any request
     result = crawl(options)
     return _finish(result, args)
 
@@ -242,8 +255,14 @@ def _finish(result: CrawlResult, args: argparse.Namespace) -> Exit:
             file=sys.stderr,
         )
         return Exit.NETWORK_UNAVAILABLE
-    if not args.quiet:
-        print(f"{len(result.checks)} entries checked; reports in {args.reports}/")
+    if args.quiet:
+        return Exit.OK
+    if getattr(args, "worker", False):
+        print(f"{result.by_this_process} checks made here; {len(result.checks)} entries checked in run {result.run_id}")
+        return Exit.OK
+    print(f"{len(result.checks)} entries checked; reports in {args.reports}/")
+    if result.by_this_process is not None:
+        print(f"{result.by_this_process} checks made here (shared run {result.run_id})")
     return Exit.OK
 
 

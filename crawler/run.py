@@ -12,6 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -22,6 +23,9 @@ from crawler.report_model import Report, build_report
 from crawler.pipelines import policy_from
 from crawler.spiders.websites import WebsitesSpider
 from crawler.stores import open_store
+
+if TYPE_CHECKING:
+    from crawler.distributed import SharedCrawl
 
 
 @dataclass(frozen=True)
@@ -89,22 +93,22 @@ def crawl(options: CrawlOptions) -> CrawlResult:
     store cannot be written (locked by another crawl, corrupt, newer)."""
     settings = settings_for(options)
     spider: type[WebsitesSpider] = WebsitesSpider
-    arguments: dict[str, object] = {}
+    shared: SharedCrawl | None = None
     if options.redis:
         from crawler import distributed  # the optional 'distributed' extra
 
         # Connects, then leads a run or waits for one: errors come before Scrapy starts.
-        shared = arguments["shared"] = distributed.join(options, settings)
+        shared = distributed.join(options, settings)
         spider = distributed.SharedWebsitesSpider
     else:
         open_store(options.db, write=True).close()  # fail before Scrapy starts, not inside it
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(spider)
-    process.crawl(crawler, **arguments)
     try:
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(spider)
+        process.crawl(crawler, **({"shared": shared} if shared else {}))
         process.start()
     finally:
-        if options.redis:
+        if shared is not None:
             shared.close()
     logging.shutdown()
     stats = crawler.stats

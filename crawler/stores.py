@@ -1,0 +1,48 @@
+"""Which history store a location names: a ``postgresql://`` URL or an SQLite file.
+
+Both kinds have the same methods and semantics (`crawler.history.History`,
+`crawler.store_pg.PgHistory`); callers open a store here and never ask which it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from crawler.history import CheckRow, History, RunRow, StoreError, Summary
+from crawler.outcome import Outcome
+
+
+class Store(Protocol):
+    """What every history store offers (see `crawler.history.History` for the semantics)."""
+
+    def begin_run(self, directory: str, started_at: str | None = None) -> int: ...
+    def record(self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome) -> None: ...
+    def finish_run(self, run_id: int, *, network_available: bool) -> RunRow: ...
+    def run(self, run_id: int) -> RunRow | None: ...
+    def last_run(self) -> RunRow | None: ...
+    def summaries(self, entry_ids: Iterable[str], keep: int = 30) -> dict[str, Summary]: ...
+    def checks_of_run(self, run_id: int) -> Iterator[CheckRow]: ...
+    def runs(self) -> Iterator[RunRow]: ...
+    def close(self) -> None: ...
+
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres(location: str) -> bool:
+    return location.startswith(POSTGRES_SCHEMES)
+
+
+def open_store(location: str, *, write: bool) -> Store:
+    """Open the store at `location`; raise StoreError if it cannot be used."""
+    if not is_postgres(location):
+        return History.open(location, write=write)
+    try:
+        from crawler.store_pg import PgHistory
+    except ImportError:
+        raise StoreError(
+            "a PostgreSQL history store needs psycopg: install the crawler with its "
+            "'distributed' extra (pip install 'crawler[distributed]')"
+        ) from None
+    return PgHistory.open(location, write=write)

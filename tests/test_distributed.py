@@ -1,0 +1,474 @@
+"""One crawl shared by several processes: scrapy-redis on a real Redis server, a real
+PostgreSQL store, `crawler crawl --redis` in subprocesses against the simulated web.
+
+The `services` fixture starts Debian's redis-server and PostgreSQL on 127.0.0.1 (free
+ports, data in a temporary folder) and stops them by PID at the end. When they are not
+installed it installs them with apt-get if it can (root), and otherwise skips, saying why.
+Every wait is on a condition with a deadline.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT, SimWeb, run_crawler, write_directory
+
+psycopg = pytest.importorskip("psycopg", reason="needs the 'distributed' extra: pip install -e '.[distributed]'")
+redis = pytest.importorskip("redis", reason="needs the 'distributed' extra: pip install -e '.[distributed]'")
+pytest.importorskip("scrapy_redis", reason="needs the 'distributed' extra: pip install -e '.[distributed]'")
+
+from crawler.history import History, StoreError  # noqa: E402
+from crawler.outcome import Outcome, Status  # noqa: E402
+from crawler import store_pg  # noqa: E402
+from crawler.store_pg import PgHistory  # noqa: E402
+
+DEADLINE = 60.0  # seconds a server may take to answer, or a crawl to finish, on a slow machine
+PACKAGES = ("redis-server", "postgresql")
+
+
+# --- the servers -----------------------------------------------------------------------
+
+
+def wait_until(condition: Callable[[], Any], process: subprocess.Popen[bytes], what: str, log: Path) -> None:
+    """Poll `condition` until true; fail at once if `process` exits, or at the deadline."""
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        try:
+            code = process.wait(timeout=0.05)
+        except subprocess.TimeoutExpired:
+            continue
+        pytest.fail(f"{what}: the server exited ({code}):\n{log.read_text(errors='replace')}")
+    pytest.fail(f"{what}: not within {DEADLINE} s:\n{log.read_text(errors='replace')}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def pg_bin() -> Path | None:
+    """Debian's PostgreSQL programs (the newest version installed), or None."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def missing_binaries() -> str | None:
+    """None when redis-server and PostgreSQL are there (installing them if we can), else why not."""
+    missing = [p for p, found in zip(PACKAGES, (shutil.which("redis-server"), pg_bin())) if not found]
+    if not missing:
+        return None
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return f"Debian's {' and '.join(missing)} are not installed, and without root and apt-get they cannot be"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", *missing]):
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+        if result.returncode != 0:
+            return f"`{' '.join(command)}` failed: {result.stderr.strip()[-300:]}"
+    return None if shutil.which("redis-server") and pg_bin() else f"{' and '.join(missing)} still missing after apt-get"
+
+
+def stop(process: subprocess.Popen[bytes], how: int = signal.SIGTERM) -> None:
+    """Stop one server we started, by its PID."""
+    if process.poll() is None:
+        process.send_signal(how)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@dataclass
+class Services:
+    redis_port: int
+    pg_port: int
+    _databases: Iterator[int] = field(default_factory=lambda: count(1))
+
+    def redis_url(self) -> str:
+        """A fresh Redis database (0 is left alone; 1-15 go to one test each)."""
+        number = next(self._databases)
+        assert number < 16, "Redis has 16 databases"
+        return f"redis://127.0.0.1:{self.redis_port}/{number}"
+
+    def pg_url(self, name: str) -> str:
+        """A fresh PostgreSQL database called `name`."""
+        with psycopg.connect(self._pg("postgres"), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+        return self._pg(name)
+
+    def _pg(self, database: str) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.pg_port}/{database}"
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    reason = missing_binaries()
+    if reason:
+        pytest.skip(f"shared-crawl tests need a Redis server and PostgreSQL: {reason}")
+    logs = tmp_path_factory.mktemp("services")
+    # PostgreSQL refuses to run as root: as root, its folder belongs to the `postgres`
+    # user, outside pytest's tmp tree (whose parents only root may enter).
+    data = Path(tempfile.mkdtemp(prefix="crawler-pg-"))
+    as_postgres: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres", "postgres")
+        as_postgres = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"]
+    bin_dir = pg_bin()
+    assert bin_dir is not None
+    started: list[tuple[subprocess.Popen[bytes], int]] = []
+    redis_log, pg_log = (logs / "redis.log").open("wb"), (logs / "postgres.log").open("wb")
+    try:
+        redis_port, pg_port = free_port(), free_port()
+        redis_server = subprocess.Popen(
+            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(logs)],
+            stdout=redis_log, stderr=subprocess.STDOUT,
+        )
+        started.append((redis_server, signal.SIGTERM))
+        client = redis.Redis(host="127.0.0.1", port=redis_port, socket_timeout=1)
+        wait_until(lambda: _answers(client.ping), redis_server, "redis-server", logs / "redis.log")
+        client.close()
+
+        init = subprocess.run(
+            [*as_postgres, str(bin_dir / "initdb"), "-D", str(data / "db"), "-U", "postgres",
+             "-A", "trust", "-E", "UTF8", "--no-sync"],
+            capture_output=True, text=True, timeout=120,
+        )
+        assert init.returncode == 0, init.stdout + init.stderr
+        postgres = subprocess.Popen(
+            [*as_postgres, str(bin_dir / "postgres"), "-D", str(data / "db"),
+             "-c", "listen_addresses=127.0.0.1", "-p", str(pg_port), "-k", str(data),
+             "-c", "fsync=off", "-c", "synchronous_commit=off"],
+            stdout=pg_log, stderr=subprocess.STDOUT,
+        )
+        started.append((postgres, signal.SIGINT))  # SIGINT: PostgreSQL's "fast" shutdown
+        url = f"postgresql://postgres@127.0.0.1:{pg_port}/postgres"
+        wait_until(lambda: _answers(lambda: psycopg.connect(url, connect_timeout=2).close()),
+                   postgres, "postgres", logs / "postgres.log")
+        yield Services(redis_port, pg_port)
+    finally:
+        for process, how in reversed(started):
+            stop(process, how)
+        redis_log.close()
+        pg_log.close()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def _answers(call: Callable[[], Any]) -> bool:
+    try:
+        call()
+    except Exception:
+        return False
+    return True
+
+
+# --- the PostgreSQL store keeps History's semantics ------------------------------------
+
+
+def outcome(status: Status, reason: str, http_status: int | None = None, title: str | None = None) -> Outcome:
+    return Outcome(status, reason, "", http_status=http_status, title=title)
+
+
+OK = outcome(Status.OK, "ok", 200, "Home")
+DEAD = outcome(Status.DEAD, "http-404", 404)
+REFUSED = outcome(Status.DEAD, "refused")
+MOVED = outcome(Status.MOVED, "redirect", 200, "Elsewhere")
+
+
+def exercise(open_store: Callable[..., Any]) -> dict[str, Any]:
+    """The same history through a store's public methods; what a reader can then see."""
+    store = open_store(write=True)
+    plan = [
+        ("available", [("a", OK), ("b", DEAD), ("c", OK)]),
+        ("available", [("a", OK), ("b", DEAD), ("c", MOVED)]),
+        ("unavailable", [("a", REFUSED), ("b", REFUSED)]),  # discarded
+        ("available", [("a", OK), ("b", DEAD), ("c", OK)]),
+    ]
+    for day, (network, checks) in enumerate(plan, start=1):
+        run = store.begin_run("dir.yaml", started_at=f"2030-01-0{day}T00:00:00Z")
+        for entry, result in checks:
+            store.record(run, entry, f"https://{entry}.example/", f"2030-01-0{day}T00:00:0{ord(entry) % 10}Z", result)
+        store.finish_run(run, network_available=network == "available")
+    killed = store.begin_run("dir.yaml", started_at="2030-01-09T00:00:00Z")
+    store.record(killed, "a", "https://a.example/", "2030-01-09T00:00:01Z", OK)  # answered: stands
+    store.close()
+    store = open_store(write=True)  # settles the killed run
+    dead_net = store.begin_run("dir.yaml", started_at="2030-01-10T00:00:00Z")
+    store.record(dead_net, "b", "https://b.example/", "2030-01-10T00:00:01Z", REFUSED)  # nothing answered: goes
+    store.close()
+    store = open_store(write=True)
+    store.close()
+    reader = open_store(write=False)
+    try:
+        return {
+            "runs": [(r.id, r.started_at, r.directory, r.network, r.checked) for r in reader.runs()],
+            "last_run": (lambda r: (r.id, r.network, r.checked))(reader.last_run()),
+            "summaries": reader.summaries(["a", "b", "c", "unknown"], keep=2),
+            "checks": [list(reader.checks_of_run(r.id)) for r in reader.runs()],
+        }
+    finally:
+        reader.close()
+
+
+def test_postgres_store_sees_what_the_sqlite_store_sees(services: Services, tmp_path: Path) -> None:
+    url = services.pg_url("parity")
+    sqlite = exercise(lambda write: History.open(tmp_path / "h.sqlite3", write=write))
+    postgres = exercise(lambda write: PgHistory.open(url, write=write))
+    assert postgres == sqlite
+    assert [r[3] for r in sqlite["runs"]] == ["available", "available", "unavailable", "available", "interrupted", "interrupted"]
+
+
+def test_postgres_store_refuses_as_the_sqlite_store_does(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_pg, "JOIN_WAIT", "100ms")  # how long a refused joiner waits first
+    url = services.pg_url("refusals")
+    empty = PgHistory.open(url, write=False)  # before any crawl: empty, not an error
+    assert (list(empty.runs()), empty.last_run(), empty.summaries(["a"])) == ([], None, {})
+    empty.close()
+
+    alone = PgHistory.open(url, write=True)
+    for shared in (False, True):
+        with pytest.raises(StoreError, match="using this history store"):
+            PgHistory.open(url, write=True, shared=shared)
+    reader = PgHistory.open(url, write=False)  # readers are never refused
+    reader.close()
+    alone.close()
+
+    coordinator = PgHistory.open(url, write=True, shared=True)
+    worker = PgHistory.open(url, write=True, shared=True)
+    with pytest.raises(StoreError, match="using this history store"):
+        PgHistory.open(url, write=True)
+    run = coordinator.begin_run("dir.yaml")
+    worker.record(run, "a", "https://a.example/", "2030-01-01T00:00:00Z", OK)
+    with pytest.raises(StoreError, match="another shared crawl"):
+        worker.begin_run("dir.yaml")
+    assert coordinator.finish_run(run, network_available=True).checked == 1
+    worker.close()
+    coordinator.close()
+
+    foreign = services.pg_url("foreign")
+    with psycopg.connect(foreign, autocommit=True) as other:
+        other.execute("CREATE TABLE runs (id int)")
+    with pytest.raises(StoreError, match="not a history store"):
+        PgHistory.open(foreign, write=True)
+
+
+# --- a crawl shared by three processes -------------------------------------------------
+
+# Slow answers first: each process's first batch is held by them for seconds, so every
+# process gets some of the work however their start-up times fall.
+HOSTS = [
+    "hang.org", "trickle.org", "ratelimited.org", "unavailable.org", "broken.org", "loop.org",
+    "ok-site.org", "www.ok-site.co.uk", "perm-redirect.org", "perm308.org", "temp-redirect.org",
+    "upgrade.org", "www-change.org", "chain.org", "moved-away.org", "meta-moved.org",
+    "bücher-beispiel.de", "forbidden.org", "auth.org", "challenge-cf.org", "gone-404.org",
+    "gone-410.org", "soft404.org", "soft404-home.org", "forsale-lander.com", "registrar-hold.net",
+    "refused.org", "no-such-host.invalid", "expired-cert.org", "self-signed.org",
+    "fresh-sitemap.org", "fresh-feed.org", "inward-redirect.org",
+]
+# Asked twice by any crawl: retried after a 5xx (a challenge page too), a 429 or a timeout.
+RETRIED = {"hang.org", "trickle.org", "ratelimited.org", "unavailable.org", "broken.org", "challenge-cf.org"}
+# No HTTP request ever arrives: no address, nothing listening, or the TLS handshake fails.
+NEVER_ASKED = {"no-such-host.invalid", "refused.org", "expired-cert.org", "self-signed.org"}
+WORKERS = 2
+
+
+def entry_id(host: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", host.encode("idna").decode("ascii")).strip("-")
+
+
+@dataclass
+class Crawls:
+    alone: dict[str, Any]  # staleness.json of the crawl by one process into SQLite
+    shared: dict[str, Any]  # staleness.json of the shared crawl into PostgreSQL
+    alone_requests: list[dict[str, str]]
+    shared_requests: list[dict[str, str]]
+    outputs: list[tuple[int, str, str]]  # (exit code, stdout, stderr): coordinator first
+    db: str
+    redis_url: str
+    directory: dict[str, str | None]
+    seconds: float
+
+
+@pytest.fixture(scope="module")
+def crawls(simweb: SimWeb, services: Services, tmp_path_factory: pytest.TempPathFactory) -> Crawls:
+    work = tmp_path_factory.mktemp("shared")
+    urls: dict[str, str | None] = {entry_id(h): simweb.url(h) for h in HOSTS}
+    urls["no-website-listed"] = None
+    directory = write_directory(work / "organisations.yaml", urls)
+    # The canary (a 404 on a live site: it answered) may be fetched by any of the processes.
+    canary = ["--canary", f"{simweb.url('ok-site.org')}canary"]
+    common = ["--directory", str(directory), "--timeout", "2", "--concurrency", "2", *canary, *simweb.resolve_args()]
+
+    simweb.reset()
+    alone = run_crawler("crawl", *common, "--db", str(work / "h.sqlite3"), "--reports", str(work / "alone"),
+                        ca=simweb.ca, timeout=DEADLINE)
+    assert alone.returncode == 0, alone.stderr
+    alone_requests = simweb.requests()
+
+    db, redis_url = services.pg_url("shared"), services.redis_url()
+    shared = [*common, "--db", db, "--redis", redis_url]
+    simweb.reset()
+    started = time.monotonic()
+    # Workers first: they wait for the coordinator's run, as on machines started in any order.
+    processes = [
+        start(*shared, "--worker", "--reports", str(work / f"worker{n}"), ca=simweb.ca, log=work / f"worker{n}")
+        for n in range(WORKERS)
+    ]
+    processes.insert(0, start(*shared, "--reports", str(work / "shared"), ca=simweb.ca, log=work / "coordinator"))
+    outputs = []
+    for process, log in zip(processes, ["coordinator", *(f"worker{n}" for n in range(WORKERS))]):
+        try:
+            code = process.wait(timeout=DEADLINE)
+        except subprocess.TimeoutExpired:
+            for p in processes:
+                stop(p)
+            pytest.fail(f"the shared crawl did not finish within {DEADLINE} s:\n{(work / log).with_suffix('.err').read_text()}")
+        outputs.append((code, (work / log).with_suffix(".out").read_text(), (work / log).with_suffix(".err").read_text()))
+    seconds = time.monotonic() - started
+    shared_requests = simweb.requests()
+    return Crawls(
+        json.loads((work / "alone" / "staleness.json").read_text()),
+        json.loads((work / "shared" / "staleness.json").read_text()),
+        alone_requests, shared_requests, outputs, db, redis_url, urls, seconds,
+    )
+
+
+def start(*args: str, ca: str, log: Path) -> subprocess.Popen[bytes]:
+    """`python -m crawler crawl ARGS` in the background; output into LOG.out and LOG.err."""
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
+    env["SSL_CERT_FILE"] = ca
+    with log.with_suffix(".out").open("wb") as out, log.with_suffix(".err").open("wb") as err:
+        return subprocess.Popen([sys.executable, "-m", "crawler", "crawl", *args], cwd=ROOT, env=env,
+                                stdout=out, stderr=err)
+
+
+def test_every_process_finished_and_did_some_of_the_work(crawls: Crawls) -> None:
+    made = []
+    for code, out, err in crawls.outputs:
+        assert code == 0, err
+        assert "Traceback" not in err and "WARNING" not in err, err
+        found = re.search(r"^(\d+) checks made here", out, re.MULTILINE)
+        assert found, out
+        made.append(int(found[1]))
+    assert all(n > 0 for n in made), made
+    assert sum(made) == len(crawls.directory)
+    assert "reports in" in crawls.outputs[0][1]
+    assert crawls.seconds < DEADLINE
+
+
+def test_each_entry_was_checked_exactly_once(crawls: Crawls) -> None:
+    with psycopg.connect(crawls.db) as db:
+        runs = db.execute("SELECT id, network, checked FROM runs").fetchall()
+        per_entry = dict(db.execute("SELECT entry_id, count(*) FROM checks GROUP BY entry_id").fetchall())
+    assert runs == [(1, "available", len(crawls.directory))]
+    assert per_entry == {entry: 1 for entry in crawls.directory}
+
+
+def test_each_listed_url_was_asked_once_as_by_one_process(crawls: Crawls) -> None:
+    def asked(requests: list[dict[str, str]]) -> Counter[tuple[str, str, str]]:
+        # The soft-404 probe asks for a random path: one name for all of them.
+        return Counter((r["listener"], r["host"], re.sub(r"^/[0-9a-f]+-", "/RANDOM-", r["path"])) for r in requests)
+
+    alone, shared = asked(crawls.alone_requests), asked(crawls.shared_requests)
+    for host in HOSTS:
+        parts = urlsplit(crawls.directory[entry_id(host)] or "")
+        listed = (parts.scheme, (parts.hostname or "").encode("idna").decode("ascii"), parts.path or "/")
+        assert shared[listed] == alone[listed], host
+        if host in NEVER_ASKED:
+            assert shared[listed] == 0, host
+        elif host != "loop.org":  # a redirect loop comes back to where it started
+            assert shared[listed] == (2 if host in RETRIED else 1), host
+    assert sorted(shared.items()) == sorted(alone.items())  # the probes, feeds, sitemaps and hops too
+
+
+def test_reports_match_a_crawl_by_one_process(crawls: Crawls) -> None:
+    def verdicts(report: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return [(e["id"], e["status"], e["reason"], e["title"], e["detail"], e["action"]) for e in report["entries"]]
+
+    assert verdicts(crawls.shared) == verdicts(crawls.alone)
+    assert crawls.shared["run"]["checked"] == crawls.alone["run"]["checked"] == len(crawls.directory)
+    assert crawls.shared["run"]["network"] == "available"
+
+
+def test_the_crawl_leaves_redis_clean_for_the_next(crawls: Crawls) -> None:
+    client = redis.Redis.from_url(crawls.redis_url, decode_responses=True)
+    try:
+        assert sorted(client.keys()) == ["websites:run", "websites:run:1"]
+        assert client.hget("websites:run", "state") == "finished"
+        counts = client.hgetall("websites:run:1")
+    finally:
+        client.close()
+    by_process = [int(v) for k, v in counts.items() if k.startswith("by:")]
+    assert len(by_process) == WORKERS + 1 and sum(by_process) == len(crawls.directory)
+
+
+def test_network_unavailable_is_settled_once_for_every_process(
+    simweb: SimWeb, services: Services, tmp_path: Path
+) -> None:
+    directory = write_directory(tmp_path / "d.yaml", {f"down-{n}": simweb.url("refused.org") for n in range(4)})
+    db = services.pg_url("unavailable")
+    shared = ["--directory", str(directory), "--db", db, "--redis", services.redis_url(), "--timeout", "2",
+              *simweb.resolve_args()]
+    processes = [start(*shared, "--worker", "--reports", str(tmp_path / "w"), ca=simweb.ca, log=tmp_path / "worker"),
+                 start(*shared, "--reports", str(tmp_path / "r"), ca=simweb.ca, log=tmp_path / "coordinator")]
+    codes = [p.wait(timeout=DEADLINE) for p in processes]
+    errors = [(tmp_path / name).with_suffix(".err").read_text() for name in ("worker", "coordinator")]
+    assert codes == [3, 3], errors
+    assert all("network unavailable" in e for e in errors), errors
+    with psycopg.connect(db) as store:
+        assert store.execute("SELECT network, checked FROM runs").fetchall() == [("unavailable", 0)]
+        assert store.execute("SELECT count(*) FROM checks").fetchone() == (0,)
+
+
+# --- refusals before anything is crawled -----------------------------------------------
+
+
+def test_shared_crawl_needs_a_shared_store_and_a_redis(tmp_path: Path) -> None:
+    directory = write_directory(tmp_path / "d.yaml", {"one": "https://one.example/"})
+    sqlite = ["--directory", str(directory), "--db", str(tmp_path / "h.sqlite3"), "--reports", str(tmp_path / "r")]
+    worker = run_crawler("crawl", *sqlite, "--worker")
+    assert worker.returncode == 2 and "--redis" in worker.stderr
+    unshared = run_crawler("crawl", *sqlite, "--redis", "redis://127.0.0.1:9/0")
+    assert unshared.returncode == 2 and "postgresql://" in unshared.stderr
+    assert not (tmp_path / "h.sqlite3").exists()
+
+
+def test_a_second_coordinator_is_refused(services: Services, tmp_path: Path) -> None:
+    directory = write_directory(tmp_path / "d.yaml", {"one": "https://one.example/"})
+    redis_url, db = services.redis_url(), services.pg_url("second")
+    client = redis.Redis.from_url(redis_url)
+    client.set("websites:lead", "someone else", ex=60)  # a coordinator is at work
+    try:
+        result = run_crawler("crawl", "--directory", str(directory), "--db", db, "--redis", redis_url,
+                             "--reports", str(tmp_path / "r"), timeout=DEADLINE)
+    finally:
+        client.close()
+    assert result.returncode == 2, result.stderr
+    assert "another coordinator" in result.stderr and "--worker" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -9,12 +9,12 @@ printable as ``PATH:LINE: message``.
 from __future__ import annotations
 
 import difflib
-import gc
 import ipaddress
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -29,6 +29,7 @@ MAX_FILE_BYTES = 16 * 1024 * 1024  # room for 100,000 entries
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 TOP_KEY = "organisations"
+_EXPECTED = f"expected a mapping with the key '{TOP_KEY}' holding a list of entries"
 REQUIRED_KEYS = ("id", "country", "name")
 OPTIONAL_KEYS = ("name_en", "website", "notes")
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
@@ -166,76 +167,109 @@ def parse_directory(text: str, path: str) -> Directory:
     if len(text) > MAX_FILE_BYTES:
         raise DirectoryError([Problem(path, 0, _too_large())])
     checker = _Checker(path)
-    root = checker.compose(text)
-    # After a syntax error or an anchor the tree is absent or untrustworthy: stop there.
-    entries = checker.root(root) if not checker.problems else []
+    entries = checker.check(text)
     if checker.problems:
         raise DirectoryError(checker.problems)
     return Directory(path, tuple(entries))
 
 
 class _Checker:
-    """Walks the node tree once, collecting problems instead of stopping at the first."""
+    """Reads the YAML event stream once, checking each entry as soon as it is complete.
+
+    Only one entry's nodes exist at a time (composing the whole file first would hold
+    every node of 100,000 entries at once), and problems are collected instead of
+    stopping at the first.
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self._anchors: list[Problem] = []  # anchors and aliases, reported whatever else happens
+        self._resolver = yaml.resolver.Resolver()
 
     def report(self, at: Node | int, message: str) -> None:
         line = at if isinstance(at, int) else at.start_mark.line + 1
         self.problems.append(Problem(self.path, line, message))
 
-    def compose(self, text: str) -> Node | None:
-        """Parse `text` into nodes, reporting a syntax error or every anchor and alias."""
+    def check(self, text: str) -> list[Entry]:
+        """Every valid entry; problems (syntax, anchors, shape, entries) go to `problems`."""
         try:
-            # Scan the events first: aliases are refused before anything could expand them
-            # (alias bombs), and anchors too, as nobody editing this file needs them.
-            for event in yaml.parse(text, Loader=_LOADER):
-                if (anchor := getattr(event, "anchor", None)) is not None:
-                    what = "alias '*" if isinstance(event, yaml.AliasEvent) else "anchor '&"
-                    self.report(event.start_mark.line + 1,
-                                f"{what}{anchor}' is not allowed: write each value out in full")
-            if self.problems:
-                return None
-            # Building a big node tree triggers the cyclic GC over and over while finding
-            # nothing to free (the tree is acyclic): pausing it halves the time at 100,000.
-            gc.disable()
-            try:
-                return yaml.compose(text, Loader=_LOADER)
-            finally:
-                gc.enable()
+            entries = self._document(iter(yaml.parse(text, Loader=_LOADER)))
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             message = f"YAML syntax error: {e.problem or e.context}"
             if e.problem and e.context and e.context_mark is not None:
                 message += f" ({e.context} started on line {e.context_mark.line + 1})"
-            self.report(mark.line + 1 if mark is not None else 1, message)
+            self._stop_at(mark.line + 1 if mark is not None else 1, message)
         except yaml.reader.ReaderError as e:
             what = f"U+{e.character:04X}" if isinstance(e.character, int) else repr(e.character)
-            self.report(text[: e.position].count("\n") + 1,
-                        f"character {what} is not allowed in YAML: remove it")
+            self._stop_at(text[: e.position].count("\n") + 1,
+                          f"character {what} is not allowed in YAML: remove it")
         except yaml.YAMLError as e:  # no position known
-            self.report(1, f"YAML error: {e}")
-        except RecursionError:  # the composer recurses once per nesting level
-            self.report(1, "nested too deeply: expected a list of flat entries")
-        return None
+            self._stop_at(1, f"YAML error: {e}")
+        except RecursionError:  # composing recurses once per nesting level
+            self._stop_at(1, "nested too deeply: expected a list of flat entries")
+        else:
+            if self._anchors:
+                # With anchors refused the values are untrustworthy: report only them.
+                self.problems = sorted(self._anchors, key=lambda p: p.line)
+                return []
+            self.problems.sort(key=lambda p: p.line)
+            return entries
+        return []
 
-    def root(self, root: Node | None) -> list[Entry]:
-        """Check the top-level shape, then every entry; returns the entries without problems."""
-        expected = f"expected a mapping with the key '{TOP_KEY}' holding a list of entries"
-        if not isinstance(root, MappingNode):
-            found = _describe(root) if root is not None else "an empty file"
-            self.report(root or 1, f"{expected}, found {found}")
+    def _stop_at(self, line: int, message: str) -> None:
+        # After a syntax error the rest is unreadable: what was found of the entries before
+        # it would only distract; the anchors seen so far are still worth saying.
+        self.problems = [*self._anchors, Problem(self.path, line, message)]
+
+    def _document(self, events: Iterator[yaml.Event]) -> list[Entry]:
+        first = self._next_content(events)
+        if first is None:
+            self.report(1, f"{_EXPECTED}, found an empty file")
             return []
-        seq = {key: value for key, _, value in self.keys(root, (TOP_KEY,))}.get(TOP_KEY)
-        if not isinstance(seq, SequenceNode):
-            found = f"'{TOP_KEY}' holding {_describe(seq)}" if seq else f"no key '{TOP_KEY}'"
-            self.report(seq or root, f"{expected} (each entry starting with '- '), found {found}")
+        if not isinstance(first, yaml.MappingStartEvent):
+            root = self._node(first, events)
+            self.report(root, f"{_EXPECTED}, found {_describe(root)}")
             return []
+        entries: list[Entry] | None = None
+        seen: dict[str, int] = {}
+        while not isinstance(event := next(events), yaml.MappingEndEvent):
+            key = self._node(event, events)
+            value_start = next(events)
+            name = key.value if isinstance(key, ScalarNode) else None
+            if name == TOP_KEY and name not in seen and isinstance(value_start, yaml.SequenceStartEvent):
+                self._anchor(value_start)
+                entries = self._entries(events)
+            else:
+                value = self._node(value_start, events)
+                if name == TOP_KEY and name not in seen:
+                    self.report(value, f"{_EXPECTED} (each entry starting with '- '), found "
+                                f"'{TOP_KEY}' holding {_describe(value)}")
+                    entries = []
+                else:
+                    self._root_key(key, seen)
+            if name is not None:
+                seen.setdefault(name, key.start_mark.line + 1)
+        if entries is None:
+            self.report(first.start_mark.line + 1,
+                        f"{_EXPECTED} (each entry starting with '- '), found no key '{TOP_KEY}'")
+            return []
+        return entries
+
+    def _root_key(self, key: Node, seen: dict[str, int]) -> None:
+        if not isinstance(key, ScalarNode):
+            self.report(key, f"expected a key name, found {_describe(key)}")
+        elif key.value in seen:
+            self.report(key, f"duplicate key '{key.value}' (first on line {seen[key.value]})")
+        else:
+            self.report(key, f"unknown key '{key.value}' (expected {TOP_KEY})")
+
+    def _entries(self, events: Iterator[yaml.Event]) -> list[Entry]:
         entries: list[Entry] = []
         first_line: dict[str, int] = {}  # id -> line of its first use, valid entry or not
-        for item in seq.value:
-            id_, id_line, entry = self.entry(item)
+        while not isinstance(event := next(events), yaml.SequenceEndEvent):
+            id_, id_line, entry = self.entry(self._node(event, events))
             if id_ is not None and id_ in first_line:
                 self.report(id_line, f"duplicate id '{id_}' (first used on line "
                             f"{first_line[id_]}): ids must be unique")
@@ -244,6 +278,48 @@ class _Checker:
             if id_ is not None:
                 first_line.setdefault(id_, id_line)
         return entries
+
+    def _next_content(self, events: Iterator[yaml.Event]) -> yaml.Event | None:
+        """Skip the stream and document start; None for an empty stream."""
+        for event in events:
+            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentStartEvent)):
+                continue
+            if isinstance(event, (yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                return None
+            return event
+        return None
+
+    def _anchor(self, event: yaml.Event) -> None:
+        # Refused outright (alias bombs), and anchors too: nobody editing this file needs them.
+        if (anchor := getattr(event, "anchor", None)) is not None:
+            what = "alias '*" if isinstance(event, yaml.AliasEvent) else "anchor '&"
+            self._anchors.append(Problem(self.path, event.start_mark.line + 1,
+                                         f"{what}{anchor}' is not allowed: write each value out in full"))
+
+    def _node(self, event: yaml.Event, events: Iterator[yaml.Event]) -> Node:
+        """Compose the subtree that `event` starts, as PyYAML's composer would (no aliases)."""
+        self._anchor(event)
+        if isinstance(event, yaml.ScalarEvent):
+            tag = self._tag(event, ScalarNode, event.value)
+            return ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[Node] = []
+            while not isinstance(item := next(events), yaml.SequenceEndEvent):
+                items.append(self._node(item, events))
+            return SequenceNode(self._tag(event, SequenceNode), items, event.start_mark, item.end_mark)
+        if isinstance(event, yaml.MappingStartEvent):
+            pairs: list[tuple[Node, Node]] = []
+            while not isinstance(key := next(events), yaml.MappingEndEvent):
+                pairs.append((self._node(key, events), self._node(next(events), events)))
+            return MappingNode(self._tag(event, MappingNode), pairs, event.start_mark, key.end_mark)
+        # An alias (already reported): stand in a null so the walk can go on.
+        return ScalarNode(_NULL_TAG, "", event.start_mark, event.end_mark)
+
+    def _tag(self, event: Any, kind: type[Node], value: str | None = None) -> str:
+        """The explicit tag, or the one YAML's implicit rules give (`2019` is an int...)."""
+        if event.tag not in (None, "!"):
+            return str(event.tag)
+        return str(self._resolver.resolve(kind, value, event.implicit))
 
     def entry(self, node: Node) -> tuple[str | None, int, Entry | None]:
         """Check one entry: its id and id line (for duplicates), and the Entry if it is valid."""

@@ -73,7 +73,17 @@ REACTOR_THREADPOOL_MAXSIZE = 32  # getaddrinfo runs in these threads; Scrapy's 1
 
 # --- Components ------------------------------------------------------------------------
 
+# Scrapy components a check never uses, switched off to keep the per-URL path short: we
+# follow redirects to any site (offsite), send no Referer, and yield no follow-up links.
+REFERER_ENABLED = False
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+}
+
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     # Before everything that could send the request: refuse inward IP literals early.
     "crawler.middlewares.AddressGuardMiddleware": 50,
     # Just outside HttpCompressionMiddleware (590), so its response hook runs first.

@@ -77,7 +77,7 @@ def _add_crawling(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--concurrency", type=int, metavar="N",
-        help="requests in flight across all sites (default: 64; per site it stays at 2)",
+        help="requests in flight across all sites (default: 512; per site it stays at 2)",
     )
     parser.add_argument(
         "--resolve", action="append", default=[], metavar="HOST:PORT:ADDRESS",

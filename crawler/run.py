@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,10 +89,22 @@ def settings_for(options: CrawlOptions) -> Settings:
     return settings
 
 
+def _allow_sockets(settings: Settings) -> None:
+    """Raise the soft open-files limit towards the hard one: each request in flight is a
+    socket, and 1,024 (a common default) is too few for CONCURRENT_REQUESTS = 512 plus
+    connections being torn down."""
+    wanted = settings.getint("CONCURRENT_REQUESTS") * 2 + 256
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
 def crawl(options: CrawlOptions) -> CrawlResult:
     """Check the entries, record them, write the reports. Raises StoreError early if the
     store cannot be written (locked by another crawl, corrupt, newer)."""
     settings = settings_for(options)
+    _allow_sockets(settings)
     spider: type[WebsitesSpider] = WebsitesSpider
     shared: SharedCrawl | None = None
     if options.redis:

@@ -20,7 +20,7 @@ from crawler.outcome import DEFAULT_FAIL_ON, Status, parse_statuses
 from crawler.reports import write_reports
 from crawler.reports.text import clean_text
 from crawler.resolver import parse_resolve
-from crawler.run import CrawlOptions, CrawlResult, crawl, report
+from crawler.run import CrawlFailed, CrawlOptions, CrawlResult, crawl, report
 
 
 class Exit(IntEnum):
@@ -28,6 +28,7 @@ class Exit(IntEnum):
     PROBLEMS = 1
     BAD_INPUT = 2
     NETWORK_UNAVAILABLE = 3
+    CRASHED = 70  # sysexits' EX_SOFTWARE: the crawler itself failed (a bug)
 
 
 DESCRIPTION = """\
@@ -38,7 +39,8 @@ junit.xml)."""
 
 EPILOG = """\
 exit codes: 0 fine, 1 problems found (check), 2 bad input or usage,
-            3 the network was unavailable (nothing answered; nothing recorded as failed)
+            3 the network was unavailable (nothing answered; nothing recorded as failed),
+            70 the crawler itself failed (a bug: please report it with its log)
 
 examples:
   crawler validate
@@ -174,6 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StoreError, ValueError) as exc:
         print(f"crawler: {exc}", file=sys.stderr)
         return Exit.BAD_INPUT
+    except CrawlFailed as exc:
+        print(f"crawler: {exc}", file=sys.stderr)
+        return Exit.CRASHED
     except KeyboardInterrupt:
         return 130
 

@@ -50,6 +50,10 @@ class CrawlOptions:
     extra: dict[str, object] = field(default_factory=dict)  # more Scrapy settings, by name
 
 
+class CrawlFailed(Exception):
+    """The crawl could not run to its end for a reason of ours, not the network's."""
+
+
 @dataclass(frozen=True)
 class CrawlResult:
     run_id: int
@@ -128,6 +132,10 @@ def crawl(options: CrawlOptions) -> CrawlResult:
     assert stats is not None
     if stats.get_value("crawler/store_error"):
         raise StoreError(str(stats.get_value("crawler/store_error")))
+    if stats.get_value("crawler/network") is None:
+        # The pipeline settles every run that started; no verdict means Scrapy itself
+        # failed (its log says why). Saying "network unavailable" here would be a lie.
+        raise CrawlFailed("the crawl did not complete; Scrapy's log above says why")
     run_id = int(stats.get_value("crawler/run_id") or 0)
     network = str(stats.get_value("crawler/network") or "unavailable")
     if network == "interrupted":  # a worker whose coordinator went away

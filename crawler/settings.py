@@ -77,8 +77,8 @@ REACTOR_THREADPOOL_MAXSIZE = 32  # getaddrinfo runs in these threads; Scrapy's 1
 # --- Components ------------------------------------------------------------------------
 
 # Scrapy components a check never uses, switched off to keep the per-URL path short: we
-# follow redirects to any site (offsite), send no Referer, and yield no follow-up links.
-REFERER_ENABLED = False
+# follow redirects to any site (offsite) and yield no follow-up links. (The Referer
+# middleware stays: the redirect middlewares warn without it.)
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,

@@ -16,11 +16,11 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from crawler.outcome import ANSWERED_REASONS, Outcome, Status
 
@@ -202,7 +202,7 @@ class History:
         Their checks stand if anything answered in them (the network was up); if
         nothing did, they were the network's failures, not the sites', and go.
         """
-        answered = _answered_sql()
+        answered = answered_sql()
         with self._db:
             for (run_id,) in self._db.execute("SELECT id FROM runs WHERE network = 'running'").fetchall():
                 hits = self._db.execute(
@@ -264,69 +264,46 @@ class History:
 
     def run(self, run_id: int) -> RunRow | None:
         row = self._db.execute(
-            "SELECT id, started_at, finished_at, directory, network, checked FROM runs WHERE id = ?",
+            f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?",
             (run_id,),
         ).fetchone()
         return RunRow(*row) if row else None
 
     def last_run(self) -> RunRow | None:
         row = self._db.execute(
-            "SELECT id, started_at, finished_at, directory, network, checked FROM runs"
-            " WHERE network != 'running' ORDER BY id DESC LIMIT 1"
+            f"SELECT {RUN_COLUMNS} FROM runs WHERE network != 'running' ORDER BY id DESC LIMIT 1"
         ).fetchone()
         return RunRow(*row) if row else None
 
     def summaries(self, entry_ids: Iterable[str], keep: int = 30) -> dict[str, Summary]:
         """Per entry id with any counted check: its last `keep` checks and derived dates."""
         wanted = set(entry_ids)
-        failing = _in_list(s for s in Status if s.failing)
-        verified = _in_list(s for s in Status if s.verified)
-        counted = _in_list(COUNTED_RUNS)
-        valid = f"SELECT c.* FROM checks c JOIN runs r ON r.id = c.run_id WHERE r.network IN ({counted})"
-        recent: dict[str, list[CheckRow]] = {}
-        for row in self._db.execute(
-            f"SELECT entry_id, url, checked_at, status, reason, detail, http_status, final_url,"
-            f" title, content_updated FROM (SELECT v.*, ROW_NUMBER() OVER"
-            f" (PARTITION BY entry_id ORDER BY id DESC) AS rn FROM ({valid}) v)"
-            f" WHERE rn <= ? ORDER BY entry_id, id",
-            (keep,),
-        ):
-            if row[0] in wanted:
-                recent.setdefault(row[0], []).append(CheckRow(*row))
-        last_verified = dict(
-            self._db.execute(
-                f"SELECT entry_id, MAX(checked_at) FROM ({valid}) WHERE status IN ({verified}) GROUP BY entry_id"
-            ).fetchall()
+        queries = SummaryQueries.over(COUNTED_CHECKS, keep="?")
+        recent = [row for row in self._db.execute(queries.recent, (keep,)) if row[0] in wanted]
+        return assemble_summaries(
+            recent, self._db.execute(queries.last_verified), self._db.execute(queries.streaks)
         )
-        # The current failing streak: failing checks after the last check that was not one.
-        streaks = {
-            entry: (since, count)
-            for entry, since, count in self._db.execute(
-                f"WITH v AS ({valid}),"
-                f" calm AS (SELECT entry_id, MAX(id) AS id FROM v WHERE status NOT IN ({failing}) GROUP BY entry_id)"
-                f" SELECT v.entry_id, MIN(v.checked_at), COUNT(*) FROM v LEFT JOIN calm USING (entry_id)"
-                f" WHERE v.status IN ({failing}) AND (calm.id IS NULL OR v.id > calm.id) GROUP BY v.entry_id"
-            )
-        }
-        result: dict[str, Summary] = {}
-        for entry, rows in recent.items():
-            since, count = streaks.get(entry, (None, 0))
-            result[entry] = Summary(tuple(rows), last_verified.get(entry), since, count)
-        return result
 
     def checks_of_run(self, run_id: int) -> Iterator[CheckRow]:
         for row in self._db.execute(
-            "SELECT entry_id, url, checked_at, status, reason, detail, http_status, final_url,"
-            " title, content_updated FROM checks WHERE run_id = ? ORDER BY id",
+            f"SELECT {CHECK_COLUMNS} FROM checks WHERE run_id = ? ORDER BY id",
             (run_id,),
         ):
             yield CheckRow(*row)
 
     def runs(self) -> Iterator[RunRow]:
         for row in self._db.execute(
-            "SELECT id, started_at, finished_at, directory, network, checked FROM runs ORDER BY id"
+            f"SELECT {RUN_COLUMNS} FROM runs ORDER BY id"
         ):
             yield RunRow(*row)
+
+
+# --- SQL both stores share (crawler.store_pg speaks the same tables) ---------------------
+
+CHECK_COLUMNS = (
+    "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated"
+)
+RUN_COLUMNS = "id, started_at, finished_at, directory, network, checked"
 
 
 def _in_list(values: Iterable[str]) -> str:
@@ -334,7 +311,7 @@ def _in_list(values: Iterable[str]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
-def _answered_sql() -> str:
+def answered_sql() -> str:
     # The SQL twin of `Outcome.answered`.
     answered = _in_list(s for s in Status if s.answered)
     reasons = _in_list(ANSWERED_REASONS)
@@ -346,6 +323,63 @@ def _close_quietly(db: sqlite3.Connection | None, lock: IO[str] | None) -> None:
         db.close()
     if lock is not None:
         lock.close()
+
+
+#: The checks that count: those of runs that saw the network (or were killed while they did).
+COUNTED_CHECKS = (
+    "SELECT c.* FROM checks c JOIN runs r ON r.id = c.run_id"
+    f" WHERE r.network IN ({_in_list(COUNTED_RUNS)})"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryQueries:
+    """The three queries behind `summaries`, over a subquery of counted checks."""
+
+    recent: str  # the last `keep` checks per entry, oldest first; one parameter: keep
+    last_verified: str  # entry_id, last time it was ok or redirected
+    streaks: str  # entry_id, start and length of the current failing streak
+
+    @classmethod
+    def over(cls, valid: str, keep: str) -> SummaryQueries:
+        """`valid` selects the counted checks; `keep` is the engine's placeholder for the limit."""
+        failing = _in_list(s for s in Status if s.failing)
+        verified = _in_list(s for s in Status if s.verified)
+        return cls(
+            recent=(
+                f"SELECT {CHECK_COLUMNS} FROM (SELECT v.*, ROW_NUMBER() OVER"
+                f" (PARTITION BY entry_id ORDER BY id DESC) AS rn FROM ({valid}) v) numbered"
+                f" WHERE rn <= {keep} ORDER BY entry_id, id"
+            ),
+            last_verified=(
+                f"SELECT entry_id, MAX(checked_at) FROM ({valid}) v"
+                f" WHERE status IN ({verified}) GROUP BY entry_id"
+            ),
+            # Failing checks after the last check that was not one.
+            streaks=(
+                f"WITH v AS ({valid}),"
+                f" calm AS (SELECT entry_id, MAX(id) AS id FROM v WHERE status NOT IN ({failing})"
+                " GROUP BY entry_id)"
+                " SELECT v.entry_id, MIN(v.checked_at), COUNT(*) FROM v LEFT JOIN calm USING (entry_id)"
+                f" WHERE v.status IN ({failing}) AND (calm.id IS NULL OR v.id > calm.id)"
+                " GROUP BY v.entry_id"
+            ),
+        )
+
+
+def assemble_summaries(
+    recent: Iterable[Sequence[Any]], last_verified: Iterable[Sequence[Any]], streaks: Iterable[Sequence[Any]]
+) -> dict[str, Summary]:
+    """Summaries from the rows of the three `SummaryQueries`."""
+    rows: dict[str, list[CheckRow]] = {}
+    for row in recent:
+        rows.setdefault(row[0], []).append(CheckRow(*row))
+    verified = {entry: at for entry, at in last_verified}
+    streak = {entry: (since, int(count)) for entry, since, count in streaks}
+    return {
+        entry: Summary(tuple(checks), verified.get(entry), *streak.get(entry, (None, 0)))
+        for entry, checks in rows.items()
+    }
 
 
 def _take_lock(path: Path) -> IO[str]:

@@ -28,8 +28,20 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from crawler.history import COUNTED_RUNS, CheckRow, RunRow, StoreError, Summary, utc_now
-from crawler.outcome import Outcome, Status
+from crawler.history import (
+    CHECK_COLUMNS,
+    COUNTED_CHECKS,
+    RUN_COLUMNS,
+    CheckRow,
+    RunRow,
+    StoreError,
+    Summary,
+    SummaryQueries,
+    answered_sql,
+    assemble_summaries,
+    utc_now,
+)
+from crawler.outcome import Outcome
 
 # SCHEMA_VERSION history (stored in the one row of history_schema):
 #   1  runs and checks, as crawler.history's schema 1.
@@ -83,8 +95,6 @@ _COORDINATOR = 0x6372_6177_6C65_7202  # held by the one process that begins a sh
 _SCHEMA = 0x6372_6177_6C65_7203  # serialises creating or migrating the tables
 JOIN_WAIT = "10s"  # how long a shared writer waits for another to finish creating the tables
 
-_COLUMNS = "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated"
-_RUN_COLUMNS = "id, started_at, finished_at, directory, network, checked"
 
 
 def shown(location: str) -> str:
@@ -202,7 +212,7 @@ class PgHistory:
         Their checks stand if anything answered in them (the network was up); if
         nothing did, they were the network's failures, not the sites', and go.
         """
-        answered = _answered_sql()
+        answered = answered_sql()
         with self._db.transaction():
             for (run_id,) in self._db.execute("SELECT id FROM runs WHERE network = 'running'").fetchall():
                 hits = self._one(f"SELECT count(*) FROM checks WHERE run_id = %s AND ({answered})", (run_id,))
@@ -235,7 +245,7 @@ class PgHistory:
     def record(self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome) -> None:
         """Store one check, committed before returning."""
         self._db.execute(
-            f"INSERT INTO checks (run_id, {_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (
                 run_id, entry_id, url, checked_at, outcome.status.value, outcome.reason,
                 outcome.detail, outcome.http_status, outcome.final_url, outcome.title,
@@ -261,78 +271,37 @@ class PgHistory:
     # --- reading -----------------------------------------------------------------------
 
     def run(self, run_id: int) -> RunRow | None:
-        row = self._db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = %s", (run_id,)).fetchone()
+        row = self._db.execute(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = %s", (run_id,)).fetchone()
         return RunRow(*row) if row else None
 
     def last_run(self) -> RunRow | None:
         row = self._db.execute(
-            f"SELECT {_RUN_COLUMNS} FROM runs WHERE network != 'running' ORDER BY id DESC LIMIT 1"
+            f"SELECT {RUN_COLUMNS} FROM runs WHERE network != 'running' ORDER BY id DESC LIMIT 1"
         ).fetchone()
         return RunRow(*row) if row else None
 
     def summaries(self, entry_ids: Iterable[str], keep: int = 30) -> dict[str, Summary]:
         """Per entry id with any counted check: its last `keep` checks and derived dates."""
-        wanted = sorted(set(entry_ids))
-        failing = _in_list(s for s in Status if s.failing)
-        verified = _in_list(s for s in Status if s.verified)
-        counted = _in_list(COUNTED_RUNS)
-        valid = (
-            "SELECT c.* FROM checks c JOIN runs r ON r.id = c.run_id"
-            f" WHERE r.network IN ({counted}) AND c.entry_id = ANY(%(wanted)s)"
+        wanted = {"wanted": sorted(set(entry_ids)), "keep": keep}
+        queries = SummaryQueries.over(f"{COUNTED_CHECKS} AND c.entry_id = ANY(%(wanted)s)", keep="%(keep)s")
+        return assemble_summaries(
+            self._db.execute(queries.recent, wanted),
+            self._db.execute(queries.last_verified, wanted),
+            self._db.execute(queries.streaks, wanted),
         )
-        recent: dict[str, list[CheckRow]] = {}
-        for row in self._db.execute(
-            f"SELECT {_COLUMNS} FROM (SELECT v.*, ROW_NUMBER() OVER"
-            f" (PARTITION BY entry_id ORDER BY id DESC) AS rn FROM ({valid}) v) numbered"
-            " WHERE rn <= %(keep)s ORDER BY entry_id, id",
-            {"wanted": wanted, "keep": keep},
-        ):
-            recent.setdefault(row[0], []).append(CheckRow(*row))
-        last_verified = dict(
-            self._db.execute(
-                f"SELECT entry_id, MAX(checked_at) FROM ({valid}) v WHERE status IN ({verified}) GROUP BY entry_id",
-                {"wanted": wanted},
-            ).fetchall()
-        )
-        # The current failing streak: failing checks after the last check that was not one.
-        streaks = {
-            entry: (since, count)
-            for entry, since, count in self._db.execute(
-                f"WITH v AS ({valid}),"
-                f" calm AS (SELECT entry_id, MAX(id) AS id FROM v WHERE status NOT IN ({failing}) GROUP BY entry_id)"
-                " SELECT v.entry_id, MIN(v.checked_at), COUNT(*) FROM v LEFT JOIN calm USING (entry_id)"
-                f" WHERE v.status IN ({failing}) AND (calm.id IS NULL OR v.id > calm.id) GROUP BY v.entry_id",
-                {"wanted": wanted},
-            )
-        }
-        result: dict[str, Summary] = {}
-        for entry, rows in recent.items():
-            since, count = streaks.get(entry, (None, 0))
-            result[entry] = Summary(tuple(rows), last_verified.get(entry), since, int(count))
-        return result
 
     def checks_of_run(self, run_id: int) -> Iterator[CheckRow]:
-        for row in self._db.execute(f"SELECT {_COLUMNS} FROM checks WHERE run_id = %s ORDER BY id", (run_id,)):
+        for row in self._db.execute(f"SELECT {CHECK_COLUMNS} FROM checks WHERE run_id = %s ORDER BY id", (run_id,)):
             yield CheckRow(*row)
 
     def runs(self) -> Iterator[RunRow]:
-        for row in self._db.execute(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY id"):
+        for row in self._db.execute(f"SELECT {RUN_COLUMNS} FROM runs ORDER BY id"):
             yield RunRow(*row)
 
     def _one(self, query: str, params: tuple[Any, ...] = ()) -> Any:
         row = self._db.execute(query, params).fetchone()
         assert row is not None
         return row[0]
-
-
-def _in_list(values: Iterable[str]) -> str:
-    # Values come from our own enums, never from input: quoting them inline is safe.
-    return ", ".join(f"'{v}'" for v in values)
-
-
-def _answered_sql() -> str:
-    answered = _in_list(s for s in Status if s.answered)
-    return f"status IN ({answered}) OR http_status IS NOT NULL"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import tracemalloc
 import unicodedata
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +20,12 @@ from hypothesis import strategies as st
 
 from crawler.report_model import ACTION_HEADINGS, Action, EntryReport, PastCheck, Report, RunInfo
 from crawler.reports import (
+    REPORTS,
     atomic_write,
+    iter_html,
+    iter_json,
+    iter_junit,
+    iter_markdown,
     render_html,
     render_json,
     render_junit,
@@ -527,3 +534,125 @@ def test_write_reports_writes_all_four_and_replaces(tmp_path: Path) -> None:
     assert json.loads((out / "staleness.json").read_text(encoding="utf-8"))["entries"][0][
         "title"
     ] == "Changed"
+
+
+def test_write_reports_leaves_no_temporary_files(tmp_path: Path) -> None:
+    write_reports(make_report(*ALL_ENTRIES), tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["index.html", "junit.xml", "staleness.json", "staleness.md"]
+
+
+def _broken_writer(report: Report) -> Iterator[str]:
+    yield "<?xml half a report"
+    raise RuntimeError("renderer bug")
+
+
+def _broken_replace(src: str, dst: str) -> None:
+    raise OSError("disk full")
+
+
+@pytest.mark.parametrize(
+    ("target", "name", "value", "error"),
+    [(REPORTS, "junit.xml", _broken_writer, "renderer bug"),  # the last format fails midway
+     (os, "replace", _broken_replace, "disk full")],  # the first move into place fails
+)  # fmt: skip
+def test_write_reports_failure_keeps_every_old_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: Any, name: str, value: Any, error: str
+) -> None:
+    out = tmp_path / "reports"
+    write_reports(make_report(*ALL_ENTRIES), out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    if isinstance(target, dict):
+        monkeypatch.setitem(target, name, value)
+    else:
+        monkeypatch.setattr(target, name, value)
+    with pytest.raises((RuntimeError, OSError), match=error):
+        write_reports(make_report(replace(ALL_ENTRIES[0], title="Changed")), out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # and no temporary file
+    with pytest.raises((RuntimeError, OSError), match=error):
+        write_reports(make_report(*ALL_ENTRIES), tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+
+
+# ---------------------------------------------------------------- streaming
+
+
+STREAMED = {
+    "staleness.md": (iter_markdown, render_markdown),
+    "staleness.json": (iter_json, render_json),
+    "index.html": (iter_html, render_html),
+    "junit.xml": (iter_junit, render_junit),
+}
+
+STREAM_CASES = {
+    "all-statuses": make_report(*ALL_ENTRIES),
+    "empty": make_report(network="none"),
+    **{f"hostile-{i}": hostile_report(text) for i, text in enumerate(HOSTILE)},
+}
+
+
+def _whole_json(text: str) -> str:
+    """`text` as json.dumps writes a whole document: keys in order, indent=2."""
+    return json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+
+
+def _whole_junit(text: str) -> str:
+    """`text` as ElementTree writes a whole indented tree."""
+    root = ET.fromstring(text)
+    ET.indent(root)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{ET.tostring(root, encoding="unicode")}\n'
+
+
+@pytest.mark.parametrize("report", STREAM_CASES.values(), ids=STREAM_CASES.keys())
+def test_streamed_reports_equal_the_whole_documents(report: Report, tmp_path: Path) -> None:
+    write_reports(report, tmp_path)
+    for name, (pieces, render) in STREAMED.items():
+        chunks = list(pieces(report))
+        text = "".join(chunks)
+        assert text == render(report)
+        assert len(chunks) > len(report.entries)  # a piece per entry at least: really streamed
+        assert (tmp_path / name).read_bytes() == text.encode("utf-8", errors="replace")
+    # Byte for byte what serialising the whole document at once gives.
+    assert render_json(report) == _whole_json(render_json(report))
+    assert render_junit(report) == _whole_junit(render_junit(report))
+
+
+@given(st.text())
+def test_streamed_json_and_junit_match_whole_documents_for_any_text(text: str) -> None:
+    report = hostile_report(text)
+    assert render_json(report) == _whole_json(render_json(report))
+    assert render_junit(report) == _whole_junit(render_junit(report))
+
+
+def generated_report(n: int) -> Report:
+    """`n` entries like a real directory's: every status and action in turn, one past check each."""
+    entries = []
+    for i in range(n):
+        model = ALL_ENTRIES[i % len(ALL_ENTRIES)]
+        entries.append(
+            replace(
+                model,
+                id=f"org-{i:06d}",
+                name=f"Organisation number {i} – «Verein» & Co",
+                name_en=f"Organisation {i}",
+                country=f"Country {i % 150:03d}",
+                line=3 + 7 * i,
+                url=f"https://www.organisation-{i}.example.org/",
+                title=f"Organisation {i} | Home – Willkommen <b>{i}</b>",
+                history=(PastCheck("2026-11-24T10:00:03Z", model.status, model.reason),),
+            )
+        )
+    return make_report(*entries)
+
+
+def test_write_reports_memory_stays_small_for_a_large_directory(tmp_path: Path) -> None:
+    # Whole-string rendering needed about 10 KB per entry (some 50 MB here); streaming
+    # needs the report model plus a few rows of text and an index per entry.
+    report = generated_report(5_000)
+    tracemalloc.start()
+    try:
+        write_reports(report, tmp_path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (tmp_path / "staleness.json").stat().st_size > 3_500_000  # it was a large report
+    assert peak < 10 * 2**20, f"write_reports peaked at {peak / 2**20:.1f} MB"

@@ -1,7 +1,10 @@
 """The reports: one writer per format, every one rendering the same `Report`.
 
-`write_reports` renders all formats first and then moves each file into place with
-`atomic_write`, so a reader sees either the previous report or the new one, never half.
+Each writer yields its text in pieces (`iter_*`), so a report of any size is written
+without ever being held whole in memory; `render_*` joins the pieces. `write_reports`
+streams every format into a temporary file next to its target and moves the files into
+place only once all of them are complete, so a reader sees either the previous report or
+the new one, never half.
 """
 
 from __future__ import annotations
@@ -9,18 +12,22 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from crawler.report_model import Report
-from crawler.reports.html import render_html
-from crawler.reports.json_report import render_json
-from crawler.reports.junit import render_junit
-from crawler.reports.markdown import render_markdown
+from crawler.reports.html import iter_html, render_html
+from crawler.reports.json_report import iter_json, render_json
+from crawler.reports.junit import iter_junit, render_junit
+from crawler.reports.markdown import iter_markdown, render_markdown
 
 __all__ = [
     "REPORTS",
     "atomic_write",
+    "iter_html",
+    "iter_json",
+    "iter_junit",
+    "iter_markdown",
     "render_html",
     "render_json",
     "render_junit",
@@ -28,15 +35,16 @@ __all__ = [
     "write_reports",
 ]
 
-#: File name -> renderer, in the order they are written.
-REPORTS: dict[str, Callable[[Report], str]] = {
-    "staleness.md": render_markdown,
-    "staleness.json": render_json,
-    "index.html": render_html,
-    "junit.xml": render_junit,
+#: File name -> writer (the file's text in pieces), in the order they are written.
+REPORTS: dict[str, Callable[[Report], Iterator[str]]] = {
+    "staleness.md": iter_markdown,
+    "staleness.json": iter_json,
+    "index.html": iter_html,
+    "junit.xml": iter_junit,
 }
 
 _NEW_FILE_MODE = 0o644  # reports are meant to be published
+_BATCH = 256  # pieces joined per write: fewer calls, and still only a few rows of text
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -49,24 +57,74 @@ def atomic_write(path: Path, text: str) -> None:
     surrogates) are written as ``?`` rather than losing the whole report.
     """
     path = Path(path)
-    data = text.encode("utf-8", errors="replace")
+    tmp_name = _write_temporary(path, [text])
+    try:
+        os.replace(tmp_name, path)
+    except BaseException:
+        _remove(tmp_name)
+        raise
+    _fsync_directory(path.parent)
+
+
+def write_reports(report: Report, out_dir: Path) -> list[Path]:
+    """Write every report into `out_dir` (created if missing); return the paths written.
+
+    Every format is streamed into its temporary file before any report is replaced, so an
+    error while writing (a renderer's bug, a full disk) leaves the previous set of reports
+    untouched and no temporary file behind.
+    """
+    out_dir = Path(out_dir)
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, pieces in REPORTS.items():
+            path = out_dir / name
+            staged.append((_write_temporary(path, pieces(report)), path))
+        for tmp_name, path in staged:
+            os.replace(tmp_name, path)
+    except BaseException:
+        for tmp_name, _ in staged:
+            _remove(tmp_name)  # those already moved into place are gone: nothing to do
+        if created:
+            with contextlib.suppress(OSError):  # not empty: something else wrote there
+                out_dir.rmdir()
+        raise
+    _fsync_directory(out_dir)
+    return [path for _, path in staged]
+
+
+def _write_temporary(path: Path, pieces: Iterable[str]) -> str:
+    """Write `pieces` (UTF-8, lone surrogates as ``?``) to a new temporary file beside
+    `path`, flushed to disk and with the mode `path` has (or `_NEW_FILE_MODE`); return its
+    name. On any error the temporary file is removed."""
     try:
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
         mode = _NEW_FILE_MODE
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(data)
+        # newline="": the pieces' "\n" are written as they are, on every platform.
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="") as tmp:
+            batch: list[str] = []
+            for piece in pieces:
+                batch.append(piece)
+                if len(batch) >= _BATCH:
+                    tmp.write("".join(batch))
+                    batch.clear()
+            tmp.write("".join(batch))
             tmp.flush()
             os.fsync(tmp.fileno())
         os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+        _remove(tmp_name)
         raise
-    _fsync_directory(path.parent)
+    return tmp_name
+
+
+def _remove(name: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(name)
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -81,20 +139,3 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def write_reports(report: Report, out_dir: Path) -> list[Path]:
-    """Write every report into `out_dir` (created if missing); return the paths written.
-
-    All formats are rendered before any file is replaced, so a rendering error leaves
-    the previous set of reports untouched.
-    """
-    out_dir = Path(out_dir)
-    rendered = {name: render(report) for name, render in REPORTS.items()}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths: list[Path] = []
-    for name, text in rendered.items():
-        path = out_dir / name
-        atomic_write(path, text)
-        paths.append(path)
-    return paths

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
@@ -118,10 +118,17 @@ if(q.value)run();
 _COLUMNS = ("Organisation", "Website", "Title as last seen", "Status", "Last verified", "Recent checks")
 
 
-def render_html(report: Report) -> str:
-    """The whole `index.html` text."""
-    sections, nav = _country_sections(report)
-    parts = [
+def iter_html(report: Report) -> Iterator[str]:
+    """`index.html` text in pieces: the page's head, then one table row at a time.
+
+    Entries are grouped by country through lists of their indexes, so the page never
+    needs a copy of the entries or more than one row's text at once.
+    """
+    groups = _indexes_by_country(report)
+    countries = sorted(groups, key=str.casefold)  # one section per country, alphabetical
+    taken: set[str] = set()
+    slugs = [_unique_slug(country, taken) for country in countries]
+    yield _lines(
         "<!doctype html>",
         '<html lang="en" class="no-js">',
         "<head>",
@@ -136,7 +143,7 @@ def render_html(report: Report) -> str:
         "<body>",
         _header(report),
         "<main>",
-        nav,
+        _nav(countries, slugs),
         '<div class="filter" role="search">',
         '<label for="filter">Filter organisations</label>',
         '<input type="search" id="filter" autocomplete="off"'
@@ -146,14 +153,21 @@ def render_html(report: Report) -> str:
         "<noscript><p>The filter box needs JavaScript; every organisation is listed below.</p>"
         "</noscript>",
         '<p id="no-match" hidden>No organisation matches the filter.</p>',
-        *sections,
-        "</main>",
-        _footer(report),
-        f"<script>{_JS}</script>",
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(parts) + "\n"
+    )
+    if not countries:
+        yield "<p>No organisations are listed.</p>\n"
+    for country, slug in zip(countries, slugs, strict=True):
+        yield from _country_section(report, country, slug, groups[country])
+    yield _lines("</main>", _footer(report), f"<script>{_JS}</script>", "</body>", "</html>")
+
+
+def render_html(report: Report) -> str:
+    """The whole `index.html` text (`iter_html` joined)."""
+    return "".join(iter_html(report))
+
+
+def _lines(*lines: str) -> str:
+    return "".join(f"{line}\n" for line in lines)
 
 
 def _header(report: Report) -> str:
@@ -195,32 +209,39 @@ def _footer(report: Report) -> str:
     )
 
 
-def _country_sections(report: Report) -> tuple[list[str], str]:
-    """One ``<section>`` per country (alphabetical) and the navigation list linking them."""
-    by_country: dict[str, list[EntryReport]] = {}
-    for entry in report.entries:
-        by_country.setdefault(clean_text(entry.country) or "(no country)", []).append(entry)
-    if not by_country:
-        return ["<p>No organisations are listed.</p>"], ""
+def _indexes_by_country(report: Report) -> dict[str, list[int]]:
+    """Country as shown -> the indexes of its entries, in directory order."""
+    groups: dict[str, list[int]] = {}
+    for index, entry in enumerate(report.entries):
+        groups.setdefault(clean_text(entry.country) or "(no country)", []).append(index)
+    return groups
 
-    sections: list[str] = []
-    links: list[str] = []
-    slugs: set[str] = set()
-    for country in sorted(by_country, key=str.casefold):
-        slug = _unique_slug(country, slugs)
-        name = html_escape(country)
-        links.append(f'<li><a href="#{slug}">{name}</a></li>')
-        entries = sorted(by_country[country], key=_by_name)
-        head = "".join(f'<th scope="col">{c}</th>' for c in _COLUMNS)
-        rows = "\n".join(_row(report, e) for e in entries)
-        sections.append(
-            f'<section class="country" id="{slug}" aria-labelledby="{slug}-h">\n'
-            f'<h2 id="{slug}-h">{name}</h2>\n'
-            f"<table>\n<caption>Organisations in {name} and the state of their websites</caption>\n"
-            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</section>"
-        )
-    nav = f'<nav aria-label="Countries"><ul class="countries">{"".join(links)}</ul></nav>'
-    return sections, nav
+
+def _nav(countries: list[str], slugs: list[str]) -> str:
+    """The list of links to the country sections ("" when there are none)."""
+    if not countries:
+        return ""
+    links = "".join(
+        f'<li><a href="#{slug}">{html_escape(country)}</a></li>'
+        for country, slug in zip(countries, slugs, strict=True)
+    )
+    return f'<nav aria-label="Countries"><ul class="countries">{links}</ul></nav>'
+
+
+def _country_section(report: Report, country: str, slug: str, indexes: list[int]) -> Iterator[str]:
+    """One country's ``<section>``: its heading and table, one row per piece, by name."""
+    name = html_escape(country)
+    head = "".join(f'<th scope="col">{c}</th>' for c in _COLUMNS)
+    yield (
+        f'<section class="country" id="{slug}" aria-labelledby="{slug}-h">\n'
+        f'<h2 id="{slug}-h">{name}</h2>\n'
+        f"<table>\n<caption>Organisations in {name} and the state of their websites</caption>\n"
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n"
+    )
+    entries = report.entries
+    for index in sorted(indexes, key=lambda i: _by_name(entries[i])):
+        yield _row(report, entries[index]) + "\n"
+    yield "</tbody>\n</table>\n</section>\n"
 
 
 def _row(report: Report, entry: EntryReport) -> str:

@@ -7,6 +7,7 @@ program reading this file sees the real title, control characters and all.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from crawler.report_model import EntryReport, Report
@@ -69,8 +70,8 @@ def entry_dict(entry: EntryReport) -> dict[str, Any]:
     return data
 
 
-def report_dict(report: Report) -> dict[str, Any]:
-    """The whole report as a JSON-ready dict."""
+def _head_dict(report: Report) -> dict[str, Any]:
+    """Everything before the entries, in the file's key order."""
     return {
         "format_version": FORMAT_VERSION,
         "generated_at": report.generated_at,
@@ -81,10 +82,35 @@ def report_dict(report: Report) -> dict[str, Any]:
             "checked": report.run.checked,
             "network": report.run.network,
         },
-        "entries": [entry_dict(e) for e in report.entries],
     }
 
 
+_ENTRY_INDENT = " " * 4  # an entry sits two levels deep: in the top-level object, in "entries"
+
+
+def iter_json(report: Report) -> Iterator[str]:
+    """`staleness.json` text in pieces, one entry at a time.
+
+    The pieces join to exactly what ``json.dumps(whole_report, ensure_ascii=False,
+    indent=2)`` would give (UTF-8 friendly: no ``\\u`` escapes for letters), without
+    ever holding more than one entry's text.
+    """
+    head = json.dumps(_head_dict(report), ensure_ascii=False, indent=2)
+    # "entries" is the last key: reopen the head after its last value, add the key, and
+    # close the object after the entries.
+    yield head.removesuffix("\n}") + ',\n  "entries": '
+    if not report.entries:
+        yield "[]\n}\n"
+        return
+    separator = "[\n"
+    for entry in report.entries:
+        # JSON text has no raw newlines inside strings, so every "\n" starts a line to indent.
+        text = json.dumps(entry_dict(entry), ensure_ascii=False, indent=2)
+        yield separator + _ENTRY_INDENT + text.replace("\n", "\n" + _ENTRY_INDENT)
+        separator = ",\n"
+    yield "\n  ]\n}\n"
+
+
 def render_json(report: Report) -> str:
-    """`staleness.json` text: UTF-8 friendly (no ``\\u`` escapes for letters), indented."""
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    """The whole `staleness.json` text (`iter_json` joined)."""
+    return "".join(iter_json(report))

@@ -2,44 +2,67 @@
 
 A failing status (`Status.failing`: dead, parked, moved, server-error, refused-by-policy)
 is a ``<failure>``; ``blocked``, ``no-website`` and not-yet-checked entries are
-``<skipped>``; everything else passes. Built with ElementTree, with every value passed
-through `xml_safe`, so the file parses whatever the titles contain.
+``<skipped>``; everything else passes. Written one test case at a time (ElementTree
+builds each), with every value passed through `xml_safe`, so the file parses whatever
+the titles contain.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from datetime import datetime
 
 from crawler.outcome import Status
 from crawler.report_model import EntryReport, Report
-from crawler.reports.text import plain_text, xml_safe
+from crawler.reports.text import plain_text, xml_attribute, xml_safe
+
+
+def iter_junit(report: Report) -> Iterator[str]:
+    """`junit.xml` text in pieces: a single ``<testsuite>`` named after the directory file,
+    one ``<testcase>`` per piece.
+
+    The suite's tag is written by hand (its counts come from a first, cheap pass over the
+    statuses); each test case is built and serialised by ElementTree on its own, so no
+    tree of the whole suite is ever held.
+    """
+    failures = skipped = 0
+    for entry in report.entries:
+        verdict = _verdict(entry.status)
+        failures += verdict == "failure"
+        skipped += verdict == "skipped"
+    attributes = {
+        "name": report.directory,
+        "tests": str(len(report.entries)),
+        "failures": str(failures),
+        "errors": "0",
+        "skipped": str(skipped),
+        "timestamp": report.run.started_at or report.generated_at,
+    }
+    duration = _seconds(report.run.started_at, report.run.finished_at)
+    if duration is not None:
+        attributes["time"] = f"{duration:.3f}"
+    start = "<testsuite" + "".join(f' {k}="{xml_attribute(v)}"' for k, v in attributes.items())
+
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    if not report.entries:
+        yield f"{start} />\n"
+        return
+    yield f"{start}>\n"
+    for entry in report.entries:
+        case = _testcase(report, entry)
+        ET.indent(case, level=1)  # as if indented inside the suite
+        yield f"  {ET.tostring(case, encoding='unicode')}\n"
+    yield "</testsuite>\n"
 
 
 def render_junit(report: Report) -> str:
-    """The whole `junit.xml` text: a single ``<testsuite>`` named after the directory file."""
-    suite = ET.Element("testsuite", name=xml_safe(report.directory))
-    failures = skipped = 0
-    for entry in report.entries:
-        case, verdict = _testcase(report, entry)
-        suite.append(case)
-        failures += verdict == "failure"
-        skipped += verdict == "skipped"
-    suite.set("tests", str(len(report.entries)))
-    suite.set("failures", str(failures))
-    suite.set("errors", "0")
-    suite.set("skipped", str(skipped))
-    suite.set("timestamp", xml_safe(report.run.started_at or report.generated_at))
-    duration = _seconds(report.run.started_at, report.run.finished_at)
-    if duration is not None:
-        suite.set("time", f"{duration:.3f}")
-    ET.indent(suite)
-    body = ET.tostring(suite, encoding="unicode")
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+    """The whole `junit.xml` text (`iter_junit` joined)."""
+    return "".join(iter_junit(report))
 
 
-def _testcase(report: Report, entry: EntryReport) -> tuple[ET.Element, str]:
-    """The entry's ``<testcase>`` and its verdict: "failure", "skipped" or "passed"."""
+def _testcase(report: Report, entry: EntryReport) -> ET.Element:
+    """The entry's ``<testcase>``, with a ``<failure>`` or ``<skipped>`` as its verdict says."""
     case = ET.Element(
         "testcase",
         classname=xml_safe(plain_text(entry.country)),
@@ -61,10 +84,11 @@ def _testcase(report: Report, entry: EntryReport) -> tuple[ET.Element, str]:
         failure.text = _failure_text(report, entry)
     elif verdict == "skipped":
         ET.SubElement(case, "skipped", message=_message(entry))
-    return case, verdict
+    return case
 
 
 def _verdict(status: str) -> str:
+    """"failure", "skipped" or "passed"."""
     try:
         known = Status(status)
     except ValueError:  # "unchecked": no check yet

@@ -8,6 +8,7 @@ make a link, an image, HTML, a heading, a table cell or a GitHub mention.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import assert_never
 
 from crawler.report_model import ACTION_HEADINGS, Action, EntryReport, Report
@@ -20,22 +21,21 @@ _NETWORK_WORDS = {
 }
 
 
-def render_markdown(report: Report) -> str:
-    """The whole `staleness.md` text."""
-    lines = [
-        f"# Directory staleness, {_date(report.generated_at)}: {_run_summary(report)}",
-        "",
-        f"Generated {_when(report.generated_at)} from {md_code(report.directory)}.",
-        "",
-    ]
+def iter_markdown(report: Report) -> Iterator[str]:
+    """`staleness.md` text line by line (each piece ends with a newline)."""
+    yield f"# Directory staleness, {_date(report.generated_at)}: {_run_summary(report)}\n"
+    yield "\n"
+    yield f"Generated {_when(report.generated_at)} from {md_code(report.directory)}.\n"
+    yield "\n"
     if report.run.network == "unavailable":
-        lines += [
+        yield (
             "> **The network was unavailable for this run:** nothing answered at all, so no"
             " entry was marked as failing and no last-verified date was lost. The items below"
-            " come from earlier checks.",
-            "",
-        ]
+            " come from earlier checks.\n"
+        )
+        yield "\n"
 
+    # Lists of references, not copies: cheap even for a large directory.
     by_action: dict[Action, list[EntryReport]] = {}
     for entry in report.entries:
         by_action.setdefault(entry.action, []).append(entry)
@@ -44,14 +44,19 @@ def render_markdown(report: Report) -> str:
         entries = by_action.get(action, [])
         if action is Action.NONE or not entries:
             continue
-        lines += [f"## {heading} ({len(entries)})", ""]
+        yield f"## {heading} ({len(entries)})\n"
+        yield "\n"
         for entry in sorted(entries, key=lambda e: (e.line, e.id)):
-            lines.append(_item(report, entry))
-        lines.append("")
+            yield _item(report, entry) + "\n"
+        yield "\n"
 
     has_items = any(action is not Action.NONE for action in by_action)
-    lines.append(_rest_summary(by_action.get(Action.NONE, []), has_items=has_items))
-    return "\n".join(lines) + "\n"
+    yield _rest_summary(by_action.get(Action.NONE, []), has_items=has_items) + "\n"
+
+
+def render_markdown(report: Report) -> str:
+    """The whole `staleness.md` text (`iter_markdown` joined)."""
+    return "".join(iter_markdown(report))
 
 
 def _run_summary(report: Report) -> str:

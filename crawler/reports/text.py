@@ -8,7 +8,8 @@ Each writer composes these functions; none of them escapes anything on its own.
 - `plain_text`: `clean_text` plus `spreadsheet_safe`, for free text shown to people;
 - `md_escape` / `md_code`: inline Markdown that can create no link, image, HTML or table cell;
 - `html_escape`: text for HTML element content and quoted attribute values;
-- `xml_safe`: drops what XML 1.0 cannot carry at all (ElementTree does the escaping).
+- `xml_safe`: drops what XML 1.0 cannot carry at all (ElementTree does the escaping);
+- `xml_attribute`: `xml_safe` and escaped, for the one tag JUnit writes by hand.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def _build_clean_table() -> dict[int, str | None]:
 
 _CLEAN_TABLE = _build_clean_table()
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# Any character the table or the two patterns would touch (ESC starts every ANSI sequence).
+_UNCLEAN = re.compile("[" + "".join(re.escape(chr(c)) for c in _CLEAN_TABLE) + "\ud800-\udfff]")
 
 
 def clean_text(s: str | None) -> str:
@@ -48,8 +51,9 @@ def clean_text(s: str | None) -> str:
     """
     if not s:
         return ""
-    s = _ANSI.sub("", s)
-    s = _SURROGATES.sub("", s.translate(_CLEAN_TABLE))
+    if _UNCLEAN.search(s):  # most text has nothing to remove: skip the costly passes
+        s = _ANSI.sub("", s)
+        s = _SURROGATES.sub("", s.translate(_CLEAN_TABLE))
     return " ".join(s.split())
 
 
@@ -132,3 +136,16 @@ def xml_safe(s: str | None) -> str:
     """`s` without the characters XML 1.0 cannot represent at all, even escaped
     (most C0 controls, lone surrogates, U+FFFE/U+FFFF). Escaping is ElementTree's job."""
     return _XML_INVALID.sub("", s) if s else ""
+
+
+# What ElementTree escapes in an attribute value; newlines and tabs too, so that a parser's
+# attribute-value normalisation gives them back rather than turning them into spaces.
+_XML_ATTRIBUTE_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"}
+)
+
+
+def xml_attribute(s: str | None) -> str:
+    """`s` made `xml_safe` and escaped for a double-quoted XML attribute value, exactly as
+    ElementTree would write it (so hand-written and ElementTree-written tags agree)."""
+    return xml_safe(s).translate(_XML_ATTRIBUTE_ESCAPES)

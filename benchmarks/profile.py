@@ -5,7 +5,9 @@
 profile to ``benchmarks/results/profile-N.speedscope.json`` (open it in speedscope) and
 prints the top functions by self and by total (inclusive) samples. py-spy samples only
 threads that are running, so the shares approximate CPU time, not wall time.
-``--summarize FILE`` only prints the tables for an existing profile.
+``--summarize FILE`` only prints the tables for an existing profile. ``--defaults`` profiles
+`crawler crawl` with its defaults instead (as ``run.py --defaults``; timeout 10 s), into
+``profile-N-defaults.speedscope.json``.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--py-spy", dest="py_spy", help="the py-spy binary (default: benchmarks/.venv-tools, then PATH)")
     parser.add_argument("--summarize", type=Path, help="only summarize this speedscope file")
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--defaults", action="store_true", help="profile `crawler crawl` with its defaults")
     parser.add_argument("--out", type=Path, default=run.HERE / "results")
     args = parser.parse_args(argv)
     if args.summarize:
@@ -96,15 +99,19 @@ def main(argv: list[str] | None = None) -> int:
     if py_spy is None:
         print("py-spy not found: pip install py-spy (see benchmarks/README.md)", file=sys.stderr)
         return 0
-    work = args.out / f"n{args.hosts}" / "profile"
+    suffix = "-defaults" if args.defaults else ""
+    work = args.out / f"n{args.hosts}" / f"profile{suffix}"
     work.mkdir(parents=True, exist_ok=True)
-    profile = args.out / f"profile-{args.hosts}.speedscope.json"
+    profile = args.out / f"profile-{args.hosts}{suffix}.speedscope.json"
     bench = argparse.Namespace(ports=1, timeout=run.TIMEOUT, concurrency=run.CONCURRENCY)
     hosts = plan(args.hosts, args.seed)
     with run.web(args.hosts, args.seed, bench.ports) as served:
         directory, _ = run.write_inputs(hosts, served, work)
         (work / "history.sqlite3").unlink(missing_ok=True)
-        crawl = run.ours_command(served, directory, work, bench.timeout, bench.concurrency)
+        if args.defaults:
+            crawl = run.defaults_command(served, directory, work, bench.timeout)
+        else:
+            crawl = run.ours_command(served, directory, work, bench.timeout, bench.concurrency)
         cmd = [py_spy, "record", "--format", "speedscope", "--function", "--rate", str(args.rate), "-o", str(profile), "--", *crawl]
         used = run.measure(cmd, work / "py-spy.log")
     print(f"N={args.hosts}: wall {used.wall:.1f} s, CPU {used.cpu:.1f} s (py-spy included), exit {used.exit_code}")

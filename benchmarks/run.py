@@ -12,6 +12,12 @@ Settings are the same for both tools: timeout 10 s, no retries, 128 requests in 
 redirects followed, each tool's own per-host politeness. Nothing here ever fails: a tool
 that is missing or crashes gets a row saying so.
 
+``--defaults`` instead runs ours as a user would: ``python -m crawler crawl --directory ...
+--db ... --reports ... --timeout T --resolve '*:PORT:127.0.0.1' ...`` and nothing else, so
+the crawler's own defaults apply (CONCURRENT_REQUESTS 512, 2 per host, one retry for
+transient failures, freshness requests on). Its scheduling limit counts the retry and the
+/sitemap.xml request (`Host.busy_seconds`) on the default number of slots; lychee is not run.
+
 How each tool finds the hosts without real DNS (everything goes to 127.0.0.1):
 * ours: ``CRAWLER_RESOLVE`` (the ``--resolve`` option) with a wildcard per listening port;
 * lychee has no such option, so it runs in a private mount namespace (``unshare --mount``,
@@ -45,6 +51,14 @@ REPO = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 TIMEOUT = 10.0
 CONCURRENCY = 128
+
+
+def crawler_defaults() -> tuple[int, int]:
+    """(CONCURRENT_REQUESTS, retries) of the crawler's settings module, for --defaults."""
+    from crawler import settings
+
+    retries = settings.RETRY_TIMES if settings.RETRY_ENABLED else 0
+    return settings.CONCURRENT_REQUESTS, retries
 
 
 @dataclass
@@ -137,14 +151,29 @@ def ours_command(served: Web, directory: Path, work: Path, timeout: float, concu
     return cmd
 
 
+def defaults_command(served: Web, directory: Path, work: Path, timeout: float) -> list[str]:
+    """`crawler crawl` with its defaults, only the timeout and where things are given."""
+    cmd = [
+        sys.executable, "-m", "crawler", "crawl", "--directory", str(directory),
+        "--db", str(work / "history.sqlite3"), "--reports", str(work / "reports"), "--timeout", f"{timeout:g}",
+    ]
+    for port in [*served.ports, served.closed_port]:
+        cmd += ["--resolve", f"*:{port}:127.0.0.1"]
+    return cmd
+
+
 def run_ours(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
-    row = Row(n, "ours (Scrapy)")
+    row = Row(n, "ours, defaults (`crawler crawl`)" if args.defaults else "ours (Scrapy)")
     hosts = plan(n, seed)
     with web(n, seed, args.ports) as served:
         directory, _ = write_inputs(hosts, served, work)
         for stale in (work / "history.sqlite3", work / "history.sqlite3.lock"):
             stale.unlink(missing_ok=True)
-        used = measure(ours_command(served, directory, work, args.timeout, args.concurrency), work / "ours.log")
+        if args.defaults:
+            cmd = defaults_command(served, directory, work, args.timeout)
+        else:
+            cmd = ours_command(served, directory, work, args.timeout, args.concurrency)
+        used = measure(cmd, work / "ours.log")
     row.wall, row.cpu, row.rss_mb = used.wall, used.cpu, used.rss_mb
     report = work / "reports" / "staleness.json"
     if used.exit_code != 0 or not report.exists():
@@ -157,6 +186,9 @@ def run_ours(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
     if crawl is not None:
         row.notes.append(f"crawl phase {crawl:.0f} s (rest: start-up, reports)")
     row.notes.append(f"web CPU {served.cpu:.1f} s")
+    if args.defaults:
+        requests = sum(v for k, v in served.counters.items() if k.startswith("requests/"))
+        row.notes.append(f"{requests:,} requests reached the web")
     return row
 
 
@@ -277,19 +309,29 @@ def machine() -> dict[str, str]:
     }
 
 
-def limit_row(n: int, seed: int, timeout: float, concurrency: int) -> str:
-    busy = [h.busy_seconds(timeout) for h in plan(n, seed)]
+def busy_times(n: int, seed: int, timeout: float, retries: int = 0, freshness: bool = False) -> list[float]:
+    return [h.busy_seconds(timeout, retries, freshness) for h in plan(n, seed)]
+
+
+def limit_row(busy: list[float], n: int, concurrency: int, timeout: float | None = None) -> str:
+    """The limit's row; with `timeout`, the --defaults table (a wall / timeout column)."""
     greedy = schedule.greedy_makespan(busy, concurrency)
-    return f"| {n:,} | scheduling limit | {greedy:.1f} | 1.00 | - | - | - | floor {schedule.floor(busy, concurrency):.1f} s |"
+    notes = f"floor {schedule.floor(busy, concurrency):.1f} s; slowest site {max(busy, default=0):.1f} s; {concurrency} slots"
+    per_timeout = f" {greedy / timeout:.2f} |" if timeout else ""
+    return f"| {n:,} | scheduling limit | {greedy:.1f} |{per_timeout} 1.00 | - | - | - | {notes} |"
 
 
-def table_line(row: Row, limit: float) -> str:
+def table_line(row: Row, limit: float, timeout: float | None = None, slowest: float | None = None) -> str:
+    per_timeout = " - |" if timeout else ""
     if row.wall is None:
-        return f"| {row.n:,} | {row.tool} | - | - | - | - | - | {'; '.join(row.notes)} |"
+        return f"| {row.n:,} | {row.tool} | - |{per_timeout} - | - | - | - | {'; '.join(row.notes)} |"
     agree = f"{row.agree:,}/{row.total:,} ({100 * row.agree / row.total:.1f} %)" if row.total else "-"
-    notes = "; ".join(row.notes + ([f"wrong: {row.mismatches}"] if row.mismatches else []))
+    extra = [f"slowest site + {row.wall - slowest:.1f} s"] if slowest is not None else []
+    notes = "; ".join(extra + row.notes + ([f"wrong: {row.mismatches}"] if row.mismatches else []))
+    if timeout:
+        per_timeout = f" {row.wall / timeout:.2f} |"
     return (
-        f"| {row.n:,} | {row.tool} | {row.wall:.1f} | {row.wall / limit:.2f} | {row.cpu:.1f} | "
+        f"| {row.n:,} | {row.tool} | {row.wall:.1f} |{per_timeout} {row.wall / limit:.2f} | {row.cpu:.1f} | "
         f"{row.rss_mb:.0f} | {agree} | {notes} |"
     )
 
@@ -297,6 +339,10 @@ def table_line(row: Row, limit: float) -> str:
 HEADER = (
     "| N | tool | wall s | wall / limit | CPU s (user+sys) | peak RSS MB | verdicts agreeing | notes |\n"
     "| ---: | --- | ---: | ---: | ---: | ---: | --- | --- |"
+)
+HEADER_DEFAULTS = (
+    "| N | tool | wall s | wall / timeout | wall / limit | CPU s (user+sys) | peak RSS MB | verdicts agreeing | notes |\n"
+    "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"
 )
 
 
@@ -308,23 +354,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ports", type=int, default=1, help="listening ports of the web (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per request (default: %(default)s)")
     parser.add_argument("--concurrency", type=int, default=CONCURRENCY, help="requests in flight (default: %(default)s)")
+    parser.add_argument(
+        "--defaults", action="store_true",
+        help="run ours as `crawler crawl` with its defaults (only --timeout given); no lychee",
+    )
     parser.add_argument("--lychee", help="the lychee binary (default: benchmarks/.venv-tools/bin/lychee, then PATH)")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="work and results directory")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     tools = {t.strip() for t in args.tools.split(",")}
+    if args.defaults:
+        tools = {"ours"}
+        args.concurrency, retries = crawler_defaults()
     runners = [(name, fn) for name, fn in (("ours", run_ours), ("lychee", run_lychee)) if name in tools]
 
     info = machine()
-    lines = [HEADER]
+    if args.defaults:
+        info["mode"] = f"crawler defaults: {args.concurrency} slots, {retries} retry, freshness on, timeout {args.timeout:g} s"
+    lines = [HEADER_DEFAULTS if args.defaults else HEADER]
     print("\n".join(f"{k}: {v}" for k, v in info.items()), flush=True)
     rows: list[Row] = []
     for n in sizes:
-        busy = [h.busy_seconds(args.timeout) for h in plan(n, args.seed)]
+        if args.defaults:
+            busy = busy_times(n, args.seed, args.timeout, retries, freshness=True)
+        else:
+            busy = busy_times(n, args.seed, args.timeout)
         limit = schedule.greedy_makespan(busy, args.concurrency)
-        lines.append(limit_row(n, args.seed, args.timeout, args.concurrency))
+        per_timeout = args.timeout if args.defaults else None
+        lines.append(limit_row(busy, n, args.concurrency, per_timeout))
+        if args.defaults:  # Scrapy queues a retry behind every first try: that order's limit too
+            tries = [h.tries(args.timeout, retries, freshness=True) for h in plan(n, args.seed)]
+            later = schedule.retries_last_makespan(tries, args.concurrency)
+            lines[-1] = lines[-1][: -len(" |")] + f"; with retries queued last {later:.1f} s |"
         for name, runner in runners:
-            work = args.out / f"n{n}" / name
+            work = args.out / f"n{n}" / (f"{name}-defaults" if args.defaults else name)
             work.mkdir(parents=True, exist_ok=True)
             print(f"N={n}: {name} ...", file=sys.stderr, flush=True)
             try:
@@ -333,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
                 row = Row(n, name, notes=[f"failed: {type(exc).__name__}: {exc}"])
             row.notes.append(f"load {os.getloadavg()[0]:.2f}")
             rows.append(row)
-            lines.append(table_line(row, limit))
+            lines.append(table_line(row, limit, per_timeout, max(busy) if args.defaults else None))
             print(lines[-1], file=sys.stderr, flush=True)
     table = "\n".join(lines)
     print(table)

@@ -28,3 +28,30 @@ def floor(durations: Sequence[float], slots: int) -> float:
     if not durations:
         return 0.0
     return max(max(durations), sum(durations) / slots)
+
+
+def retries_last_makespan(tries: Sequence[tuple[float, float | None]], slots: int) -> float:
+    """Like `greedy_makespan`, but a host's retry (its second duration, if any) is queued
+    behind every first try, as Scrapy's RETRY_PRIORITY_ADJUST = -1 does; a retry is due
+    when its first try ends."""
+    if not tries:
+        return 0.0
+    free_at = [0.0] * min(slots, len(tries))
+    due: list[tuple[float, float]] = []  # (when the first try ended, the retry's duration)
+    end = 0.0
+    pending = iter(tries)
+    left = len(tries)
+    while left or due:
+        start = heapq.heappop(free_at)
+        if left:
+            first, retry = next(pending)
+            left -= 1
+            finish = start + first
+            if retry is not None:
+                heapq.heappush(due, (finish, retry))
+        else:
+            ready, retry = heapq.heappop(due)
+            finish = max(start, ready) + retry
+        end = max(end, finish)
+        heapq.heappush(free_at, finish)
+    return end

@@ -89,11 +89,32 @@ class Host:
     def truth(self) -> str:
         return TRUTH[self.kind]
 
-    def busy_seconds(self, timeout: float) -> float:
-        """How long a client's slot is taken by this host, at best (no overheads)."""
+    def busy_seconds(self, timeout: float, retries: int = 0, freshness: bool = False) -> float:
+        """How long a client's slot is taken by this host, at best (no overheads).
+
+        `retries`: further tries after a timeout or a 5xx (our RETRY_TIMES; a refused
+        connection or a name that does not resolve is retried at once, at no cost).
+        `freshness`: one more request, for /sitemap.xml, after a page that answered 200 (our
+        freshness check; this web answers every path like its home page, redirect included).
+        """
+        tries = 1 + retries
         if self.kind is Kind.HANG:
-            return timeout
-        return min(timeout, self.delay + self.second_delay)
+            return timeout * tries
+        if self.kind is Kind.ERROR:
+            return min(timeout, self.delay) * tries
+        once = min(timeout, self.delay + self.second_delay)
+        if freshness and self.kind in (Kind.OK, Kind.SLOW, Kind.REDIRECT):
+            return 2 * once
+        return once
+
+    def tries(self, timeout: float, retries: int = 0, freshness: bool = False) -> tuple[float, float | None]:
+        """`busy_seconds` split into the first try (with its /sitemap.xml request) and the
+        retries after it (None if there are none), for `schedule.retries_last_makespan`."""
+        total = self.busy_seconds(timeout, retries, freshness)
+        if retries and self.kind in (Kind.HANG, Kind.ERROR):
+            first = total / (1 + retries)
+            return first, total - first
+        return total, None
 
     def url(self, ports: list[int], closed_port: int) -> str:
         """The URL a directory lists for it, given where the server listens."""

@@ -109,7 +109,12 @@ class WebsitesSpider(scrapy.Spider):
         return replace(page, probe_status=response.status, probe_same_page=signals.same_page(page.text, probe_text))
 
     async def _content_updated(self, response: Response, text: str) -> date | None:
-        """The newest date the site gives: headers and page first, then one feed and the sitemap."""
+        """The newest date the site gives, at most two small extra requests per site.
+
+        The header and the page come free; a feed the page links to is asked for (sites
+        post there first); the sitemap only when nothing else gave a date, since every
+        extra request is a site's worth of CPU in a large crawl.
+        """
         found = [
             freshness.from_last_modified(_header(response, "Last-Modified")),
             freshness.from_html(text),
@@ -118,9 +123,10 @@ class WebsitesSpider(scrapy.Spider):
             feed_response = await self._fetch(feed)
             if feed_response is not None and feed_response.status == 200:
                 found.append(freshness.from_feed(feed_response.body))
-        sitemap = await self._fetch(urljoin(response.url, "/sitemap.xml"))
-        if sitemap is not None and sitemap.status == 200:
-            found.append(freshness.from_sitemap(sitemap.body))
+        if not any(found):
+            sitemap = await self._fetch(urljoin(response.url, "/sitemap.xml"))
+            if sitemap is not None and sitemap.status == 200:
+                found.append(freshness.from_sitemap(sitemap.body))
         return freshness.newest(*found)
 
     async def _fetch(self, url: str) -> Response | None:

@@ -291,8 +291,9 @@ HOSTS = [
     "refused.org", "no-such-host.invalid", "expired-cert.org", "self-signed.org",
     "fresh-sitemap.org", "fresh-feed.org", "inward-redirect.org",
 ]
-# Asked twice by any crawl: retried after a 5xx (a challenge page too), a 429 or a timeout.
-RETRIED = {"hang.org", "trickle.org", "ratelimited.org", "unavailable.org", "broken.org", "challenge-cf.org"}
+# Asked twice by any crawl: retried after a 5xx (a challenge page too) or a 429; a timeout
+# is not retried.
+RETRIED = {"ratelimited.org", "unavailable.org", "broken.org", "challenge-cf.org"}
 # No HTTP request ever arrives: no address, nothing listening, or the TLS handshake fails.
 NEVER_ASKED = {"no-such-host.invalid", "refused.org", "expired-cert.org", "self-signed.org"}
 WORKERS = 2

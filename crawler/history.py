@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from contextlib import AbstractContextManager
 from typing import IO, Any
 
 from crawler.outcome import ANSWERED_REASONS, Outcome, Status
@@ -111,7 +112,90 @@ class Summary:
         return self.recent[-1]
 
 
-class History:
+class SqlHistory:
+    """The queries both stores share (this SQLite one and `crawler.store_pg.PgHistory`).
+
+    Written with ``?`` placeholders; a subclass names its driver's (`PARAM`), gives its
+    transactions (`_transaction`) and opens, locks, creates and begins runs its own way.
+    """
+
+    PARAM = "?"
+    _db: Any
+
+    def _transaction(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _execute(self, query: str, params: Sequence[Any] = ()) -> Any:
+        if self.PARAM != "?":
+            query = query.replace("?", self.PARAM)
+        return self._db.execute(query, params)
+
+    def _settle_interrupted(self) -> None:
+        """Settle runs a killed process left 'running'.
+
+        Their checks stand if anything answered in them (the network was up); if
+        nothing did, they were the network's failures, not the sites', and go.
+        """
+        with self._transaction():
+            for (run_id,) in self._execute("SELECT id FROM runs WHERE network = 'running'").fetchall():
+                hits = self._execute(
+                    f"SELECT count(*) FROM checks WHERE run_id = ? AND ({answered_sql()})", (run_id,)
+                ).fetchone()[0]
+                if not hits:
+                    self._execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
+                self._execute(
+                    "UPDATE runs SET network = 'interrupted', checked = "
+                    "(SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
+                    (run_id, run_id),
+                )
+
+    def record(self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome) -> None:
+        """Store one check, committed before returning."""
+        with self._transaction():
+            self._execute(
+                f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id, entry_id, url, checked_at, outcome.status.value, outcome.reason,
+                    outcome.detail, outcome.http_status, outcome.final_url, outcome.title,
+                    outcome.content_updated,
+                ),
+            )
+
+    def finish_run(self, run_id: int, *, network_available: bool) -> RunRow:
+        """Close a run. When the network was unavailable its checks are discarded:
+        nothing is recorded as failed and no date moves."""
+        with self._transaction():
+            if not network_available:
+                self._execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
+            self._execute(
+                "UPDATE runs SET finished_at = ?, network = ?,"
+                " checked = (SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
+                (utc_now(), "available" if network_available else "unavailable", run_id, run_id),
+            )
+        run = self.run(run_id)
+        assert run is not None
+        return run
+
+    def run(self, run_id: int) -> RunRow | None:
+        row = self._execute(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return RunRow(*row) if row else None
+
+    def last_run(self) -> RunRow | None:
+        row = self._execute(
+            f"SELECT {RUN_COLUMNS} FROM runs WHERE network != 'running' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return RunRow(*row) if row else None
+
+    def checks_of_run(self, run_id: int) -> Iterator[CheckRow]:
+        for row in self._execute(f"SELECT {CHECK_COLUMNS} FROM checks WHERE run_id = ? ORDER BY id", (run_id,)):
+            yield CheckRow(*row)
+
+    def runs(self) -> Iterator[RunRow]:
+        for row in self._execute(f"SELECT {RUN_COLUMNS} FROM runs ORDER BY id"):
+            yield RunRow(*row)
+
+
+class History(SqlHistory):
     def __init__(self, connection: sqlite3.Connection, path: Path, lock: IO[str] | None) -> None:
         self._db = connection
         self.path = path
@@ -194,27 +278,10 @@ class History:
             except BaseException:
                 self._db.rollback()
                 raise
-        self._recover_interrupted()
+        self._settle_interrupted()
 
-    def _recover_interrupted(self) -> None:
-        """Settle runs a killed process left 'running'.
-
-        Their checks stand if anything answered in them (the network was up); if
-        nothing did, they were the network's failures, not the sites', and go.
-        """
-        answered = answered_sql()
-        with self._db:
-            for (run_id,) in self._db.execute("SELECT id FROM runs WHERE network = 'running'").fetchall():
-                hits = self._db.execute(
-                    f"SELECT count(*) FROM checks WHERE run_id = ? AND ({answered})", (run_id,)
-                ).fetchone()[0]
-                if not hits:
-                    self._db.execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
-                self._db.execute(
-                    "UPDATE runs SET network = 'interrupted', checked = "
-                    "(SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
-                    (run_id, run_id),
-                )
+    def _transaction(self) -> AbstractContextManager[Any]:
+        return self._db  # sqlite3: commit on success, roll back on an exception
 
     def close(self) -> None:
         self._db.close()
@@ -231,49 +298,7 @@ class History:
             )
         return int(cursor.lastrowid or 0)
 
-    def record(self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome) -> None:
-        """Store one check, committed before returning."""
-        with self._db:
-            self._db.execute(
-                "INSERT INTO checks (run_id, entry_id, url, checked_at, status, reason, detail,"
-                " http_status, final_url, title, content_updated)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    run_id, entry_id, url, checked_at, outcome.status.value, outcome.reason,
-                    outcome.detail, outcome.http_status, outcome.final_url, outcome.title,
-                    outcome.content_updated,
-                ),
-            )
-
-    def finish_run(self, run_id: int, *, network_available: bool) -> RunRow:
-        """Close a run. When the network was unavailable its checks are discarded:
-        nothing is recorded as failed and no date moves."""
-        with self._db:
-            if not network_available:
-                self._db.execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
-            self._db.execute(
-                "UPDATE runs SET finished_at = ?, network = ?,"
-                " checked = (SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
-                (utc_now(), "available" if network_available else "unavailable", run_id, run_id),
-            )
-        run = self.run(run_id)
-        assert run is not None
-        return run
-
     # --- reading -----------------------------------------------------------------------
-
-    def run(self, run_id: int) -> RunRow | None:
-        row = self._db.execute(
-            f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?",
-            (run_id,),
-        ).fetchone()
-        return RunRow(*row) if row else None
-
-    def last_run(self) -> RunRow | None:
-        row = self._db.execute(
-            f"SELECT {RUN_COLUMNS} FROM runs WHERE network != 'running' ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        return RunRow(*row) if row else None
 
     def summaries(self, entry_ids: Iterable[str], keep: int = 30) -> dict[str, Summary]:
         """Per entry id with any counted check: its last `keep` checks and derived dates."""
@@ -283,19 +308,6 @@ class History:
         return assemble_summaries(
             recent, self._db.execute(queries.last_verified), self._db.execute(queries.streaks)
         )
-
-    def checks_of_run(self, run_id: int) -> Iterator[CheckRow]:
-        for row in self._db.execute(
-            f"SELECT {CHECK_COLUMNS} FROM checks WHERE run_id = ? ORDER BY id",
-            (run_id,),
-        ):
-            yield CheckRow(*row)
-
-    def runs(self) -> Iterator[RunRow]:
-        for row in self._db.execute(
-            f"SELECT {RUN_COLUMNS} FROM runs ORDER BY id"
-        ):
-            yield RunRow(*row)
 
 
 # --- SQL both stores share (crawler.store_pg speaks the same tables) ---------------------

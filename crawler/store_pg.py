@@ -21,7 +21,8 @@ nobody else on it, exactly as `History` does at every open.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import psycopg
@@ -29,19 +30,14 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from crawler.history import (
-    CHECK_COLUMNS,
     COUNTED_CHECKS,
-    RUN_COLUMNS,
-    CheckRow,
-    RunRow,
     StoreError,
     Summary,
+    SqlHistory,
     SummaryQueries,
-    answered_sql,
     assemble_summaries,
     utc_now,
 )
-from crawler.outcome import Outcome
 
 # SCHEMA_VERSION history (stored in the one row of history_schema):
 #   1  runs and checks, as crawler.history's schema 1.
@@ -108,7 +104,8 @@ def shown(location: str) -> str:
     return f"postgresql://{user}{parts.get('host', '')}{port}/{parts.get('dbname', '')}"
 
 
-class PgHistory:
+class PgHistory(SqlHistory):
+    PARAM = "%s"
     def __init__(self, connection: psycopg.Connection[Any], location: str) -> None:
         self._db = connection
         self.location = shown(location)
@@ -196,7 +193,7 @@ class PgHistory:
         # Alone (exclusive, or shared with no peer)? Then any 'running' run is a dead one's.
         if self._one("SELECT pg_try_advisory_lock(%s)", (_WRITERS,)):
             try:
-                self._recover_interrupted()
+                self._settle_interrupted()
             finally:
                 # Advisory locks count per mode: a crawl alone still holds the one from _lock.
                 self._db.execute("SELECT pg_advisory_unlock(%s)", (_WRITERS,))
@@ -206,23 +203,8 @@ class PgHistory:
             return 0
         return int(self._one("SELECT coalesce(max(version), 0) FROM history_schema"))
 
-    def _recover_interrupted(self) -> None:
-        """Settle runs a killed process left 'running'.
-
-        Their checks stand if anything answered in them (the network was up); if
-        nothing did, they were the network's failures, not the sites', and go.
-        """
-        answered = answered_sql()
-        with self._db.transaction():
-            for (run_id,) in self._db.execute("SELECT id FROM runs WHERE network = 'running'").fetchall():
-                hits = self._one(f"SELECT count(*) FROM checks WHERE run_id = %s AND ({answered})", (run_id,))
-                if not hits:
-                    self._db.execute("DELETE FROM checks WHERE run_id = %s", (run_id,))
-                self._db.execute(
-                    "UPDATE runs SET network = 'interrupted', checked = "
-                    "(SELECT count(*) FROM checks WHERE run_id = %s) WHERE id = %s",
-                    (run_id, run_id),
-                )
+    def _transaction(self) -> AbstractContextManager[Any]:
+        return self._db.transaction()
 
     def close(self) -> None:
         self._db.close()  # the session's advisory locks go with it
@@ -242,43 +224,7 @@ class PgHistory:
             )
         )
 
-    def record(self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome) -> None:
-        """Store one check, committed before returning."""
-        self._db.execute(
-            f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (
-                run_id, entry_id, url, checked_at, outcome.status.value, outcome.reason,
-                outcome.detail, outcome.http_status, outcome.final_url, outcome.title,
-                outcome.content_updated,
-            ),
-        )
-
-    def finish_run(self, run_id: int, *, network_available: bool) -> RunRow:
-        """Close a run. When the network was unavailable its checks are discarded:
-        nothing is recorded as failed and no date moves."""
-        with self._db.transaction():
-            if not network_available:
-                self._db.execute("DELETE FROM checks WHERE run_id = %s", (run_id,))
-            self._db.execute(
-                "UPDATE runs SET finished_at = %s, network = %s,"
-                " checked = (SELECT count(*) FROM checks WHERE run_id = %s) WHERE id = %s",
-                (utc_now(), "available" if network_available else "unavailable", run_id, run_id),
-            )
-        run = self.run(run_id)
-        assert run is not None
-        return run
-
     # --- reading -----------------------------------------------------------------------
-
-    def run(self, run_id: int) -> RunRow | None:
-        row = self._db.execute(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = %s", (run_id,)).fetchone()
-        return RunRow(*row) if row else None
-
-    def last_run(self) -> RunRow | None:
-        row = self._db.execute(
-            f"SELECT {RUN_COLUMNS} FROM runs WHERE network != 'running' ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        return RunRow(*row) if row else None
 
     def summaries(self, entry_ids: Iterable[str], keep: int = 30) -> dict[str, Summary]:
         """Per entry id with any counted check: its last `keep` checks and derived dates."""
@@ -289,14 +235,6 @@ class PgHistory:
             self._db.execute(queries.last_verified, wanted),
             self._db.execute(queries.streaks, wanted),
         )
-
-    def checks_of_run(self, run_id: int) -> Iterator[CheckRow]:
-        for row in self._db.execute(f"SELECT {CHECK_COLUMNS} FROM checks WHERE run_id = %s ORDER BY id", (run_id,)):
-            yield CheckRow(*row)
-
-    def runs(self) -> Iterator[RunRow]:
-        for row in self._db.execute(f"SELECT {RUN_COLUMNS} FROM runs ORDER BY id"):
-            yield RunRow(*row)
 
     def _one(self, query: str, params: tuple[Any, ...] = ()) -> Any:
         row = self._db.execute(query, params).fetchone()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -385,7 +386,10 @@ def assemble_summaries(
     """Summaries from the rows of the three `SummaryQueries`."""
     rows: dict[str, list[CheckRow]] = {}
     for row in recent:
-        rows.setdefault(row[0], []).append(CheckRow(*row))
+        # Statuses and reasons repeat across every entry: one string object each.
+        entry, url, checked_at, status, reason, *rest = row
+        check = CheckRow(entry, url, checked_at, sys.intern(status), sys.intern(reason), *rest)
+        rows.setdefault(entry, []).append(check)
     verified = {entry: at for entry, at in last_verified}
     streak = {entry: (since, int(count)) for entry, since, count in streaks}
     return {

@@ -15,6 +15,7 @@ while ``64:ff9b::5db8:d822`` counts as the public 93.184.216.34.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -37,6 +38,11 @@ NOT_PUBLIC = tuple(
 )
 
 
+# Every spelling of an IP literal uses only these (a zone id after "%" may use any);
+# anything else is a host name, left to the resolver's judgement.
+_MAYBE_LITERAL = re.compile(r"[0-9a-fA-FxX.:]+(?:%.*)?")
+
+
 def parse_ip_literal(host: str) -> IPAddress | None:
     """The address a URL host denotes if it is an IP literal in any spelling, else None.
 
@@ -45,6 +51,8 @@ def parse_ip_literal(host: str) -> IPAddress | None:
     trailing dot (``127.0.0.1.``, which browsers read as the address), and bracketed IPv6.
     """
     text = host.strip("[]")
+    if not _MAYBE_LITERAL.fullmatch(text):
+        return None  # a host name: the common case, answered without raising anything
     try:
         return ipaddress.ip_address(text)
     except ValueError:

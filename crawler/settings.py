@@ -23,6 +23,7 @@ CRAWLER_DIRECTORY = "data/organisations.yaml"  # the directory file to check
 CRAWLER_FRESHNESS_ENABLED = True  # fetch sitemap.xml / a feed to date the content
 CRAWLER_INACTIVE_AFTER_DAYS = 365  # content older than this is flagged "inactive"
 CRAWLER_INFLATE_LIMIT = 8 * 1024 * 1024  # bytes a body may inflate to (gzip/brotli bombs)
+CRAWLER_KEEPALIVE = 10  # seconds an idle connection waits for its site's next request
 CRAWLER_ONLY = []  # entry ids to check; empty = all
 CRAWLER_PROGRESS = True  # a live line on a terminal, a periodic plain line in logs
 CRAWLER_PROGRESS_INTERVAL = 10.0  # seconds between plain progress lines
@@ -81,7 +82,8 @@ DOWNLOAD_WARNSIZE = 0  # our read limit stops downloads long before any warning 
 # --- TLS -------------------------------------------------------------------------------
 
 DOWNLOAD_VERIFY_CERTIFICATES = True  # off by default in Scrapy; readers' browsers verify
-DOWNLOAD_HANDLERS = {"https": "crawler.tls.DiagnosingHTTPSHandler"}  # names TLS problems
+# Names TLS problems, and keeps idle connections briefly (see CheckingHandler).
+DOWNLOAD_HANDLERS = {"http": "crawler.tls.CheckingHandler", "https": "crawler.tls.CheckingHandler"}
 
 # --- DNS and the address guard ---------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Certificate verification that can say what was wrong.
+"""Certificate verification that can say what was wrong, in the download handler we use.
 
 Scrapy (with DOWNLOAD_VERIFY_CERTIFICATES on) verifies through Twisted, and every
 verification failure reaches the spider as the same `DownloadFailedError`: an expired
@@ -116,13 +116,19 @@ class _DiagnosingPolicy:
         return _DiagnosingCreator(creator, hostname.decode("ascii").lower())
 
 
-class DiagnosingHTTPSHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler with verification problems named (see module doc).
+class CheckingHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler, fitted for checking many sites once each.
 
-    Used for https only; verification itself stays on by DOWNLOAD_VERIFY_CERTIFICATES.
+    - TLS verification problems are named (see the module doc); verification itself
+      stays on by DOWNLOAD_VERIFY_CERTIFICATES.
+    - Idle connections are kept CRAWLER_KEEPALIVE seconds, not Twisted's 240: a site's
+      follow-up requests (probe, feed, sitemap) come right after its page, and a crawl
+      of 100,000 sites must not sit on thousands of idle sockets until it runs out of
+      file descriptors.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         if crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"):
             self._contextFactory = _DiagnosingPolicy(self._contextFactory)
+        self._pool.cachedConnectionTimeout = crawler.settings.getint("CRAWLER_KEEPALIVE")

@@ -104,3 +104,4 @@ def test_resolve_specs(spec: str, parsed: tuple[str, int, str]) -> None:
 def test_bad_resolve_specs_are_refused(spec: str) -> None:
     with pytest.raises(ValueError, match="--resolve"):
         parse_resolve(spec)
+

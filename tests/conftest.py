@@ -8,8 +8,9 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +148,27 @@ def write_directory(path: Path, urls: dict[str, str | None], country: str = "Tes
         lines.append(f"    website: {url}" if url else "    website: null")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+WAIT_DEADLINE = 60.0  # seconds any awaited condition may take on a slow machine
+
+
+def wait_for(
+    condition: Callable[[], Any], process: subprocess.Popen[bytes], log: Path, what: str = "the condition"
+) -> Any:
+    """Poll `condition` until it returns something true, and return that.
+
+    Fails at once if `process` exits first (between polls we wait on the process itself,
+    so an early exit is noticed without delay), or when the deadline passes; `log` is
+    shown either way.
+    """
+    deadline = time.monotonic() + WAIT_DEADLINE
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        try:
+            code = process.wait(timeout=0.05)
+        except subprocess.TimeoutExpired:
+            continue
+        pytest.fail(f"{what}: the process exited ({code}) first:\n{log.read_text(errors='replace')}")
+    pytest.fail(f"{what}: not within {WAIT_DEADLINE} s:\n{log.read_text(errors='replace')}")

@@ -16,14 +16,13 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import ROOT, SimWeb, run_crawler, write_directory
+from conftest import ROOT, SimWeb, run_crawler, wait_for, write_directory
 from crawler.history import History, StoreError
 from crawler.outcome import Outcome, Status
 
@@ -41,23 +40,6 @@ def start_crawl(*args: str, ca: str | None = None, log: Path) -> subprocess.Pope
     with log.open("wb") as out:
         return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT, env=env,
                                 stdout=out, stderr=subprocess.STDOUT)
-
-
-def wait_for(condition: Callable[[], Any], process: subprocess.Popen[bytes], log: Path) -> Any:
-    """Poll `condition` until it returns something true; fail if `process` exits or the deadline passes.
-
-    Between polls we wait on the process itself, so an early exit is noticed at once.
-    """
-    deadline = time.monotonic() + DEADLINE
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        try:
-            code = process.wait(timeout=0.05)
-        except subprocess.TimeoutExpired:
-            continue
-        pytest.fail(f"the crawl exited ({code}) before the condition held:\n{log.read_text()}")
-    pytest.fail(f"condition not met within {DEADLINE} s:\n{log.read_text()}")
 
 
 def query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:

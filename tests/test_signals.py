@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +10,7 @@ from hypothesis import strategies as st
 
 from crawler.signals import (
     CHALLENGE_THRESHOLD,
+    SAME_PAGE_MAX_WORDS,
     PARKED_THRESHOLD,
     SIGNALS,
     challenge_signals,
@@ -467,14 +467,13 @@ def test_same_page(a: str, b: str, expected: bool) -> None:
     assert same_page(b, a) is expected
 
 
-def test_same_page_stays_fast_on_large_pages() -> None:
-    words = " ".join(f"word{i % 97} text{i % 89} alpha beta" for i in range(100_000))
-    a = f"<p>{words}</p>"
-    b = f"<p>{words[::-1]}</p>"
-    started = time.perf_counter()
-    same_page(a, b)
-    same_page(a, a)
-    assert time.perf_counter() - started < 2
+def test_same_page_reads_a_bounded_top_of_large_pages() -> None:
+    # The diff is quadratic in repetitive text, so only the first SAME_PAGE_MAX_WORDS words
+    # are compared: pages that agree there are the same page, whatever follows.
+    top = " ".join(f"word{i % 97} text{i % 89}" for i in range(SAME_PAGE_MAX_WORDS))
+    tail_a = " ".join(f"alpha{i}" for i in range(100_000))
+    tail_b = " ".join(f"omega{i}" for i in range(100_000))
+    assert same_page(f"<p>{top} {tail_a}</p>", f"<p>{top} {tail_b}</p>")
 
 
 def test_visible_text_drops_scripts_styles_comments() -> None:

@@ -12,7 +12,6 @@ import os
 import resource
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrapy.crawler import CrawlerProcess
@@ -157,6 +156,3 @@ def report(directory: Directory, options: CrawlOptions) -> Report:
     finally:
         store.close()
 
-
-def reports_dir(options: CrawlOptions) -> Path:
-    return Path(options.reports)

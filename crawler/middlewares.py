@@ -101,5 +101,5 @@ def retry_after_seconds(response: Response) -> float | None:
     """The delay a 429/503 asks for in whole seconds, or None (absent, a date, not a retry)."""
     if response.status not in (429, 503):
         return None
-    value = response.headers.get(b"Retry-After", b"").strip()
+    value = (response.headers.get(b"Retry-After") or b"").strip()
     return float(value) if value.isdigit() else None

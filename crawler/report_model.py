@@ -13,7 +13,8 @@ from typing import assert_never
 
 from crawler import freshness
 from crawler.directory import Directory, Entry
-from crawler.history import History, Summary
+from crawler.history import Summary
+from crawler.stores import Store
 from crawler.outcome import Status
 
 
@@ -119,7 +120,7 @@ class Policy:
 
 
 def build_report(
-    directory: Directory, history: History, policy: Policy, now: datetime | None = None
+    directory: Directory, history: Store, policy: Policy, now: datetime | None = None
 ) -> Report:
     """Join the directory with what the history says about each entry."""
     now = now or datetime.now(UTC)
@@ -143,7 +144,8 @@ def build_report(
 
 
 def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: datetime) -> EntryReport:
-    base = dict(
+    # The directory's side of every entry; what the checks say is replaced in below.
+    base = EntryReport(
         id=entry.id,
         name=entry.name,
         name_en=entry.name_en,
@@ -155,8 +157,8 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
     if summary is None:
         if entry.website is None:
             no_website = Status.NO_WEBSITE.value
-            return EntryReport(**base, status=no_website, reason=no_website, action=Action.ADD_WEBSITE)
-        return EntryReport(**base)
+            return replace(base, status=no_website, reason=no_website, action=Action.ADD_WEBSITE)
+        return base
     latest = summary.latest
     earlier_titles = [c.title for c in summary.recent[:-1] if c.title]
     previous_title = earlier_titles[-1] if earlier_titles else None
@@ -173,8 +175,8 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
         and summary.consecutive_failures >= policy.dead_after_checks
         and _parse(latest.checked_at) - _parse(summary.failing_since) >= timedelta(days=policy.dead_after_days)
     )
-    report = EntryReport(
-        **base,
+    report = replace(
+        base,
         status=latest.status,
         reason=latest.reason,
         detail=latest.detail,

@@ -24,13 +24,13 @@ CRAWLER_FRESHNESS_ENABLED = True  # fetch sitemap.xml / a feed to date the conte
 CRAWLER_INACTIVE_AFTER_DAYS = 365  # content older than this is flagged "inactive"
 CRAWLER_INFLATE_LIMIT = 8 * 1024 * 1024  # bytes a body may inflate to (gzip/brotli bombs)
 CRAWLER_KEEPALIVE = 10  # seconds an idle connection waits for its site's next request
-CRAWLER_ONLY = []  # entry ids to check; empty = all
+CRAWLER_ONLY: list[str] = []  # entry ids to check; empty = all
 CRAWLER_PROGRESS = True  # a live line on a terminal, a periodic plain line in logs
 CRAWLER_PROGRESS_INTERVAL = 10.0  # seconds between plain progress lines
 CRAWLER_READ_LIMIT = 512 * 1024  # bytes read per page: the title and dates are near the top
 CRAWLER_REPORTS = "reports"  # where the reports are written
 CRAWLER_RETRY_AFTER_MAX = 10.0  # seconds; a longer Retry-After is not waited for
-CRAWLER_RESOLVE = []  # curl-style "HOST:PORT:ADDRESS" overrides (HOST may be *)
+CRAWLER_RESOLVE: list[str] = []  # curl-style "HOST:PORT:ADDRESS" overrides (HOST may be *)
 CRAWLER_SOFT404_ENABLED = True  # probe a surely-missing path when a page looks like "not found"
 CRAWLER_STALE_AFTER_DAYS = 30  # an entry not verified for this long is "stale"
 

@@ -119,26 +119,32 @@ class Policy:
     inactive_after_days: int = 365
 
 
+SUMMARY_CHUNK = 5_000  # entries whose history is read at once
+
+
 def build_report(
     directory: Directory, history: Store, policy: Policy, now: datetime | None = None
 ) -> Report:
     """Join the directory with what the history says about each entry."""
     now = now or datetime.now(UTC)
-    summaries = history.summaries(e.id for e in directory.entries)
     run = history.last_run()
     run_info = (
         RunInfo(run.started_at, run.finished_at, run.checked, run.network)
         if run
         else RunInfo(None, None, 0, "none")
     )
-    # Popped as they are used: the summaries' rows are freed while the reports are built,
-    # so a directory of 100,000 entries never holds both in full.
-    entries = tuple(_entry_report(e, summaries.pop(e.id, None), policy, now) for e in directory.entries)
+    entries: list[EntryReport] = []
+    # A chunk of entries at a time: the history's rows for a directory of 100,000 entries
+    # are never all in memory beside the reports built from them.
+    for start in range(0, len(directory.entries), SUMMARY_CHUNK):
+        chunk = directory.entries[start : start + SUMMARY_CHUNK]
+        summaries = history.summaries(e.id for e in chunk)
+        entries.extend(_entry_report(e, summaries.get(e.id), policy, now) for e in chunk)
     return Report(
         generated_at=_iso(now),
         directory=directory.path,
         run=run_info,
-        entries=entries,
+        entries=tuple(entries),
         stale_after_days=policy.stale_after_days,
     )
 

@@ -57,7 +57,7 @@ class Signal:
 
 # Parking, challenge and 404 pages are small and say what they are near the top; reading a large
 # page to the end only costs CPU per URL.
-SCAN_LIMIT = 64_000  # characters of HTML
+SCAN_LIMIT = 32_000  # characters of HTML
 PARKED_THRESHOLD = 3.0
 CHALLENGE_THRESHOLD = 2.0
 # Statuses a CDN or firewall answers a challenge with; at any other status only a strong header
@@ -554,9 +554,18 @@ def _header_lines(headers: Iterable[tuple[str, str]]) -> str:
 
 def _matching(kind: Kind, subjects: Mapping[Where, str]) -> list[str]:
     lowered = {where: subject.lower() for where, subject in subjects.items()}
+    # Several signals share clues and gates; each is looked for once per subject.
+    clues: dict[tuple[str, Where], bool] = {}
     gates: dict[tuple[int, Where], bool] = {}
 
+    def has(clue: str, where: Where) -> bool:
+        if (clue, where) not in clues:
+            clues[clue, where] = clue in lowered[where]
+        return clues[clue, where]
+
     def opened(signal: Signal) -> bool:
+        if signal.clues and not any(has(clue, signal.where) for clue in signal.clues):
+            return False
         if signal.gate is None:
             return True
         key = (id(signal.gate), signal.where)
@@ -570,7 +579,7 @@ def _matching(kind: Kind, subjects: Mapping[Where, str]) -> list[str]:
         if signal.kind == kind
         and signal.where in lowered
         and opened(signal)
-        and signal.search(lowered[signal.where])
+        and signal.pattern.search(lowered[signal.where]) is not None
     ]
 
 

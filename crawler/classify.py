@@ -77,7 +77,7 @@ def classify_page(page: Page) -> Outcome:
 
     if 200 <= code < 300:
         parked = signals.parked_signals(page.text, page.title, page.final_url)
-        if signals.is_parked(page.text, page.title, page.final_url):
+        if signals.parked_enough(parked):
             return outcome(Status.PARKED, "parked", "parking signals: " + ", ".join(parked))
         if page.probe_status is not None and _is_soft_404(page):
             return outcome(Status.DEAD, "soft-404", "the page says it is not found")

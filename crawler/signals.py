@@ -16,7 +16,6 @@ All functions are pure (text, headers and status in; names or booleans out), rea
 from __future__ import annotations
 
 import difflib
-import functools
 import html
 import re
 from collections.abc import Iterable, Mapping
@@ -591,9 +590,6 @@ def score(names: Iterable[str]) -> float:
 # --- the questions ----------------------------------------------------------------------------
 
 
-# The classifier asks for a page's signal names and for the verdict: a small cache makes that one
-# scan of the page. The functions stay pure; the cache only remembers answers.
-@functools.lru_cache(maxsize=4)
 def _parked(html_text: str, title: str | None, final_url: str | None) -> tuple[str, ...]:
     title = _collapse(title or "")
     subjects: dict[Where, str] = {
@@ -612,10 +608,14 @@ def parked_signals(html_text: str, title: str | None, final_url: str | None) -> 
 
 def is_parked(html_text: str, title: str | None, final_url: str | None) -> bool:
     """True when the page's parking signals weigh at least `PARKED_THRESHOLD`."""
-    return score(_parked(html_text, title, final_url)) >= PARKED_THRESHOLD
+    return parked_enough(_parked(html_text, title, final_url))
 
 
-@functools.lru_cache(maxsize=4)
+def parked_enough(names: Iterable[str]) -> bool:
+    """Whether these parking signals (from `parked_signals`) make a parked page."""
+    return score(names) >= PARKED_THRESHOLD
+
+
 def _challenge(
     html_text: str, title: str | None, status: int, headers: tuple[tuple[str, str], ...]
 ) -> tuple[str, ...]:

@@ -160,10 +160,15 @@ def extract_title(
     bidi-override characters, and at most `max_length` characters plus a trailing "…" when cut.
     Never raises on any body or content type.
     """
+    return title_from_text(decode_html(body, content_type), max_length)
+
+
+def title_from_text(text: str, max_length: int = DEFAULT_MAX_LENGTH) -> str | None:
+    """`extract_title` for a page already decoded with `decode_html` (one decode per page)."""
     if max_length < 1:
         raise ValueError(f"max_length must be at least 1, not {max_length}")
     # libxml2 stops at a NUL; browsers do not.
-    text = decode_html(body, content_type).replace("\x00", "")
+    text = text.replace("\x00", "")
     if not text.strip():
         return None
     try:

@@ -11,7 +11,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -25,7 +25,12 @@ from crawler.directory import DirectoryError, Entry, load_directory
 from crawler.history import utc_now
 from crawler.items import Check
 from crawler.outcome import Outcome, Status
-from crawler.title import decode_html, extract_title
+from crawler.title import decode_html, title_from_text
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
 
 _SMALL = 256 * 1024  # bytes read of a probe, feed or sitemap
 
@@ -39,6 +44,16 @@ class WebsitesSpider(scrapy.Spider):
         self.only_arg = only
         self.total = 0  # entries to check, for progress reporting
         self.canary_failed: bool | None = None
+        self.soft404 = True  # CRAWLER_SOFT404_ENABLED, set in from_crawler
+        self.freshness = True  # CRAWLER_FRESHNESS_ENABLED, set in from_crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # Read once, not on every response.
+        spider.soft404 = crawler.settings.getbool("CRAWLER_SOFT404_ENABLED")
+        spider.freshness = crawler.settings.getbool("CRAWLER_FRESHNESS_ENABLED")
+        return spider
 
     async def start(self) -> AsyncIterator[Any]:
         settings = self.crawler.settings
@@ -87,12 +102,12 @@ class WebsitesSpider(scrapy.Spider):
             headers=_headers(response),
             hops=tuple(Hop(u, r) for u, r in zip(redirect_urls, reasons)),
             text=text,
-            title=extract_title(response.body, content_type),
+            title=title_from_text(text),
         )
-        if self.crawler.settings.getbool("CRAWLER_SOFT404_ENABLED") and wants_soft404_probe(page):
+        if self.soft404 and wants_soft404_probe(page):
             page = await self._probe(page)
         outcome = classify_page(page)
-        if outcome.status.verified and self.crawler.settings.getbool("CRAWLER_FRESHNESS_ENABLED"):
+        if outcome.status.verified and self.freshness:
             updated = await self._content_updated(response, text)
             if updated:
                 outcome = replace(outcome, content_updated=updated.isoformat())

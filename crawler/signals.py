@@ -10,7 +10,7 @@ Patterns are matched against lower-cased subjects, so they are written in lower 
 regular expression (slow, per character) on the many pages without them.
 
 All functions are pure (text, headers and status in; names or booleans out), read at most
-`SCAN_LIMIT` characters of HTML, and never raise.
+`SCAN_LIMIT` characters of HTML and `TEXT_WORDS` words of its visible text, and never raise.
 """
 
 from __future__ import annotations
@@ -57,6 +57,9 @@ class Signal:
 # Parking, challenge and 404 pages are small and say what they are near the top; reading a large
 # page to the end only costs CPU per URL.
 SCAN_LIMIT = 32_000  # characters of HTML
+# What a reader sees of those: a parking, challenge or error page says what it is in a few dozen
+# words. Looking no further also keeps "coming soon" deep in a long, living page from counting.
+TEXT_WORDS = 1_000
 PARKED_THRESHOLD = 3.0
 CHALLENGE_THRESHOLD = 2.0
 # Statuses a CDN or firewall answers a challenge with; at any other status only a strong header
@@ -524,14 +527,20 @@ def _drop_blocks(markup: str) -> str:
     return "".join(parts)
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
+def _collapse(text: str, max_words: int | None = None) -> str:
+    if max_words is None:
+        return " ".join(text.split())
+    # maxsplit stops splitting there: the rest of a long page is never cut into words.
+    return " ".join(text.split(None, max_words)[:max_words])
 
 
-def visible_text(html_text: str) -> str:
-    """The text a reader sees: no tags, scripts, styles or comments; entities resolved; one line."""
+def visible_text(html_text: str, max_words: int | None = TEXT_WORDS) -> str:
+    """The text a reader sees: no tags, scripts, styles or comments; entities resolved; one line.
+
+    At most `max_words` words (None: all of the first `SCAN_LIMIT` characters of HTML).
+    """
     text = _TAG.sub(" ", _drop_blocks(html_text[:SCAN_LIMIT]))
-    return _collapse(html.unescape(text))
+    return _collapse(html.unescape(text), max_words)
 
 
 def _headings(html_text: str) -> str:
@@ -673,7 +682,7 @@ _UNSTABLE_WORD = re.compile(r"[\d/\\]|^\S{31,}$")
 
 
 def _words(html_text: str) -> list[str]:
-    words = visible_text(html_text).lower().split()
+    words = visible_text(html_text, max_words=None).lower().split()
     stable = [word for word in words if _UNSTABLE_WORD.search(word) is None]
     return stable[:SAME_PAGE_MAX_WORDS]
 

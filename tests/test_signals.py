@@ -13,6 +13,7 @@ from crawler.signals import (
     SAME_PAGE_MAX_WORDS,
     PARKED_THRESHOLD,
     SIGNALS,
+    TEXT_WORDS,
     challenge_signals,
     is_challenge,
     is_parked,
@@ -482,6 +483,17 @@ def test_visible_text_drops_scripts_styles_comments() -> None:
         "<noscript>Shown</noscript><script>unclosed"
     )
     assert visible_text(page) == "One two Shown"
+
+
+def test_text_signals_read_the_first_words_a_reader_sees() -> None:
+    # A parked page says so in a few dozen words; the text of a long page past TEXT_WORDS
+    # words is neither read (CPU per URL) nor able to make a living page look parked.
+    message = "This domain is for sale! Buy this domain. Make an offer."
+    filler = " ".join(f"word{i}" for i in range(TEXT_WORDS))
+    assert is_parked(html("Example", f"<p>{message}</p><p>{filler}</p>"), "Example", None)
+    assert not is_parked(html("Example", f"<p>{filler}</p><p>{message}</p>"), "Example", None)
+    assert visible_text(f"<p>{filler} and more</p>").split() == filler.split()
+    assert visible_text(f"<p>{filler} and more</p>", max_words=None).endswith("word999 and more")
 
 
 # --- properties -----------------------------------------------------------------------------------

@@ -49,6 +49,9 @@ DOWNLOAD_DELAY = 0
 COOKIES_ENABLED = False  # a check is stateless
 HTTPPROXY_ENABLED = False  # a proxy would resolve and connect for us, past the address guard
 TELNETCONSOLE_ENABLED = False
+# The downloader/* byte and status counters of the stats dump: nothing reads them, and
+# counting a request's bytes rebuilds its whole HTTP text, twice per URL.
+DOWNLOADER_STATS = False
 
 # --- Reliability -----------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ CRAWLER_DEAD_AFTER_CHECKS = 3  # a failing site is "dead" after this many failed
 CRAWLER_DEAD_AFTER_DAYS = 7  # ...spanning at least this many days (as Wikipedia's bot)
 CRAWLER_DIRECTORY = "data/organisations.yaml"  # the directory file to check
 CRAWLER_FRESHNESS_ENABLED = True  # fetch sitemap.xml / a feed to date the content
+CRAWLER_GC_THRESHOLD = 20_000  # allocations between the cycle collector's young passes; 0: Python's
 CRAWLER_INACTIVE_AFTER_DAYS = 365  # content older than this is flagged "inactive"
 CRAWLER_INFLATE_LIMIT = 8 * 1024 * 1024  # bytes a body may inflate to (gzip/brotli bombs)
 CRAWLER_KEEPALIVE = 10  # seconds an idle connection waits for its site's next request
@@ -115,6 +116,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.extensions.ReadLimit": 100,
+    "crawler.extensions.GarbageCollection": 200,
     "crawler.extensions.Progress": 500,
 }
 ITEM_PIPELINES = {

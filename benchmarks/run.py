@@ -15,8 +15,9 @@ that is missing or crashes gets a row saying so.
 ``--defaults`` instead runs ours as a user would: ``python -m crawler crawl --directory ...
 --db ... --reports ... --timeout T --resolve '*:PORT:127.0.0.1' ...`` and nothing else, so
 the crawler's own defaults apply (CONCURRENT_REQUESTS 512, 2 per host, one retry for
-transient failures, freshness requests on). Its scheduling limit counts the retry and the
-/sitemap.xml request (`Host.busy_seconds`) on the default number of slots; lychee is not run.
+transient failures other than timeouts, freshness requests on). Its scheduling limit counts
+the retry of a 5xx and the /sitemap.xml request (`Host.busy_seconds`) on the default number
+of slots; lychee is not run.
 
 How each tool finds the hosts without real DNS (everything goes to 127.0.0.1):
 * ours: ``CRAWLER_RESOLVE`` (the ``--resolve`` option) with a wildcard per listening port;

@@ -92,14 +92,15 @@ class Host:
     def busy_seconds(self, timeout: float, retries: int = 0, freshness: bool = False) -> float:
         """How long a client's slot is taken by this host, at best (no overheads).
 
-        `retries`: further tries after a timeout or a 5xx (our RETRY_TIMES; a refused
-        connection or a name that does not resolve is retried at once, at no cost).
+        `retries`: further tries after a 5xx (our RETRY_TIMES; a refused connection or a
+        name that does not resolve is retried at once, at no cost; a timeout is not
+        retried, as `RETRY_EXCEPTIONS` in crawler/settings.py says why).
         `freshness`: one more request, for /sitemap.xml, after a page that answered 200 (our
         freshness check; this web answers every path like its home page, redirect included).
         """
         tries = 1 + retries
         if self.kind is Kind.HANG:
-            return timeout * tries
+            return timeout
         if self.kind is Kind.ERROR:
             return min(timeout, self.delay) * tries
         once = min(timeout, self.delay + self.second_delay)
@@ -111,7 +112,7 @@ class Host:
         """`busy_seconds` split into the first try (with its /sitemap.xml request) and the
         retries after it (None if there are none), for `schedule.retries_last_makespan`."""
         total = self.busy_seconds(timeout, retries, freshness)
-        if retries and self.kind in (Kind.HANG, Kind.ERROR):
+        if retries and self.kind is Kind.ERROR:
             first = total / (1 + retries)
             return first, total - first
         return total, None

@@ -88,7 +88,9 @@ class WebsitesSpider(scrapy.Spider):
 
     # --- answered ----------------------------------------------------------------------
 
-    async def parse(self, response: Response) -> AsyncIterator[Check]:
+    # A coroutine returning its one item, not an async generator: Scrapy passes a list
+    # through the spider middlewares' plain path, without an async chain per response.
+    async def parse(self, response: Response) -> list[Check]:
         entry: Entry = response.meta["entry"]
         listed = entry.ascii_url or response.url
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
@@ -111,7 +113,7 @@ class WebsitesSpider(scrapy.Spider):
             updated = await self._content_updated(response, text)
             if updated:
                 outcome = replace(outcome, content_updated=updated.isoformat())
-        yield Check(entry.id, listed, utc_now(), outcome)
+        return [Check(entry.id, listed, utc_now(), outcome)]
 
     async def _probe(self, page: Page) -> Page:
         """Ask the same host for a path that surely does not exist, and compare."""

@@ -130,3 +130,4 @@ ITEM_PIPELINES = {
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
 CONCURRENT_ITEMS = 16
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"  # no per-URL DEBUG records above DEBUG

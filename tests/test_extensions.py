@@ -1,16 +1,20 @@
-"""Extensions whose effect a crawl's result cannot show: the garbage-collector tuning."""
+"""Components whose effect a crawl's result cannot show: collector tuning, quiet log formatter."""
 
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from scrapy import signals
+from scrapy import Request, Spider, signals
+from scrapy.http import HtmlResponse
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 from crawler.extensions import GarbageCollection
+from crawler.logformatter import QuietLogFormatter
 
 
 @pytest.fixture
@@ -41,3 +45,31 @@ def test_collector_runs_less_often_during_the_crawl_and_as_before_after(
 def test_zero_leaves_the_collector_alone() -> None:
     with pytest.raises(NotConfigured):
         GarbageCollection.from_crawler(get_crawler(settings_dict={"CRAWLER_GC_THRESHOLD": 0}))
+
+
+@pytest.mark.parametrize(
+    ("settings", "logged"),
+    [
+        ({"LOG_LEVEL": "DEBUG"}, True),
+        ({"LOG_LEVEL": "debug"}, True),
+        ({"LOG_LEVEL": 10}, True),
+        ({"LOG_LEVEL": "INFO"}, False),
+        ({"LOG_LEVEL": "WARNING"}, False),
+        ({"LOG_LEVEL": "DEBUG", "LOG_ENABLED": False}, False),
+    ],
+)
+def test_per_url_debug_messages_only_when_debug_is_logged(settings: dict[str, object], logged: bool) -> None:
+    crawler = get_crawler(Spider, settings_dict=settings)
+    spider = Spider.from_crawler(crawler, name="websites")
+    formatter = QuietLogFormatter.from_crawler(crawler)
+    request = Request("http://example.org/")
+    response = HtmlResponse("http://example.org/", body=b"<title>x</title>", request=request)
+    crawled: Any = formatter.crawled(request, response, spider)
+    scraped: Any = formatter.scraped({"entry": "x"}, response, spider)
+    assert (crawled is not None, scraped is not None) == (logged, logged)
+    if logged:
+        assert crawled["level"] == scraped["level"] == logging.DEBUG
+        assert crawled["args"]["status"] == 200
+    # Every other message is Scrapy's own, whatever the level.
+    dropped: Any = formatter.dropped({"entry": "x"}, ValueError("no"), response, spider)
+    assert dropped["level"] == logging.WARNING

@@ -31,11 +31,13 @@ from crawler.outcome import ANSWERED_REASONS, Outcome, Status
 #   1  runs and checks.
 SCHEMA_VERSION = 1
 
-SCHEMA = """
+# The tables, shared with `crawler.store_pg`: each engine names its row ids (`id`, `ref`)
+# and may make them TEMPORARY (`temp`); everything else is the same in both.
+TABLES = """
 -- One row per crawl. network: running (in progress), available, unavailable (nothing
 -- answered: its checks were discarded), interrupted (killed; its checks stand).
-CREATE TABLE IF NOT EXISTS runs (
-    id          INTEGER PRIMARY KEY,
+CREATE {temp}TABLE IF NOT EXISTS runs (
+    id          {id},
     started_at  TEXT NOT NULL,
     finished_at TEXT,
     directory   TEXT NOT NULL,
@@ -44,9 +46,9 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 -- One row per check of one entry. `entry_id` is the directory id, not a foreign key:
 -- entries come and go in the YAML while their history stays.
-CREATE TABLE IF NOT EXISTS checks (
-    id              INTEGER PRIMARY KEY,
-    run_id          INTEGER NOT NULL REFERENCES runs(id),
+CREATE {temp}TABLE IF NOT EXISTS checks (
+    id              {id},
+    run_id          {ref} NOT NULL REFERENCES runs(id),
     entry_id        TEXT NOT NULL,
     url             TEXT,
     checked_at      TEXT NOT NULL,
@@ -58,9 +60,13 @@ CREATE TABLE IF NOT EXISTS checks (
     title           TEXT,
     content_updated TEXT
 );
+"""
+INDEXES = """
 CREATE INDEX IF NOT EXISTS checks_by_entry ON checks (entry_id, id);
 CREATE INDEX IF NOT EXISTS checks_by_run ON checks (run_id);
 """
+
+SCHEMA = TABLES.format(temp="", id="INTEGER PRIMARY KEY", ref="INTEGER") + INDEXES
 
 # Ordered migrations: MIGRATIONS[n] takes a store from version n to n + 1.
 MIGRATIONS: dict[int, str] = {}

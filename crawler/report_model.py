@@ -219,9 +219,8 @@ def advise(entry: EntryReport) -> tuple[Action, str]:
             return Action.CHECK_IDENTITY, "the domain shows a parking or for-sale page"
         case Status.DEAD | Status.SERVER_ERROR | Status.REFUSED_BY_POLICY:
             since = (entry.failing_since or "")[:10]
-            if entry.dead_confirmed:
-                return Action.REMOVE, f"failing since {since} ({entry.consecutive_failures} checks): {entry.reason}"
-            return Action.WATCH, f"failing since {since} ({entry.consecutive_failures} checks): {entry.reason}"
+            detail = f"failing since {since} ({entry.consecutive_failures} checks): {entry.reason}"
+            return (Action.REMOVE if entry.dead_confirmed else Action.WATCH), detail
         case Status.BLOCKED:
             return Action.WATCH, f"refuses robots ({entry.reason}); check by hand"
         case Status.OK:

@@ -80,10 +80,6 @@ class Agreement:
     total: int
     mismatches: Counter[tuple[str, str]]  # (truth, said) -> count; "missing" if nothing said
 
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.agree / self.total if self.total else 0.0
-
     def worst(self, n: int = 4) -> str:
         return ", ".join(f"{t}->{s} x{c}" for (t, s), c in self.mismatches.most_common(n))
 

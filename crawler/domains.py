@@ -46,8 +46,3 @@ def host_of(url: str) -> str:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:  # e.g. an unclosed IPv6 bracket
         return ""
-
-
-def same_site(url_a: str, url_b: str) -> bool:
-    """Do two URLs belong to the same registered domain?"""
-    return registered_domain(host_of(url_a)) == registered_domain(host_of(url_b))

@@ -501,6 +501,8 @@ _TAG = re.compile(r"<[^<>]*>")
 _H1_OPEN = re.compile(r"<h1\b[^<>]*>", _TAG_NAME)
 _H1_CLOSE = re.compile(r"</h1\s*>", _TAG_NAME)
 _MAX_HEADINGS = 5
+# A first guess of the markup a word of visible text takes (visible_text doubles it as needed).
+_CHARS_PER_WORD = 8
 
 
 def _block_end(markup: str, opener: re.Match[str]) -> int:
@@ -534,13 +536,31 @@ def _collapse(text: str, max_words: int | None = None) -> str:
     return " ".join(text.split(None, max_words)[:max_words])
 
 
+def _text_of(markup: str) -> str:
+    return html.unescape(_TAG.sub(" ", markup))
+
+
 def visible_text(html_text: str, max_words: int | None = TEXT_WORDS) -> str:
     """The text a reader sees: no tags, scripts, styles or comments; entities resolved; one line.
 
     At most `max_words` words (None: all of the first `SCAN_LIMIT` characters of HTML).
     """
-    text = _TAG.sub(" ", _drop_blocks(html_text[:SCAN_LIMIT]))
-    return _collapse(html.unescape(text), max_words)
+    markup = _drop_blocks(html_text[:SCAN_LIMIT])
+    if max_words is None:
+        return _collapse(_text_of(markup))
+    # Most pages show their first words within a few kilobytes: turn only a prefix into text,
+    # doubling it until it holds more than enough words. The prefix ends just before a "<", so
+    # every tag and entity in it is whole and its words are the page's first words, except
+    # perhaps the last one, which text after the cut could continue: hence "more than".
+    window = max_words * _CHARS_PER_WORD
+    while window < len(markup):
+        cut = markup.rfind("<", 0, window)
+        if cut > 0:
+            words = _text_of(markup[:cut]).split(None, max_words)
+            if len(words) > max_words:
+                return " ".join(words[:max_words])
+        window *= 2
+    return _collapse(_text_of(markup), max_words)
 
 
 def _headings(html_text: str) -> str:

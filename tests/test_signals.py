@@ -543,6 +543,25 @@ def test_same_page_never_raises_and_is_reflexive(a: str, b: str) -> None:
     assert same_page(a, a)
 
 
+@settings(max_examples=300, deadline=None)
+@given(page=fragments.map(lambda text: text * 3), max_words=st.integers(1, 40))
+def test_visible_text_from_a_prefix_is_the_first_words_of_the_whole(page: str, max_words: int) -> None:
+    # visible_text converts only a growing prefix of the markup when it can; small word counts
+    # make the prefixes short, so cuts land among tags, entities, stray "<" and scripts.
+    assert visible_text(page, max_words) == " ".join(visible_text(page, None).split()[:max_words])
+
+
+def test_visible_text_prefixes_never_cut_a_tag_or_an_entity() -> None:
+    # Long tags with spaces inside and entities between the words: a prefix cut anywhere but
+    # before a "<" would let attribute text or half an entity pass for words.
+    page = "".join(
+        f'<a href="/p{i}" title="not a word {i}">w{i}</a> x&amp;y{i} &eacute;{i} ' for i in range(300)
+    )
+    for max_words in range(1, 120):
+        expected = " ".join(visible_text(page, None).split()[:max_words])
+        assert visible_text(page, max_words) == expected, max_words
+
+
 def test_patterns_and_clues_are_lower_case() -> None:
     # Subjects are lower-cased before matching: an upper-case letter could never match.
     for signal in SIGNALS:

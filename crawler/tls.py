@@ -12,13 +12,19 @@ host name against the leaf certificate with service_identity), plus a note in
 from __future__ import annotations
 
 import ipaddress
+import logging
 from datetime import datetime
 from typing import Any
 
 from OpenSSL import SSL
 from OpenSSL.crypto import X509
+from scrapy import Request
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
+from scrapy.exceptions import ResponseDataLossError
+from scrapy.http import Response
+from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
+from scrapy.utils.defer import maybe_deferred_to_future
 from service_identity.hazmat import DNS_ID, IPAddress_ID, ServiceID, verify_service_identity
 from service_identity.exceptions import VerificationError
 from service_identity.pyopenssl import extract_patterns
@@ -26,7 +32,10 @@ from twisted.internet.interfaces import IOpenSSLClientConnectionCreator
 from twisted.web.iweb import IPolicyForHTTPS
 from zope.interface import implementer
 
+from crawler.connect import DirectScrapyAgent
 from crawler.diagnostics import DIAGNOSTICS
+
+logger = logging.getLogger(__name__)
 
 # OpenSSL's X509_V_ERR_* codes (x509_vfy.h) for the problems a reader would name.
 _EXPIRED = 10
@@ -125,6 +134,7 @@ class CheckingHandler(HTTP11DownloadHandler):
       follow-up requests (probe, feed, sitemap) come right after its page, and a crawl
       of 100,000 sites must not sit on thousands of idle sockets until it runs out of
       file descriptors.
+    - A host with one address is connected to directly (`crawler.connect`).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -132,3 +142,25 @@ class CheckingHandler(HTTP11DownloadHandler):
         if crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"):
             self._contextFactory = _DiagnosingPolicy(self._contextFactory)
         self._pool.cachedConnectionTimeout = crawler.settings.getint("CRAWLER_KEEPALIVE")
+
+    async def download_request(self, request: Request) -> Response:
+        # Scrapy's own method with our agent; no spider attributes are read (the deprecated
+        # download_maxsize/warnsize ones): the settings give the limits.
+        agent = DirectScrapyAgent(
+            contextFactory=self._contextFactory,
+            bindAddress=self._bind_address,
+            pool=self._pool,
+            maxsize=self._default_maxsize,
+            warnsize=self._default_warnsize,
+            fail_on_dataloss=self._fail_on_dataloss,
+            crawler=self._crawler,
+            tls_verbose_logging=self._tls_verbose_logging,
+        )
+        try:
+            with wrap_twisted_exceptions():
+                return await maybe_deferred_to_future(agent.download_request(request))
+        except ResponseDataLossError:
+            if not self._fail_on_dataloss_warned:
+                logger.warning(get_dataloss_msg(request.url))
+                self._fail_on_dataloss_warned = True
+            raise

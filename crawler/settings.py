@@ -56,6 +56,7 @@ REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's remote control: unused, and it n
 # The downloader/* byte and status counters of the stats dump: nothing reads them, and
 # counting a request's bytes rebuilds its whole HTTP text, twice per URL.
 DOWNLOADER_STATS = False
+STATS_CLASS = "crawler.stats.DirectStatsCollector"  # Scrapy's, without a wrapper on every call
 
 # --- Reliability -----------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Components whose effect a crawl's result cannot show: collector tuning, quiet log formatter."""
+"""Components whose effect a crawl's result cannot show: collector tuning, quiet log formatter,
+stats collector."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import pytest
 from scrapy import Request, Spider, signals
 from scrapy.http import HtmlResponse
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from crawler.extensions import GarbageCollection
 from crawler.logformatter import QuietLogFormatter
+from crawler.stats import DirectStatsCollector
 
 
 @pytest.fixture
@@ -73,3 +76,15 @@ def test_per_url_debug_messages_only_when_debug_is_logged(settings: dict[str, ob
     # Every other message is Scrapy's own, whatever the level.
     dropped: Any = formatter.dropped({"entry": "x"}, ValueError("no"), response, spider)
     assert dropped["level"] == logging.WARNING
+
+
+def test_stats_collector_counts_without_scrapys_wrapper() -> None:
+    crawler = get_crawler(settings_dict={"STATS_CLASS": get_project_settings()["STATS_CLASS"]})
+    stats = crawler.stats
+    assert isinstance(stats, DirectStatsCollector)
+    # The bound method itself, not Scrapy 2.19's deprecation wrapper around it.
+    assert stats.inc_value.__func__ is DirectStatsCollector.inc_value
+    stats.inc_value("pages")
+    stats.inc_value("pages", spider=None)  # the deprecated argument is still accepted
+    stats.max_value("largest", 7)
+    assert stats.get_stats() == {"pages": 2, "largest": 7}

@@ -34,7 +34,10 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
 
-_CACHE_LIMIT = 50_000  # host names; a crawl asks for each a few times (page, probes)
+# Host names. A crawl asks for a site's name a few times (page, probe, feed, sitemap), all
+# within that site's own timeout, and at most CONCURRENT_REQUESTS sites are in flight: the
+# oldest names are done with. 50,000 names held ~20 MB of address objects for nothing.
+_CACHE_LIMIT = 4_096
 
 
 def parse_resolve(spec: str) -> tuple[str, int, str]:
@@ -171,8 +174,8 @@ class GuardedResolver:
             DIAGNOSTICS.refusals[host] = address.host
 
     def _remember(self, host: str, addresses: list[IAddress]) -> None:
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()  # crude but bounded; a crawl rarely revisits old hosts
+        if host not in self._cache and len(self._cache) >= _CACHE_LIMIT:
+            del self._cache[next(iter(self._cache))]  # the oldest (dicts keep insertion order)
         self._cache[host] = [_with_port(a, 0) for a in addresses]
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.core.downloader.handlers.http11 import _ScrapyAgent
 from twisted.internet import error
 from twisted.internet.address import IPv6Address
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, fail
 from twisted.internet.endpoints import (
     HostnameEndpoint,
     TCP4ClientEndpoint,
@@ -68,16 +68,19 @@ class _Addresses:
 class DirectEndpoint:
     """A TCP connection to `host`: directly to its only address, else through the race."""
 
-    def __init__(
-        self, reactor: Any, host: str, port: int, timeout: float, bind_address: Any = None
-    ) -> None:
+    def __init__(self, reactor: Any, host: str, port: int, timeout: float) -> None:
         self.reactor = reactor
         self.host = host
         self.port = port
         self.timeout = timeout
-        self.bind_address = bind_address
 
     def connect(self, factory: IProtocolFactory) -> Deferred[IProtocol]:
+        try:
+            # getaddrinfo's own first step. Twisted's system resolver would lose this error in
+            # its thread and never complete; HostnameEndpoint refuses such a name up front too.
+            self.host.encode("idna")
+        except UnicodeError:
+            return fail(ValueError(f"invalid hostname: {self.host}"))
         found = _Addresses()
         self.reactor.nameResolver.resolveHostName(found, self.host, portNumber=self.port)
         return found.complete.addCallback(self._connect, factory)
@@ -90,13 +93,9 @@ class DirectEndpoint:
         if len(addresses) == 1:
             address = addresses[0]
             plain = TCP6ClientEndpoint if isinstance(address, IPv6Address) else TCP4ClientEndpoint
-            endpoint = plain(
-                self.reactor, address.host, self.port, self.timeout, self.bind_address  # type: ignore[attr-defined]
-            )
+            endpoint = plain(self.reactor, address.host, self.port, self.timeout)  # type: ignore[attr-defined]
         else:
-            endpoint = HostnameEndpoint(
-                self.reactor, self.host, self.port, self.timeout, self.bind_address
-            )
+            endpoint = HostnameEndpoint(self.reactor, self.host, self.port, self.timeout)
         return endpoint.connect(factory)
 
 
@@ -105,18 +104,15 @@ class DirectEndpointFactory:
     """What Twisted's standard endpoint factory does (TCP for http, TCP + TLS for https),
     with `DirectEndpoint` under it."""
 
-    def __init__(
-        self, reactor: Any, policy: IPolicyForHTTPS, timeout: float, bind_address: Any = None
-    ) -> None:
+    def __init__(self, reactor: Any, policy: IPolicyForHTTPS, timeout: float) -> None:
         self.reactor = reactor
         self.policy = policy
         self.timeout = timeout
-        self.bind_address = bind_address
 
     def endpointForURI(self, uri: URI) -> IStreamClientEndpoint:
         # Scrapy's URLs are already ASCII (IDNA), and so are the resolver's overrides and cache.
         host = uri.host.decode("ascii")
-        endpoint = DirectEndpoint(self.reactor, host, uri.port, self.timeout, self.bind_address)
+        endpoint = DirectEndpoint(self.reactor, host, uri.port, self.timeout)
         if uri.scheme == b"https":
             return wrapClientTLS(self.policy.creatorForNetloc(uri.host, uri.port), endpoint)
         if uri.scheme != b"http":
@@ -124,11 +120,9 @@ class DirectEndpointFactory:
         return endpoint
 
 
-def direct_agent(
-    reactor: Any, policy: IPolicyForHTTPS, timeout: float, pool: Any, bind_address: Any = None
-) -> Agent:
+def direct_agent(reactor: Any, policy: IPolicyForHTTPS, timeout: float, pool: Any) -> Agent:
     """A Twisted `Agent` that connects through `DirectEndpoint`, sharing `pool`'s connections."""
-    factory = DirectEndpointFactory(reactor, policy, timeout, bind_address)
+    factory = DirectEndpointFactory(reactor, policy, timeout)
     return Agent.usingEndpointFactory(reactor, factory, pool=pool)
 
 

@@ -16,7 +16,8 @@ from tests.conftest import ROOT
 
 # argv[1]: the addresses the resolver answers, comma-separated ("" for none);
 # argv[2]: "sync" (answered at once, as overrides and the cache are) or "late" (on a later turn
-# of the reactor, as a system lookup is); argv[3]: "cancel" to cancel while the lookup runs.
+# of the reactor, as a system lookup is); argv[3]: "cancel" to cancel while the lookup runs;
+# argv[4]: the host name; argv[5]: "system" to keep Twisted's own resolver (getaddrinfo).
 _CASE = r"""
 import json, sys
 from twisted.internet import reactor
@@ -46,10 +47,13 @@ class Accept(Protocol):
     def connectionMade(self):
         accepted.append(self.transport.getHost().host)
 listener = reactor.listenTCP(0, Factory.forProtocol(Accept), interface="127.0.0.1")
-reactor.installNameResolver(Resolver())
+if sys.argv[5] != "system":
+    reactor.installNameResolver(Resolver())
 result = {}
 
 def done(outcome):
+    if "outcome" in result:
+        return
     result["outcome"] = outcome
     # Let the listener's side see the connection, and a late answer arrive, before stopping.
     reactor.callLater(0, lambda: reactor.callLater(0, finish))
@@ -59,7 +63,7 @@ def finish():
     print(json.dumps(result))
     reactor.stop()
 
-endpoint = DirectEndpoint(reactor, "site.example", listener.getHost().port, timeout=5)
+endpoint = DirectEndpoint(reactor, sys.argv[4], listener.getHost().port, timeout=5)
 connecting = endpoint.connect(Factory.forProtocol(Protocol))
 connecting.addCallbacks(
     lambda protocol: (protocol.transport.loseConnection(), done("connected")),
@@ -67,13 +71,18 @@ connecting.addCallbacks(
 )
 if cancel:
     connecting.cancel()
+# A connect that never completes fails the case instead of hanging it.
+watchdog = reactor.callLater(30, done, "no outcome")
 reactor.run()
 """
 
 
-def connect(addresses: str, answer: str = "sync", cancel: str = "") -> dict[str, object]:
+def connect(
+    addresses: str, answer: str = "sync", cancel: str = "", host: str = "site.example",
+    resolver: str = "stand-in",
+) -> dict[str, object]:
     completed = subprocess.run(
-        [sys.executable, "-c", _CASE, addresses, answer, cancel],
+        [sys.executable, "-c", _CASE, addresses, answer, cancel, host, resolver],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
     assert completed.returncode == 0, completed.stderr
@@ -109,3 +118,11 @@ def test_no_address_is_a_dns_lookup_error(answer: str) -> None:
 def test_cancelled_during_the_lookup_connects_nowhere() -> None:
     found = connect("127.0.0.1", "late", "cancel")
     assert found == {"outcome": "CancelledError", "lookups": 1, "accepted": []}
+
+
+def test_a_name_getaddrinfo_would_refuse_fails_at_once() -> None:
+    # A 64-letter label, with Twisted's own resolver: getaddrinfo refuses it before any query
+    # (no network), in a thread whose error the resolver loses, never answering; the request
+    # would wait for its timeout. DirectEndpoint refuses the name first, as HostnameEndpoint does.
+    found = connect("", host="a" * 64 + ".example", resolver="system")
+    assert found == {"outcome": "ValueError", "lookups": 0, "accepted": []}

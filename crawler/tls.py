@@ -144,8 +144,9 @@ class CheckingHandler(HTTP11DownloadHandler):
         self._pool.cachedConnectionTimeout = crawler.settings.getint("CRAWLER_KEEPALIVE")
 
     async def download_request(self, request: Request) -> Response:
-        # Scrapy's own method with our agent; no spider attributes are read (the deprecated
-        # download_maxsize/warnsize ones): the settings give the limits.
+        # Scrapy's own method with our agent, on its private helpers (the pin to Scrapy 2.19
+        # covers them); no spider attributes are read (the deprecated download_maxsize and
+        # download_warnsize): the settings give the limits.
         agent = DirectScrapyAgent(
             contextFactory=self._contextFactory,
             bindAddress=self._bind_address,

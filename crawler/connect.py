@@ -36,6 +36,7 @@ from twisted.internet.interfaces import (
     IStreamClientEndpoint,
 )
 from twisted.web.client import Agent
+from twisted.web.error import SchemeNotSupported
 from twisted.web.iweb import IAgentEndpointFactory, IPolicyForHTTPS
 from zope.interface import implementer
 
@@ -89,14 +90,12 @@ class DirectEndpoint:
         if not addresses:
             # The resolver found nothing, or the address guard refused all it found.
             raise error.DNSLookupError(f"no results for hostname lookup: {self.host}")
-        endpoint: IStreamClientEndpoint
         if len(addresses) == 1:
             address = addresses[0]
             plain = TCP6ClientEndpoint if isinstance(address, IPv6Address) else TCP4ClientEndpoint
-            endpoint = plain(self.reactor, address.host, self.port, self.timeout)  # type: ignore[attr-defined]
-        else:
-            endpoint = HostnameEndpoint(self.reactor, self.host, self.port, self.timeout)
-        return endpoint.connect(factory)
+            host = address.host  # type: ignore[attr-defined]
+            return plain(self.reactor, host, self.port, self.timeout).connect(factory)
+        return HostnameEndpoint(self.reactor, self.host, self.port, self.timeout).connect(factory)
 
 
 @implementer(IAgentEndpointFactory)
@@ -116,7 +115,7 @@ class DirectEndpointFactory:
         if uri.scheme == b"https":
             return wrapClientTLS(self.policy.creatorForNetloc(uri.host, uri.port), endpoint)
         if uri.scheme != b"http":
-            raise error.SchemeNotSupported(f"unsupported scheme: {uri.scheme!r}")
+            raise SchemeNotSupported(f"unsupported scheme: {uri.scheme!r}")
         return endpoint
 
 

@@ -11,7 +11,10 @@ import subprocess
 import sys
 
 import pytest
+from twisted.web.client import URI, BrowserLikePolicyForHTTPS
+from twisted.web.error import SchemeNotSupported
 
+from crawler.connect import DirectEndpoint, DirectEndpointFactory
 from tests.conftest import ROOT
 
 # argv[1]: the addresses the resolver answers, comma-separated ("" for none);
@@ -126,3 +129,14 @@ def test_a_name_getaddrinfo_would_refuse_fails_at_once() -> None:
     # would wait for its timeout. DirectEndpoint refuses the name first, as HostnameEndpoint does.
     found = connect("", host="a" * 64 + ".example", resolver="system")
     assert found == {"outcome": "ValueError", "lookups": 0, "accepted": []}
+
+
+def test_only_http_and_https_get_an_endpoint() -> None:
+    # Choosing an endpoint connects nothing: no reactor is needed (nor installed here).
+    factory = DirectEndpointFactory(object(), BrowserLikePolicyForHTTPS(), timeout=5)
+    plain = factory.endpointForURI(URI.fromBytes(b"http://site.example:8080/"))
+    assert isinstance(plain, DirectEndpoint) and (plain.host, plain.port) == ("site.example", 8080)
+    # https: the same endpoint under TLS (Twisted's wrapper, not the bare endpoint).
+    assert not isinstance(factory.endpointForURI(URI.fromBytes(b"https://site.example/")), DirectEndpoint)
+    with pytest.raises(SchemeNotSupported):
+        factory.endpointForURI(URI.fromBytes(b"ftp://site.example/"))

@@ -130,7 +130,7 @@ class GuardedResolver:
         addressTypes: Sequence[type[IAddress]] | None = None,
         transportSemantics: str = "TCP",
     ) -> IHostResolution:
-        host = hostName.lower()
+        host = _ascii_name(hostName)
         override = self.overrides.get((host, portNumber)) or self.overrides.get(
             ("*", portNumber)
         )
@@ -177,6 +177,18 @@ class GuardedResolver:
         if host not in self._cache and len(self._cache) >= _CACHE_LIMIT:
             del self._cache[next(iter(self._cache))]  # the oldest (dicts keep insertion order)
         self._cache[host] = [_with_port(a, 0) for a in addresses]
+
+
+def _ascii_name(name: str) -> str:
+    """`name` lower-cased, in its ASCII (IDNA) form: `crawler.connect` asks with that form,
+    Twisted's HostnameEndpoint with the Unicode one; overrides and the cache use one key."""
+    name = name.lower()
+    if name.isascii():
+        return name
+    try:
+        return name.encode("idna").decode("ascii")
+    except UnicodeError:  # not a name IDNA 2003 can spell: the system resolver will say so
+        return name
 
 
 def _with_port(address: Any, port: int) -> Any:

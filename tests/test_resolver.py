@@ -76,3 +76,21 @@ def test_a_cached_inward_answer_is_refused_every_time() -> None:
     assert resolve(guarded, "inward.example", 80) == []
     assert resolve(guarded, "inward.example", 80) == []
     assert system.lookups == {"inward.example": 1}
+
+
+def test_a_name_in_unicode_and_in_punycode_is_one_name() -> None:
+    # crawler.connect asks with the punycode form, Twisted's HostnameEndpoint (hosts with
+    # several addresses) with the Unicode one: the second must come from the cache.
+    system = SystemStandIn({})
+    guarded = GuardedResolver(SimpleNamespace(nameResolver=system))
+    assert resolve(guarded, "xn--bcher-kva.example", 443) == [(PUBLIC, 443)]
+    assert resolve(guarded, "Bücher.example", 443) == [(PUBLIC, 443)]
+    assert system.lookups == {"xn--bcher-kva.example": 1}
+
+
+def test_an_override_given_in_unicode_answers_the_punycode_name() -> None:
+    guarded = GuardedResolver(
+        SimpleNamespace(nameResolver=SystemStandIn({})), overrides=["bücher.example:443:127.0.0.1"]
+    )
+    assert resolve(guarded, "xn--bcher-kva.example", 443) == [("127.0.0.1", 443)]
+    assert resolve(guarded, "bücher.example", 443) == [("127.0.0.1", 443)]

@@ -8,8 +8,8 @@ Each writer composes these functions; none of them escapes anything on its own.
 - `plain_text`: `clean_text` plus `spreadsheet_safe`, for free text shown to people;
 - `md_escape` / `md_code`: inline Markdown that can create no link, image, HTML or table cell;
 - `html_escape`: text for HTML element content and quoted attribute values;
-- `xml_safe`: drops what XML 1.0 cannot carry at all (ElementTree does the escaping);
-- `xml_attribute`: `xml_safe` and escaped, for the one tag JUnit writes by hand.
+- `xml_safe`: drops what XML 1.0 cannot carry at all;
+- `xml_attribute`, `xml_text`: `xml_safe` and escaped as ElementTree escapes, for JUnit's tags.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 
 def xml_safe(s: str | None) -> str:
     """`s` without the characters XML 1.0 cannot represent at all, even escaped
-    (most C0 controls, lone surrogates, U+FFFE/U+FFFF). Escaping is ElementTree's job."""
+    (most C0 controls, lone surrogates, U+FFFE/U+FFFF). Escaping is another step."""
     return _XML_INVALID.sub("", s) if s else ""
 
 
@@ -149,3 +149,12 @@ def xml_attribute(s: str | None) -> str:
     """`s` made `xml_safe` and escaped for a double-quoted XML attribute value, exactly as
     ElementTree would write it (so hand-written and ElementTree-written tags agree)."""
     return xml_safe(s).translate(_XML_ATTRIBUTE_ESCAPES)
+
+
+_XML_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def xml_text(s: str | None) -> str:
+    """`s` made `xml_safe` and escaped for XML element content, exactly as ElementTree
+    would write it."""
+    return xml_safe(s).translate(_XML_TEXT_ESCAPES)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 
-from parsel import Selector
+from lxml import etree, html
 from w3lib.encoding import html_to_unicode
 
 # Browsers find the charset and the <title> near the top; reading more only costs CPU per URL.
@@ -44,6 +45,10 @@ _META_XPATHS = tuple(
     "/@content"
     for key in ("og:title", "twitter:title")
 )
+# Compiled once; plain strings (no "smart" strings that keep their tree alive).
+_TITLES = etree.XPath(_TITLE_XPATH, smart_strings=False)
+_STRING_VALUE = etree.XPath("string(.)", smart_strings=False)
+_METAS = tuple(etree.XPath(xpath, smart_strings=False) for xpath in _META_XPATHS)
 
 
 def _detect_encoding(body: bytes) -> str | None:
@@ -117,19 +122,36 @@ def _shorten(text: str, max_length: int) -> str:
     return cut.rstrip() + ELLIPSIS
 
 
-def _document_title(selector: Selector) -> str | None:
-    for element in selector.xpath(_TITLE_XPATH)[:1]:
-        title = clean_text(element.xpath("string(.)").get() or "")
+# One HTML parser per thread, reused: lxml parsers may serve one thread at a time, and building
+# one for every page cost as much as parsing a page's head.
+_PARSERS = threading.local()
+
+
+def _parse(text: str) -> etree._Element:
+    """`text` parsed as parsel's `Selector(text=..., type="html")` parses it (the title code used
+    parsel until building a Selector per page proved to be most of its cost)."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = html.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    body = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
+    root = etree.fromstring(body, parser=parser)
+    # Nothing but a comment or a doctype, say: an empty document, as parsel gives.
+    return root if root is not None else etree.fromstring(b"<html/>", parser=parser)
+
+
+def _document_title(root: etree._Element) -> str | None:
+    for element in _TITLES(root)[:1]:
+        title = clean_text(_STRING_VALUE(element) or "")
         if title:
             return title
     return None
 
 
-def _first_usable(selector: Selector) -> str | None:
-    if (title := _document_title(selector)) is not None:
+def _first_usable(root: etree._Element) -> str | None:
+    if (title := _document_title(root)) is not None:
         return title
-    for xpath in _META_XPATHS:
-        for value in selector.xpath(xpath).getall():
+    for xpath in _METAS:
+        for value in xpath(root):
             title = clean_text(value)
             if title:
                 return title
@@ -147,7 +169,7 @@ def _title_from_head(text: str) -> str | None:
     end = _TITLE_END.search(text)
     if end is None or end.end() == len(text):
         return None
-    return _document_title(Selector(text=text[: end.end()], type="html"))
+    return _document_title(_parse(text[: end.end()]))
 
 
 def extract_title(
@@ -167,12 +189,13 @@ def title_from_text(text: str, max_length: int = DEFAULT_MAX_LENGTH) -> str | No
     """`extract_title` for a page already decoded with `decode_html` (one decode per page)."""
     if max_length < 1:
         raise ValueError(f"max_length must be at least 1, not {max_length}")
-    # libxml2 stops at a NUL; browsers do not.
-    text = text.replace("\x00", "")
-    if not text.strip():
+    # libxml2 stops at a NUL; browsers do not. (Tests before copies: a page is tens of KiB.)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if not text or text.isspace():
         return None
     try:
-        title = _title_from_head(text) or _first_usable(Selector(text=text, type="html"))
+        title = _title_from_head(text) or _first_usable(_parse(text))
     except ValueError:
         # lxml refuses some inputs outright (e.g. a document that is nothing but a comment).
         return None

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.title import DECODE_LIMIT, decode_html, extract_title
+from crawler.title import DECODE_LIMIT, decode_html, extract_title, title_from_text
 
 
 def page(title: str, *, head: str = "", body: str = "<p>Welcome.</p>") -> str:
@@ -243,3 +243,34 @@ def test_extract_title_never_raises_and_is_clean(
 @given(body=bodies, content_type=content_types)
 def test_decode_html_never_raises(body: bytes, content_type: str | None) -> None:
     assert isinstance(decode_html(body, content_type), str)
+
+
+def _title_through_parsel(text: str) -> str | None:
+    """The document title as parsel's Selector finds it: what `crawler.title` did before it
+    parsed with lxml directly, kept here as the reference."""
+    from parsel import Selector
+
+    from crawler.title import _META_XPATHS, _TITLE_XPATH, clean_text
+
+    text = text.replace("\x00", "")
+    if not text.strip():
+        return None
+    try:
+        selector = Selector(text=text, type="html")
+    except ValueError:
+        return None
+    for element in selector.xpath(_TITLE_XPATH)[:1]:
+        if title := clean_text(element.xpath("string(.)").get() or ""):
+            return title
+    for xpath in _META_XPATHS:
+        for value in selector.xpath(xpath).getall():
+            if title := clean_text(value):
+                return title
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(page=html_like)
+def test_title_is_the_one_parsel_finds(page: str) -> None:
+    expected = _title_through_parsel(page)
+    assert title_from_text(page, max_length=10_000) == expected

@@ -117,6 +117,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.DecompressionCapMiddleware": 595,
     # Next to RetryMiddleware (550): a polite wait before the one retry a 429 asks for.
     "crawler.middlewares.RetryAfterMiddleware": 560,
+    # Scrapy's, in Scrapy's place (580), without decoding pages that cannot hold a refresh.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.MetaRefreshMiddleware": 580,
 }
 EXTENSIONS = {
     "crawler.extensions.ReadLimit": 100,

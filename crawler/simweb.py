@@ -416,6 +416,12 @@ SCENARIOS: tuple[Scenario, ...] = (
     # A 200 page whose meta refresh sends readers to another domain.
     Scenario("meta-moved.org", home(Page(pages.META_REFRESH_MOVED)),
              (Status.MOVED, "meta-refresh")),
+    # The same page in UTF-16 (with its byte-order mark, declared in the header), and in
+    # EBCDIC (cp500, declared in the header): "refresh" is not in their bytes as ASCII.
+    Scenario("meta-moved-utf16.org", home(encoded(pages.META_REFRESH_MOVED, "utf-16", in_header=True)),
+             (Status.MOVED, "meta-refresh")),
+    Scenario("meta-moved-ebcdic.org", home(encoded(pages.META_REFRESH_MOVED, "cp500", in_header=True)),
+             (Status.MOVED, "meta-refresh")),
     # Where moved-away.org and meta-moved.org lead.
     Scenario("new-owner.net", home(live("New Owner")), OK, title="New Owner"),
     # Same-looking names, but different registered domains under .org.uk.

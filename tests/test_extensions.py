@@ -1,5 +1,5 @@
 """Components whose effect a crawl's result cannot show: collector tuning, quiet log formatter,
-stats collector."""
+stats collector, the meta-refresh pre-test."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.extensions import GarbageCollection
 from crawler.logformatter import QuietLogFormatter
+from crawler.middlewares import MetaRefreshMiddleware, _may_refresh
 from crawler.stats import DirectStatsCollector
 
 
@@ -88,3 +89,24 @@ def test_stats_collector_counts_without_scrapys_wrapper() -> None:
     stats.inc_value("pages", spider=None)  # the deprecated argument is still accepted
     stats.max_value("largest", 7)
     assert stats.get_stats() == {"pages": 2, "largest": 7}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "may"),
+    [
+        (b"<html><head><title>Plain</title></head><body>" + b"x" * 40_000, "text/html; charset=utf-8", False),
+        (b'<meta http-equiv="REFRESH" content="0; url=/x">', "text/html", True),
+        # Past what Scrapy reads (4,096 characters, at most 4 bytes each): not looked for.
+        (b" " * 16_388 + b'<meta http-equiv="refresh" content="0; url=/x">', "text/html", False),
+        ('<meta http-equiv="refresh" content="0; url=/x">'.encode("utf-16"), "text/html", True),
+        (b"<html>no refresh, but declared EBCDIC</html>", "text/html; charset=cp500", True),
+    ],
+    ids=["plain", "refresh", "beyond-scrapys-reach", "utf-16", "ebcdic-declared"],
+)
+def test_meta_refresh_is_only_looked_for_where_it_can_be(body: bytes, content_type: str, may: bool) -> None:
+    response = HtmlResponse("http://site.example/", body=body, headers={"Content-Type": content_type})
+    assert _may_refresh(response) is may
+    middleware = MetaRefreshMiddleware.from_crawler(get_crawler())
+    result = middleware.process_response(Request("http://site.example/"), response)
+    if not may:
+        assert result is response  # passed on undecoded, as Scrapy would pass it

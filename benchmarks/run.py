@@ -12,6 +12,10 @@ Settings are the same for both tools: timeout 10 s, no retries, 128 requests in 
 redirects followed, each tool's own per-host politeness. Nothing here ever fails: a tool
 that is missing or crashes gets a row saying so.
 
+``--rounds R`` runs the tools R times each, alternating (ours, lychee, ours, ...), and adds
+a row with each round's ours / lychee CPU ratio and their median: this VM's speed drifts by
+10-15 % between runs, so a single pair says little about a ratio near a target.
+
 ``--defaults`` instead runs ours as a user would: ``python -m crawler crawl --directory ...
 --db ... --reports ... --timeout T --resolve '*:PORT:127.0.0.1' ...`` and nothing else, so
 the crawler's own defaults apply (CONCURRENT_REQUESTS 512, 2 per host, one retry for
@@ -36,6 +40,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -359,6 +364,11 @@ def main(argv: list[str] | None = None) -> int:
         "--defaults", action="store_true",
         help="run ours as `crawler crawl` with its defaults (only --timeout given); no lychee",
     )
+    parser.add_argument(
+        "--rounds", type=int, default=1,
+        help="run the tools this many times each, alternating, and print each round's CPU ratio "
+        "and their median: this VM's speed drifts between runs (default: %(default)s)",
+    )
     parser.add_argument("--lychee", help="the lychee binary (default: benchmarks/.venv-tools/bin/lychee, then PATH)")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="work and results directory")
     args = parser.parse_args(argv)
@@ -387,18 +397,30 @@ def main(argv: list[str] | None = None) -> int:
             tries = [h.tries(args.timeout, retries, freshness=True) for h in plan(n, args.seed)]
             later = schedule.retries_last_makespan(tries, args.concurrency)
             lines[-1] = lines[-1][: -len(" |")] + f"; with retries queued last {later:.1f} s |"
-        for name, runner in runners:
-            work = args.out / f"n{n}" / (f"{name}-defaults" if args.defaults else name)
-            work.mkdir(parents=True, exist_ok=True)
-            print(f"N={n}: {name} ...", file=sys.stderr, flush=True)
-            try:
-                row = runner(n, args.seed, args, work)
-            except Exception as exc:  # a benchmark reports, it never fails
-                row = Row(n, name, notes=[f"failed: {type(exc).__name__}: {exc}"])
-            row.notes.append(f"load {os.getloadavg()[0]:.2f}")
-            rows.append(row)
-            lines.append(table_line(row, limit, per_timeout, max(busy) if args.defaults else None))
-            print(lines[-1], file=sys.stderr, flush=True)
+        ratios: list[float] = []
+        for round_ in range(1, args.rounds + 1):
+            cpu: dict[str, float | None] = {}
+            for name, runner in runners:
+                label = f"{name}-defaults" if args.defaults else name
+                work = args.out / f"n{n}" / (label if args.rounds == 1 else f"{label}-{round_}")
+                work.mkdir(parents=True, exist_ok=True)
+                print(f"N={n}: {name} ...", file=sys.stderr, flush=True)
+                try:
+                    row = runner(n, args.seed, args, work)
+                except Exception as exc:  # a benchmark reports, it never fails
+                    row = Row(n, name, notes=[f"failed: {type(exc).__name__}: {exc}"])
+                row.notes.append(f"load {os.getloadavg()[0]:.2f}")
+                if args.rounds > 1:
+                    row.notes.append(f"round {round_}")
+                rows.append(row)
+                cpu[name] = row.cpu
+                lines.append(table_line(row, limit, per_timeout, max(busy) if args.defaults else None))
+                print(lines[-1], file=sys.stderr, flush=True)
+            if cpu.get("ours") and cpu.get("lychee"):
+                ratios.append(cpu["ours"] / cpu["lychee"])  # type: ignore[operator]
+        if ratios:
+            each = ", ".join(f"{r:.2f}" for r in ratios)
+            lines.append(f"| {n:,} | CPU ours / lychee | {each} (median {statistics.median(ratios):.2f}) | | | | | |")
     table = "\n".join(lines)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -196,8 +196,9 @@ def title_from_text(text: str, max_length: int = DEFAULT_MAX_LENGTH) -> str | No
         return None
     try:
         title = _title_from_head(text) or _first_usable(_parse(text))
-    except ValueError:
-        # lxml refuses some inputs outright (e.g. a document that is nothing but a comment).
+    except (ValueError, etree.LxmlError):
+        # Text that cannot be encoded (lone surrogates), or a document libxml2 refuses even
+        # in recovery mode: no title, never an error.
         return None
     if title is None:
         return None

@@ -43,7 +43,7 @@ CRAWLER_STALE_AFTER_DAYS = 30  # an entry not verified for this long is "stale"
 USER_AGENT = "Mozilla/5.0 (compatible; organisations-directory-crawler/0.1; link checker)"
 ROBOTSTXT_OBEY = False  # we fetch one page per listed site, as a reader's browser would
 # Across hosts: a check is mostly waiting, and a hanging host should cost a socket, not
-# hold up the queue. With 512, 10,000 simulated sites (3 % hanging) took 2.18x the 30 s
+# hold up the queue. With 512, 10,000 simulated sites (3 % hanging) took 2.06x the 30 s
 # timeout on 2 cores, bound by CPU, not slots (benchmarks/README.md). `crawler.run` raises
 # the open-files limit to match.
 CONCURRENT_REQUESTS = 512

@@ -110,8 +110,9 @@ def retry_after_seconds(response: Response) -> float | None:
     return float(value) if value.isdigit() else None
 
 
-# Scrapy looks for a refresh in a page's first 4,096 characters; no encoding that writes
-# ASCII as ASCII takes more than 4 bytes a character, and a byte-order mark is at most 4.
+# Scrapy looks for a refresh in a page's first 4,096 characters; no encoding a browser
+# accepts that writes ASCII as ASCII takes more than 4 bytes a character (UTF-7 can, and
+# browsers refuse it), and a byte-order mark is at most 4.
 _REFRESH_SCAN = 4 * 4096 + 4
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import assert_never
+from typing import Any, assert_never
 
 from crawler import freshness
 from crawler.directory import Directory, Entry
@@ -150,8 +150,9 @@ def build_report(
 
 
 def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: datetime) -> EntryReport:
-    # The directory's side of every entry; what the checks say is replaced in below.
-    base = EntryReport(
+    # The directory's side of every entry; what the checks say joins it below. (Built once
+    # per entry: `replace` costs a field-by-field copy, 100,000 times in a large report.)
+    base: dict[str, Any] = dict(
         id=entry.id,
         name=entry.name,
         name_en=entry.name_en,
@@ -163,8 +164,8 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
     if summary is None:
         if entry.website is None:
             no_website = Status.NO_WEBSITE.value
-            return replace(base, status=no_website, reason=no_website, action=Action.ADD_WEBSITE)
-        return base
+            return EntryReport(**base, status=no_website, reason=no_website, action=Action.ADD_WEBSITE)
+        return EntryReport(**base)
     latest = summary.latest
     earlier_titles = [c.title for c in summary.recent[:-1] if c.title]
     previous_title = earlier_titles[-1] if earlier_titles else None
@@ -181,8 +182,8 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
         and summary.consecutive_failures >= policy.dead_after_checks
         and _parse(latest.checked_at) - _parse(summary.failing_since) >= timedelta(days=policy.dead_after_days)
     )
-    report = replace(
-        base,
+    report = EntryReport(
+        **base,
         status=latest.status,
         reason=latest.reason,
         detail=latest.detail,

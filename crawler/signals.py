@@ -16,9 +16,10 @@ All functions are pure (text, headers and status in; names or booleans out), rea
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -47,11 +48,13 @@ class Signal:
     # quarter of the crawler's CPU per page; one search for "//" + a parking host does not.
     gate: re.Pattern[str] | None = None
 
+    def clued(self, present: Callable[[str], bool]) -> bool:
+        """Whether the pattern is worth trying: it has no clues, or `present` finds one."""
+        return not self.clues or any(present(clue) for clue in self.clues)
+
     def search(self, subject: str) -> bool:
         """Whether the (lower-cased) subject shows this signal."""
-        if self.clues and not any(clue in subject for clue in self.clues):
-            return False
-        return self.pattern.search(subject) is not None
+        return self.clued(subject.__contains__) and self.pattern.search(subject) is not None
 
 
 # Parking, challenge and 404 pages are small and say what they are near the top; reading a large
@@ -586,13 +589,13 @@ def _matching(kind: Kind, subjects: Mapping[Where, str]) -> list[str]:
     clues: dict[tuple[str, Where], bool] = {}
     gates: dict[tuple[int, Where], bool] = {}
 
-    def has(clue: str, where: Where) -> bool:
+    def has(where: Where, clue: str) -> bool:
         if (clue, where) not in clues:
             clues[clue, where] = clue in lowered[where]
         return clues[clue, where]
 
     def opened(signal: Signal) -> bool:
-        if signal.clues and not any(has(clue, signal.where) for clue in signal.clues):
+        if not signal.clued(functools.partial(has, signal.where)):
             return False
         if signal.gate is None:
             return True

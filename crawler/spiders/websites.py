@@ -93,8 +93,7 @@ class WebsitesSpider(scrapy.Spider):
     async def parse(self, response: Response) -> list[Check]:
         entry: Entry = response.meta["entry"]
         listed = entry.ascii_url or response.url
-        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
-        text = decode_html(response.body, content_type)
+        text = decode_html(response.body, _header(response, "Content-Type"))
         redirect_urls = response.meta.get("redirect_urls", [])
         reasons = response.meta.get("redirect_reasons", [])
         page = Page(
@@ -121,8 +120,7 @@ class WebsitesSpider(scrapy.Spider):
         response = await self._fetch(missing)
         if response is None:
             return page
-        probe_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
-        probe_text = decode_html(response.body, probe_type)
+        probe_text = decode_html(response.body, _header(response, "Content-Type"))
         return replace(page, probe_status=response.status, probe_same_page=signals.same_page(page.text, probe_text))
 
     async def _content_updated(self, response: Response, text: str) -> date | None:

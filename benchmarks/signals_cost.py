@@ -1,7 +1,7 @@
 """What the parked-page check costs per page, and per signal: its clue test against its regex.
 
 ``python -m benchmarks.signals_cost`` prints, for pages of the simulated web of a few sizes,
-the time `crawler.signals.parked_signals` takes on an ordinary (not parked) page, and for
+the time `crawler.page_signals.parked_signals` takes on an ordinary (not parked) page, and for
 each parked signal how long its clue test and its regular expression alone take on the
 92 KiB page. The profile of a 10,000-site crawl puts a third of our CPU here (see README).
 """
@@ -13,8 +13,8 @@ import sys
 import time
 from collections.abc import Callable
 
-from crawler import signals
-from crawler.title import decode_html
+from crawler.verdict import page_signals
+from crawler.verdict.title import decode_html
 from benchmarks.web import Host, Kind, page
 
 TITLE = "Association 7 - local group"
@@ -39,20 +39,20 @@ def main(argv: list[str] | None = None) -> int:
     for kib in (8, 23, 92):
         html = html_of(kib)
         # A new URL per call: the module caches the last few answers by their arguments.
-        cost = per_call_ms(lambda i: signals.parked_signals(html, TITLE, f"http://site000007.internal/{i}"), args.repeat)
+        cost = per_call_ms(lambda i: page_signals.parked_signals(html, TITLE, f"http://site000007.internal/{i}"), args.repeat)
         print(f"| {kib} KiB | {cost:.2f} ms |")
 
     html = html_of(92)
-    limited = html[: signals.SCAN_LIMIT]
+    limited = html[: page_signals.SCAN_LIMIT]
     subjects = {
         "title": TITLE.lower(),
-        "text": f"{TITLE} {signals.visible_text(html)}".lower(),
+        "text": f"{TITLE} {page_signals.visible_text(html)}".lower(),
         "html": limited.lower(),
         "url": "http://site000007.internal/",
     }
     print("\nOn the 92 KiB page, per signal (microseconds):\n")
     print("| signal | where | clues | clue test | regex alone |\n| --- | --- | ---: | ---: | ---: |")
-    for signal in signals.SIGNALS:
+    for signal in page_signals.SIGNALS:
         if signal.kind != "parked" or signal.where not in subjects:
             continue
         subject = subjects[signal.where]

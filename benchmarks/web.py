@@ -1,4 +1,4 @@
-"""A simulated web of N hosts on loopback, for the benchmarks (not the tests' `crawler.simweb`).
+"""A simulated web of N hosts on loopback, for the benchmarks (not the tests' `crawler.demo.web`).
 
 Each host behaves like one of the kinds measured in `performance-notes.md`, in these shares:
 80 % answer 200 in 50-400 ms, 5 % in 1-5 s, 3 % hang until the client gives up, 3 % answer

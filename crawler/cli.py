@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
 
-from crawler import changes, demo, fix
+from crawler import changes, fix
+from crawler.demo import command as demo
 from crawler.directory import Directory, DirectoryError, load_directory
-from crawler.history import CheckRow, StoreError
-from crawler.outcome import DEFAULT_FAIL_ON, Status, parse_statuses
+from crawler.store.sqlite import CheckRow, StoreError
+from crawler.verdict.outcome import DEFAULT_FAIL_ON, Status, parse_statuses
 from crawler.reports import write_reports
-from crawler.reports.text import clean_text
-from crawler.resolver import parse_resolve
+from crawler.reports.escape import clean_text
+from crawler.net.resolver import parse_resolve
 from crawler.run import CrawlFailed, CrawlOptions, CrawlResult, crawl, report
 
 

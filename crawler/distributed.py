@@ -6,7 +6,7 @@ retries are picked up by whichever process has room; its start-URLs list
 (``REDIS_START_URLS_KEY``, popped in batches by `RedisMixin.next_requests`) holds the
 entries waiting to be started. Our requests pass the dupefilter by, as in one process:
 two entries may list one URL, and each gets its check. Checks go into one PostgreSQL
-history store (`crawler.store_pg`), which every process writes.
+history store (`crawler.store.postgres`), which every process writes.
 
 scrapy-redis's spider reads that list in `start_requests()`, which Scrapy 2.16+ no longer
 calls; `SharedWebsitesSpider.start()` is the adapter: it takes a batch whenever this
@@ -62,13 +62,13 @@ from scrapy_redis.spiders import RedisMixin
 from scrapy_redis.utils import bytes_to_str
 
 from crawler.directory import Entry, load_directory
-from crawler.history import RunRow, StoreError, utc_now
+from crawler.store.sqlite import RunRow, StoreError, utc_now
 from crawler.items import CANARY_ID, Check
-from crawler.outcome import Outcome, Status
+from crawler.verdict.outcome import Outcome, Status
 from crawler.pipelines import HistoryPipeline
 from crawler.spiders.websites import WebsitesSpider
-from crawler.store_pg import PgHistory
-from crawler.stores import is_postgres
+from crawler.store.postgres import PgHistory
+from crawler.store import is_postgres
 
 if TYPE_CHECKING:
     from typing import Self

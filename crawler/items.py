@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.outcome import Outcome
+from crawler.verdict.outcome import Outcome
 
 CANARY_ID = "__canary__"  # the pseudo-entry of the canary URL; never recorded
 

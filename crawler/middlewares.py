@@ -16,7 +16,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.task import deferLater
 from w3lib.encoding import http_content_type_encoding
 
-from crawler.addresses import AddressRefused, allowed, parse_ip_literal
+from crawler.net.addresses import AddressRefused, allowed, parse_ip_literal
 
 if TYPE_CHECKING:
     from typing import Self
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class AddressGuardMiddleware:
     """Refuses requests whose URL host is an inward IP literal, in any spelling.
 
-    Host names are judged by `crawler.resolver.GuardedResolver` on the addresses they
+    Host names are judged by `crawler.net.resolver.GuardedResolver` on the addresses they
     resolve to; literals never reach a resolver, so they are judged here. Redirects
     pass through here again, so a redirect to ``http://127.0.0.1/`` is caught too.
     """

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from crawler.directory import DirectoryError, load_directory
-from crawler.history import RunRow, StoreError
+from crawler.store.sqlite import RunRow, StoreError
 from crawler.items import CANARY_ID, Check
-from crawler.report_model import Policy, build_report
+from crawler.reports.model import Policy, build_report
 from crawler.reports import write_reports
-from crawler.stores import Store, open_store
+from crawler.store import Store, open_store
 
 if TYPE_CHECKING:
     from typing import Self

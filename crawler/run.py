@@ -18,11 +18,11 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.directory import Directory
-from crawler.history import CheckRow, StoreError
-from crawler.report_model import Report, build_report
+from crawler.store.sqlite import CheckRow, StoreError
+from crawler.reports.model import Report, build_report
 from crawler.pipelines import policy_from
 from crawler.spiders.websites import WebsitesSpider
-from crawler.stores import open_store
+from crawler.store import open_store
 
 if TYPE_CHECKING:
     from crawler.distributed import SharedCrawl

@@ -91,11 +91,11 @@ DOWNLOAD_WARNSIZE = 0  # our read limit stops downloads long before any warning 
 
 DOWNLOAD_VERIFY_CERTIFICATES = True  # off by default in Scrapy; readers' browsers verify
 # Names TLS problems, and keeps idle connections briefly (see CheckingHandler).
-DOWNLOAD_HANDLERS = {"http": "crawler.tls.CheckingHandler", "https": "crawler.tls.CheckingHandler"}
+DOWNLOAD_HANDLERS = {"http": "crawler.net.handler.CheckingHandler", "https": "crawler.net.handler.CheckingHandler"}
 
 # --- DNS and the address guard ---------------------------------------------------------
 
-TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
+TWISTED_DNS_RESOLVER = "crawler.net.resolver.GuardedResolver"
 REACTOR_THREADPOOL_MAXSIZE = 32  # getaddrinfo runs in these threads; Scrapy's 10 is a bottleneck
 
 # --- Components ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Shared fixtures: the simulated web (`crawler.simweb`) for the whole test session."""
+"""Shared fixtures: the simulated web (`crawler.demo.web`) for the whole test session."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ _LOOPBACK = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class SimWeb:
-    """A running `python -m crawler.simweb`, as the tests see it.
+    """A running `python -m crawler.demo.web`, as the tests see it.
 
-    `info` is the server's JSON line (see the `crawler.simweb` docstring for its keys).
+    `info` is the server's JSON line (see the `crawler.demo.web` docstring for its keys).
     """
 
     def __init__(self, process: subprocess.Popen[bytes], info: dict[str, Any]) -> None:
@@ -91,7 +91,7 @@ def simweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimWeb]:
     state_dir = tmp_path_factory.mktemp("simweb")
     stderr = (state_dir / "stderr.log").open("wb")  # a file, so a chatty server never blocks
     process = subprocess.Popen(
-        [sys.executable, "-m", "crawler.simweb", "--state-dir", str(state_dir)],
+        [sys.executable, "-m", "crawler.demo.web", "--state-dir", str(state_dir)],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

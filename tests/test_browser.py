@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from crawler.outcome import Status
-from crawler.report_model import EntryReport, PastCheck, Report, RunInfo
+from crawler.verdict.outcome import Status
+from crawler.reports.model import EntryReport, PastCheck, Report, RunInfo
 from crawler.reports import write_reports
 
 if TYPE_CHECKING:

@@ -10,10 +10,10 @@ from scrapy.exceptions import (
     IgnoreRequest,
 )
 
-from crawler.addresses import AddressRefused
-from crawler.classify import META_REFRESH, Hop, Page, classify_failure, classify_page
-from crawler.outcome import Status
-from crawler.resolver import parse_resolve
+from crawler.net.addresses import AddressRefused
+from crawler.verdict.classify import META_REFRESH, Hop, Page, classify_failure, classify_page
+from crawler.verdict.outcome import Status
+from crawler.net.resolver import parse_resolve
 
 LIVE = "<html><title>Home</title><p>News, events and how to join.</p></html>"
 

@@ -1,4 +1,4 @@
-"""`crawler.connect.DirectEndpoint` on a real reactor, against a real listener on 127.0.0.1.
+"""`crawler.net.connect.DirectEndpoint` on a real reactor, against a real listener on 127.0.0.1.
 
 Each case runs in a fresh process (a Twisted reactor runs once per process): a resolver that
 answers with the addresses the case names, then one connect, whose outcome is printed as JSON.
@@ -14,7 +14,7 @@ import pytest
 from twisted.web.client import URI, BrowserLikePolicyForHTTPS
 from twisted.web.error import SchemeNotSupported
 
-from crawler.connect import DirectEndpoint, DirectEndpointFactory
+from crawler.net.connect import DirectEndpoint, DirectEndpointFactory
 from tests.conftest import ROOT
 
 # argv[1]: the addresses the resolver answers, comma-separated ("" for none);
@@ -28,7 +28,7 @@ from twisted.internet.address import IPv4Address
 from twisted.internet.interfaces import IHostnameResolver
 from twisted.internet.protocol import Factory, Protocol
 from zope.interface import implementer
-from crawler.connect import DirectEndpoint
+from crawler.net.connect import DirectEndpoint
 
 addresses = [a for a in sys.argv[1].split(",") if a]
 late, cancel = sys.argv[2] == "late", sys.argv[3] == "cancel"

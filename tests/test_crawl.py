@@ -76,7 +76,7 @@ def test_both_runs_succeed(crawled: Crawled) -> None:
 def scenario_hosts(about: str | None = None) -> list[str]:
     """Hosts of the simulated web's scenario table (read without starting a server),
     optionally only those whose scenario sets the attribute `about`."""
-    from crawler.simweb import SCENARIOS
+    from crawler.demo.web import SCENARIOS
 
     return [s.host for s in SCENARIOS if about is None or getattr(s, about) is not None]
 

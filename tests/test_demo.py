@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import run_crawler
 
-from crawler.outcome import Status
+from crawler.verdict.outcome import Status
 
 
 def test_demo_crawls_the_bundled_web_and_shows_every_verdict(tmp_path: Path) -> None:

@@ -35,10 +35,10 @@ psycopg = pytest.importorskip("psycopg", reason="needs the 'distributed' extra: 
 redis = pytest.importorskip("redis", reason="needs the 'distributed' extra: pip install -e '.[distributed]'")
 pytest.importorskip("scrapy_redis", reason="needs the 'distributed' extra: pip install -e '.[distributed]'")
 
-from crawler.history import History, StoreError  # noqa: E402
-from crawler.outcome import Outcome, Status  # noqa: E402
-from crawler import store_pg  # noqa: E402
-from crawler.store_pg import PgHistory  # noqa: E402
+from crawler.store.sqlite import History, StoreError  # noqa: E402
+from crawler.verdict.outcome import Outcome, Status  # noqa: E402
+from crawler.store import postgres as store_pg  # noqa: E402
+from crawler.store.postgres import PgHistory  # noqa: E402
 
 DEADLINE = 60.0  # seconds a server may take to answer, or a crawl to finish, on a slow machine
 PACKAGES = ("redis-server", "postgresql")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.freshness import (
+from crawler.verdict.freshness import (
     feed_links,
     from_feed,
     from_html,

@@ -30,11 +30,11 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
-from crawler.addresses import AddressRefused
-from crawler.classify import META_REFRESH, Hop, Page, classify_failure, classify_page
+from crawler.net.addresses import AddressRefused
+from crawler.verdict.classify import META_REFRESH, Hop, Page, classify_failure, classify_page
 from crawler.directory import Directory, DirectoryError, load_directory, parse_directory
-from crawler.outcome import Outcome, Status
-from crawler.title import extract_title
+from crawler.verdict.outcome import Outcome, Status
+from crawler.verdict.title import extract_title
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.report_model import ACTION_HEADINGS, Action, EntryReport, PastCheck, Report, RunInfo
+from crawler.reports.model import ACTION_HEADINGS, Action, EntryReport, PastCheck, Report, RunInfo
 from crawler.reports import (
     REPORTS,
     atomic_write,
@@ -32,7 +32,7 @@ from crawler.reports import (
     render_markdown,
     write_reports,
 )
-from crawler.reports.text import clean_text, md_escape, spreadsheet_safe, xml_safe
+from crawler.reports.escape import clean_text, md_escape, spreadsheet_safe, xml_safe
 
 DIRECTORY = "data/organisations.yaml"
 GENERATED = "2026-11-24T10:00:00Z"

@@ -1,4 +1,4 @@
-"""`crawler.resolver.GuardedResolver`'s cache of system answers.
+"""`crawler.net.resolver.GuardedResolver`'s cache of system answers.
 
 There is no DNS here, so the system resolver under it is a stand-in that answers at once and
 counts what it was asked; the guard and the cache in front of it are the real ones.
@@ -15,8 +15,8 @@ from twisted.internet.address import IPv4Address
 from twisted.internet.interfaces import IHostnameResolver
 from zope.interface import implementer
 
-from crawler import resolver
-from crawler.resolver import GuardedResolver
+from crawler.net import resolver
+from crawler.net.resolver import GuardedResolver
 
 PUBLIC = "93.184.215.14"
 
@@ -79,7 +79,7 @@ def test_a_cached_inward_answer_is_refused_every_time() -> None:
 
 
 def test_a_name_in_unicode_and_in_punycode_is_one_name() -> None:
-    # crawler.connect asks with the punycode form, Twisted's HostnameEndpoint (hosts with
+    # crawler.net.connect asks with the punycode form, Twisted's HostnameEndpoint (hosts with
     # several addresses) with the Unicode one: the second must come from the cache.
     system = SystemStandIn({})
     guarded = GuardedResolver(SimpleNamespace(nameResolver=system))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.signals import (
+from crawler.verdict.page_signals import (
     CHALLENGE_THRESHOLD,
     SAME_PAGE_MAX_WORDS,
     PARKED_THRESHOLD,

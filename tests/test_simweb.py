@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import pytest
 from cryptography import x509
 
-from crawler.outcome import Status
+from crawler.verdict.outcome import Status
 
 if TYPE_CHECKING:
     from conftest import SimWeb
@@ -376,7 +376,7 @@ def test_request_log_records_each_host_and_path(simweb: SimWeb) -> None:
 def test_scenario_table_has_one_entry_per_host_and_importing_it_installs_no_reactor() -> None:
     # In a fresh interpreter: this test process may already have a reactor from other tests.
     code = (
-        "import sys, crawler.simweb as s\n"
+        "import sys, crawler.demo.web as s\n"
         "hosts = [x.ascii_host for x in s.SCENARIOS]\n"
         "assert len(hosts) == len(set(hosts)), 'duplicate host'\n"
         "assert 'twisted.internet.reactor' not in sys.modules, 'import installed a reactor'\n"
@@ -388,7 +388,7 @@ def test_scenario_table_has_one_entry_per_host_and_importing_it_installs_no_reac
 @pytest.mark.parametrize("how", ["close-stdin", "sigterm"])
 def test_server_stops_when_stdin_closes_or_on_sigterm(tmp_path: Path, how: str) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "crawler.simweb", "--state-dir", str(tmp_path)],
+        [sys.executable, "-m", "crawler.demo.web", "--state-dir", str(tmp_path)],
         cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )
     assert process.stdin is not None and process.stdout is not None

@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, SimWeb, run_crawler, wait_for, write_directory
-from crawler.history import History, StoreError
-from crawler.outcome import Outcome, Status
+from crawler.store.sqlite import History, StoreError
+from crawler.verdict.outcome import Outcome, Status
 
 NO_PROXY = {name: "" for name in ("http_proxy", "https_proxy", "all_proxy",
                                   "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")}

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.title import DECODE_LIMIT, decode_html, extract_title, title_from_text
+from crawler.verdict.title import DECODE_LIMIT, decode_html, extract_title, title_from_text
 
 
 def page(title: str, *, head: str = "", body: str = "<p>Welcome.</p>") -> str:
@@ -246,11 +246,11 @@ def test_decode_html_never_raises(body: bytes, content_type: str | None) -> None
 
 
 def _title_through_parsel(text: str) -> str | None:
-    """The document title as parsel's Selector finds it: what `crawler.title` did before it
+    """The document title as parsel's Selector finds it: what `crawler.verdict.title` did before it
     parsed with lxml directly, kept here as the reference."""
     from parsel import Selector
 
-    from crawler.title import _META_XPATHS, _TITLE_XPATH, clean_text
+    from crawler.verdict.title import _META_XPATHS, _TITLE_XPATH, clean_text
 
     text = text.replace("\x00", "")
     if not text.strip():

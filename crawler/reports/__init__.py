@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from crawler.report_model import Report
+from crawler.reports.model import Report
 from crawler.reports.html import iter_html, render_html
 from crawler.reports.json_report import iter_json, render_json
 from crawler.reports.junit import iter_junit, render_junit

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
-from crawler.report_model import EntryReport, PastCheck, Report
-from crawler.reports.text import clean_text, html_escape
+from crawler.reports.model import EntryReport, PastCheck, Report
+from crawler.reports.escape import clean_text, html_escape
 
 #: status -> (symbol, word, what it means to a reader); the order of the summary counts.
 STATUS_MARKS: dict[str, tuple[str, str, str]] = {

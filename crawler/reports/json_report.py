@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from crawler.report_model import EntryReport, Report
+from crawler.reports.model import EntryReport, Report
 
 # History of the format:
 # 1: the spec's schema, plus format_version and the per-entry fields name_en, notes,

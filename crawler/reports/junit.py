@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from crawler.outcome import Status
-from crawler.report_model import EntryReport, Report
-from crawler.reports.text import plain_text, xml_attribute, xml_safe, xml_text
+from crawler.verdict.outcome import Status
+from crawler.reports.model import EntryReport, Report
+from crawler.reports.escape import plain_text, xml_attribute, xml_safe, xml_text
 
 
 def iter_junit(report: Report) -> Iterator[str]:

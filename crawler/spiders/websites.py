@@ -1,7 +1,7 @@
 """The `websites` spider: one check per directory entry.
 
 Every request has an errback, so every entry ends in exactly one `Check` item, whatever
-happens on the network. The spider gathers facts and asks `crawler.classify` for the
+happens on the network. The spider gathers facts and asks `crawler.verdict.classify` for the
 verdict; it knows nothing of the history store or the reports (the pipeline does).
 """
 
@@ -18,14 +18,14 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler import freshness, signals
-from crawler.classify import Hop, Page, classify_failure, classify_page, wants_soft404_probe
-from crawler.diagnostics import DIAGNOSTICS
+from crawler.verdict import freshness, page_signals
+from crawler.verdict.classify import Hop, Page, classify_failure, classify_page, wants_soft404_probe
+from crawler.net.diagnostics import DIAGNOSTICS
 from crawler.directory import DirectoryError, Entry, load_directory
-from crawler.history import utc_now
+from crawler.store.sqlite import utc_now
 from crawler.items import Check
-from crawler.outcome import Outcome, Status
-from crawler.title import decode_html, title_from_text
+from crawler.verdict.outcome import Outcome, Status
+from crawler.verdict.title import decode_html, title_from_text
 
 if TYPE_CHECKING:
     from typing import Self
@@ -121,7 +121,7 @@ class WebsitesSpider(scrapy.Spider):
         if response is None:
             return page
         probe_text = decode_html(response.body, _header(response, "Content-Type"))
-        return replace(page, probe_status=response.status, probe_same_page=signals.same_page(page.text, probe_text))
+        return replace(page, probe_status=response.status, probe_same_page=page_signals.same_page(page.text, probe_text))
 
     async def _content_updated(self, response: Response, text: str) -> date | None:
         """The newest date the site gives, at most two small extra requests per site.

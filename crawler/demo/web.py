@@ -1,6 +1,6 @@
 """A simulated web on loopback that plays named scenarios, for the tests and for `crawler demo`.
 
-Run ``python -m crawler.simweb [--state-dir DIR]``. The server listens on 127.0.0.1 only, on a
+Run ``python -m crawler.demo.web [--state-dir DIR]``. The server listens on 127.0.0.1 only, on a
 fresh port per listener, writes a throwaway CA to ``DIR/ca.pem``, then prints exactly ONE line
 of JSON to stdout and serves until its stdin is closed or it receives SIGTERM (it also stops on
 SIGINT). Diagnostics go to stderr, so stdout always parses. What callers may rely on:
@@ -60,8 +60,8 @@ from twisted.web import server
 from twisted.web.resource import Resource
 from zope.interface import implementer
 
-from crawler import simweb_pages as pages
-from crawler.outcome import Status
+from crawler.demo import pages
+from crawler.verdict.outcome import Status
 
 Listener = Literal[
     "http",
@@ -754,7 +754,7 @@ def stop() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Start every listener, print the JSON line, serve until stdin closes or SIGTERM."""
     parser = argparse.ArgumentParser(
-        prog="python -m crawler.simweb", description=(__doc__ or "").split("\n")[0]
+        prog="python -m crawler.demo.web", description=(__doc__ or "").split("\n")[0]
     )
     parser.add_argument(
         "--state-dir",

@@ -6,7 +6,7 @@ certificate, a self-signed one and a wrong host name look alike. Readers deserve
 "certificate expired 2026-10-01", so the HTTPS handler here wraps each connection's
 verification: the same checks Twisted makes (OpenSSL's chain verification, then the
 host name against the leaf certificate with service_identity), plus a note in
-`crawler.diagnostics` naming the problem.
+`crawler.net.diagnostics` naming the problem.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from twisted.internet.interfaces import IOpenSSLClientConnectionCreator
 from twisted.web.iweb import IPolicyForHTTPS
 from zope.interface import implementer
 
-from crawler.connect import DirectScrapyAgent
-from crawler.diagnostics import DIAGNOSTICS
+from crawler.net.connect import DirectScrapyAgent
+from crawler.net.diagnostics import DIAGNOSTICS
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ class CheckingHandler(HTTP11DownloadHandler):
       follow-up requests (probe, feed, sitemap) come right after its page, and a crawl
       of 100,000 sites must not sit on thousands of idle sockets until it runs out of
       file descriptors.
-    - A host with one address is connected to directly (`crawler.connect`).
+    - A host with one address is connected to directly (`crawler.net.connect`).
     """
 
     def __init__(self, crawler: Crawler) -> None:

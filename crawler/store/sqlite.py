@@ -1,7 +1,7 @@
 """The history store: every check of every run, in one SQLite file.
 
 Plain SQL, simple values (ISO-8601 UTC strings ending in Z, status strings from
-`crawler.outcome.Status`). Each check is committed on its own, so a crawl killed at any
+`crawler.verdict.outcome.Status`). Each check is committed on its own, so a crawl killed at any
 moment loses at most the check in flight; the WAL journal keeps the file readable while
 a crawl writes. One writer at a time: `History.open(..., write=True)` takes an exclusive
 lock on a sidecar file and refuses a second writer instead of interleaving runs.
@@ -25,13 +25,13 @@ from pathlib import Path
 from contextlib import AbstractContextManager
 from typing import IO, Any
 
-from crawler.outcome import ANSWERED_REASONS, Outcome, Status
+from crawler.verdict.outcome import ANSWERED_REASONS, Outcome, Status
 
 # SCHEMA_VERSION history (stored in PRAGMA user_version):
 #   1  runs and checks.
 SCHEMA_VERSION = 1
 
-# The tables, shared with `crawler.store_pg`: each engine names its row ids (`id`, `ref`)
+# The tables, shared with `crawler.store.postgres`: each engine names its row ids (`id`, `ref`)
 # and may make them TEMPORARY (`temp`); everything else is the same in both.
 TABLES = """
 -- One row per crawl. network: running (in progress), available, unavailable (nothing
@@ -121,7 +121,7 @@ class Summary:
 
 
 class SqlHistory:
-    """The queries both stores share (this SQLite one and `crawler.store_pg.PgHistory`).
+    """The queries both stores share (this SQLite one and `crawler.store.postgres.PgHistory`).
 
     Written with ``?`` placeholders; a subclass names its driver's (`PARAM`), gives its
     transactions (`_transaction`) and opens, locks, creates and begins runs its own way.
@@ -322,7 +322,7 @@ class History(SqlHistory):
         )
 
 
-# --- SQL both stores share (crawler.store_pg speaks the same tables) ---------------------
+# --- SQL both stores share (crawler.store.postgres speaks the same tables) ---------------------
 
 CHECK_COLUMNS = (
     "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated"

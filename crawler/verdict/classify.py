@@ -3,7 +3,7 @@
 Two entry points: `classify_page` for anything that answered over HTTP, and
 `classify_failure` for everything that did not. The spider gathers the facts (the
 redirect chain Scrapy recorded, the decoded page, the result of a soft-404 probe);
-the page-text rules live in `crawler.signals`. Nothing here does I/O.
+the page-text rules live in `crawler.verdict.page_signals`. Nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from service_identity.exceptions import VerificationError
 from twisted.internet.error import ConnectError, TimeoutError as TxTimeoutError
 
-from crawler import signals
-from crawler.addresses import AddressRefused
-from crawler.domains import host_of, registered_domain
-from crawler.outcome import Outcome, Status
+from crawler.verdict import page_signals
+from crawler.net.addresses import AddressRefused
+from crawler.verdict.domains import host_of, registered_domain
+from crawler.verdict.outcome import Outcome, Status
 
 PERMANENT = frozenset({301, 308})
 BLOCKING = frozenset({401, 403, 407, 429, 451})
@@ -63,7 +63,7 @@ class Page:
 
 def wants_soft404_probe(page: Page) -> bool:
     """Only a 2xx page that itself looks like "not found" is worth a second request."""
-    return 200 <= page.status < 300 and bool(signals.soft_404_signals(page.title, page.text))
+    return 200 <= page.status < 300 and bool(page_signals.soft_404_signals(page.title, page.text))
 
 
 def classify_page(page: Page) -> Outcome:
@@ -76,8 +76,8 @@ def classify_page(page: Page) -> Outcome:
     moved_detail = _crossing(page)
 
     if 200 <= code < 300:
-        parked = signals.parked_signals(page.text, page.title, page.final_url)
-        if signals.parked_enough(parked):
+        parked = page_signals.parked_signals(page.text, page.title, page.final_url)
+        if page_signals.parked_enough(parked):
             return outcome(Status.PARKED, "parked", "parking signals: " + ", ".join(parked))
         if page.probe_status is not None and _is_soft_404(page):
             return outcome(Status.DEAD, "soft-404", "the page says it is not found")
@@ -86,7 +86,7 @@ def classify_page(page: Page) -> Outcome:
             return outcome(Status.MOVED, reason, moved_detail)
         return _redirect_verdict(page)
 
-    if signals.is_challenge(page.text, page.title, code, page.headers):
+    if page_signals.is_challenge(page.text, page.title, code, page.headers):
         return outcome(Status.BLOCKED, "challenge", f"bot challenge (HTTP {code})")
     if code in BLOCKING:
         return outcome(Status.BLOCKED, f"http-{code}", _retry_after(page.headers))
@@ -166,7 +166,7 @@ def classify_failure(
     """The verdict when no usable response came back.
 
     `refused_address` and `tls_problem` are the resolver's and the TLS layer's notes
-    for the failing host (`crawler.diagnostics`), the only way to know why a lookup
+    for the failing host (`crawler.net.diagnostics`), the only way to know why a lookup
     came back empty or a handshake failed.
     """
     final = url

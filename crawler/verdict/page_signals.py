@@ -25,7 +25,7 @@ from typing import Literal
 
 Kind = Literal["parked", "challenge", "soft-404"]
 # What a signal's pattern is matched against:
-#   title   -- the page title (as `crawler.title.extract_title` gives it);
+#   title   -- the page title (as `crawler.verdict.title.extract_title` gives it);
 #   heading -- the text of the page's <h1> elements;
 #   text    -- title plus the visible text (tags, scripts, styles and comments removed,
 #              entities resolved, white space collapsed);

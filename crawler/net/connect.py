@@ -8,7 +8,7 @@ starts a `LoopingCall` and chains a dozen Deferreds. In the 10,000-site profile 
 7 % of our CPU (benchmarks/README.md).
 
 `DirectEndpoint` resolves first (through the reactor's resolver, which is
-`crawler.resolver.GuardedResolver`). One address: a plain TCP endpoint connects to it, which is
+`crawler.net.resolver.GuardedResolver`). One address: a plain TCP endpoint connects to it, which is
 what the race does with one address, without the race's machinery. Several: Twisted's race, whose
 own lookup is answered from the resolver's cache. None: the `DNSLookupError` the race raises too.
 """

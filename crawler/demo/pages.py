@@ -1,4 +1,4 @@
-"""Page bodies for the simulated web (`crawler.simweb`), apart so its scenario table stays short.
+"""Page bodies for the simulated web (`crawler.demo.web`), apart so its scenario table stays short.
 
 Every body is a `str` (the scenario says how to encode it) and may contain the tokens
 ``{http_port}`` and ``{https_port}``, which the server replaces when it answers. Nothing else

@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, assert_never
 
-from crawler import freshness
+from crawler.verdict import freshness
 from crawler.directory import Directory, Entry
-from crawler.history import Summary
-from crawler.stores import Store
-from crawler.outcome import Status
+from crawler.store.sqlite import Summary
+from crawler.store import Store
+from crawler.verdict.outcome import Status
 
 
 class Action(StrEnum):
@@ -47,7 +47,7 @@ class PastCheck:
     """One earlier check, for the history strip (newest last)."""
 
     checked_at: str  # ISO-8601 UTC, e.g. 2026-11-24T10:00:03Z
-    status: str  # a `crawler.outcome.Status` value
+    status: str  # a `crawler.verdict.outcome.Status` value
     reason: str
 
 
@@ -65,7 +65,7 @@ class EntryReport:
     line: int  # the line of the directory file to edit (the website line, else the entry's)
     url: str | None
     # What the checks say; the defaults describe an entry never checked.
-    status: str = "unchecked"  # a `crawler.outcome.Status` value, or "unchecked"
+    status: str = "unchecked"  # a `crawler.verdict.outcome.Status` value, or "unchecked"
     reason: str = "unchecked"
     detail: str = ""
     http_status: int | None = None

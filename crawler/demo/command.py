@@ -1,6 +1,6 @@
 """`crawler demo`: the bundled simulated web, crawled, so a newcomer sees real reports.
 
-Starts `crawler.simweb` on loopback in a child process, writes a small directory whose
+Starts `crawler.demo.web` on loopback in a child process, writes a small directory whose
 entries show every kind of verdict, crawls it with host names pointed at the child
 (`--resolve`, and its throwaway CA through SSL_CERT_FILE), and leaves the directory,
 the store and the reports in one folder. No internet is needed or used.
@@ -48,7 +48,7 @@ def run_demo(out: Path, timeout: float = 3.0) -> tuple[CrawlResult, Path]:
     """Crawl the demo directory into `out`; return the result and the reports folder."""
     out.mkdir(parents=True, exist_ok=True)
     web = subprocess.Popen(
-        [sys.executable, "-m", "crawler.simweb", "--state-dir", str(out / "simweb")],
+        [sys.executable, "-m", "crawler.demo.web", "--state-dir", str(out / "simweb")],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )
     try:

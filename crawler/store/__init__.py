@@ -1,7 +1,7 @@
 """Which history store a location names: a ``postgresql://`` URL or an SQLite file.
 
-Both kinds have the same methods and semantics (`crawler.history.History`,
-`crawler.store_pg.PgHistory`); callers open a store here and never ask which it is.
+Both kinds have the same methods and semantics (`crawler.store.sqlite.History`,
+`crawler.store.postgres.PgHistory`); callers open a store here and never ask which it is.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-from crawler.history import CheckRow, History, RunRow, StoreError, Summary
-from crawler.outcome import Outcome
+from crawler.store.sqlite import CheckRow, History, RunRow, StoreError, Summary
+from crawler.verdict.outcome import Outcome
 
 
 class Store(Protocol):
-    """What every history store offers (see `crawler.history.History` for the semantics)."""
+    """What every history store offers (see `crawler.store.sqlite.History` for the semantics)."""
 
     def begin_run(self, directory: str, started_at: str | None = None) -> int: ...
     def record(self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome) -> None: ...
@@ -39,7 +39,7 @@ def open_store(location: str, *, write: bool) -> Store:
     if not is_postgres(location):
         return History.open(location, write=write)
     try:
-        from crawler.store_pg import PgHistory
+        from crawler.store.postgres import PgHistory
     except ImportError:
         raise StoreError(
             "a PostgreSQL history store needs psycopg: install the crawler with its "

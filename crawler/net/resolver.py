@@ -7,7 +7,7 @@ Scrapy hands every connection's host name to the reactor's name resolver, and th
 connection is made to exactly the addresses it returns. Filtering here therefore judges
 the address actually connected to: DNS answers and redirects that point inward are
 caught, whatever the URL said. A refused host resolves to nothing (Scrapy then raises
-`CannotResolveHostError`); `crawler.diagnostics` remembers why, so the classifier can
+`CannotResolveHostError`); `crawler.net.diagnostics` remembers why, so the classifier can
 give a policy verdict instead of a DNS one.
 """
 
@@ -26,8 +26,8 @@ from twisted.internet.interfaces import (
 )
 from zope.interface import implementer, provider
 
-from crawler.addresses import allowed
-from crawler.diagnostics import DIAGNOSTICS
+from crawler.net.addresses import allowed
+from crawler.net.diagnostics import DIAGNOSTICS
 
 if TYPE_CHECKING:
     from typing import Self
@@ -180,7 +180,7 @@ class GuardedResolver:
 
 
 def _ascii_name(name: str) -> str:
-    """`name` lower-cased, in its ASCII (IDNA) form: `crawler.connect` asks with that form,
+    """`name` lower-cased, in its ASCII (IDNA) form: `crawler.net.connect` asks with that form,
     Twisted's HostnameEndpoint with the Unicode one; overrides and the cache use one key."""
     name = name.lower()
     if name.isascii():

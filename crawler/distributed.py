@@ -62,12 +62,13 @@ from scrapy_redis.spiders import RedisMixin
 from scrapy_redis.utils import bytes_to_str
 
 from crawler.directory import Entry, load_directory
-from crawler.store.sqlite import RunRow, StoreError, utc_now
-from crawler.items import CANARY_ID, Check
+from crawler.errors import SharedCrawlError
+from crawler.store.rows import RunRow
+from crawler.items import CANARY_ID, Check, utc_now
 from crawler.verdict.outcome import Outcome, Status
 from crawler.pipelines import HistoryPipeline
 from crawler.spiders.websites import WebsitesSpider
-from crawler.store.postgres import PgHistory
+from crawler.store.postgres import PostgresStore
 from crawler.store import is_postgres
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from twisted.python.failure import Failure
 
-    from crawler.run import CrawlOptions
+    from crawler.options import CrawlOptions
 
 logger = logging.getLogger(__name__)
 
@@ -96,10 +97,6 @@ POLL = 0.2  # seconds between looks at the shared state while there is nothing t
 WORKER_WAIT = 300.0  # seconds a worker waits for a coordinator to start a run
 FINISHED_TTL = 24 * 3600  # seconds a finished run's hashes stay, for late workers to read
 PUSH_CHUNK = 1000  # entries per RPUSH when listing a large directory
-
-
-class SharedCrawlError(StoreError):
-    """The shared crawl cannot start or go on; the message says why and what to do."""
 
 
 def redis_shown(url: str) -> str:
@@ -130,7 +127,7 @@ class SharedCrawl:
     """This process's part in a shared crawl: the Redis connection, the store, the run."""
 
     redis: redis.Redis
-    store: PgHistory
+    store: PostgresStore
     run_id: int
     total: int  # checks the run needs: every entry, and the canary if there is one
     name: str  # this process, for the per-process counts
@@ -255,7 +252,7 @@ def join(options: CrawlOptions, base: Settings) -> SharedCrawl:
         client.close()
         raise SharedCrawlError(f"{redis_shown(url)}: cannot reach Redis ({exc})") from None
     try:
-        store = PgHistory.open(options.db, write=True, shared=True)
+        store = PostgresStore.open(options.db, write=True, shared=True)
     except BaseException:
         client.close()
         raise
@@ -277,7 +274,7 @@ def join(options: CrawlOptions, base: Settings) -> SharedCrawl:
 
 
 def _lead(
-    client: redis.Redis, store: PgHistory, options: CrawlOptions, name: str, stall_after: float, base: Settings
+    client: redis.Redis, store: PostgresStore, options: CrawlOptions, name: str, stall_after: float, base: Settings
 ) -> SharedCrawl:
     lead = client.lock(LEAD_KEY, timeout=LEAD_TTL, blocking=False)
     if not lead.acquire():

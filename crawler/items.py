@@ -1,8 +1,9 @@
-"""The item the spider yields and the pipeline records."""
+"""The item the spider yields and the pipeline records, and the clock that stamps it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from crawler.verdict.outcome import Outcome
 
@@ -17,3 +18,8 @@ class Check:
     url: str | None  # the URL checked (punycode host); None when no website is listed
     checked_at: str  # ISO-8601 UTC
     outcome: Outcome
+
+
+def utc_now() -> str:
+    """Now, as every time in the history is written: ISO-8601 UTC to the second, ending in Z."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

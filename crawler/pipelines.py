@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from crawler.directory import DirectoryError, load_directory
-from crawler.store.sqlite import RunRow, StoreError
+from crawler.errors import StoreError
+from crawler.store.rows import RunRow
 from crawler.items import CANARY_ID, Check
 from crawler.reports.model import Policy, build_report
 from crawler.reports import write_reports

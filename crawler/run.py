@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 import os
 import resource
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.directory import Directory
-from crawler.store.sqlite import CheckRow, StoreError
+from crawler.errors import StoreError
+from crawler.options import CrawlOptions
+from crawler.store.rows import CheckRow
 from crawler.reports.model import Report, build_report
 from crawler.pipelines import policy_from
 from crawler.spiders.websites import WebsitesSpider
@@ -26,27 +27,6 @@ from crawler.store import open_store
 
 if TYPE_CHECKING:
     from crawler.distributed import SharedCrawl
-
-
-@dataclass(frozen=True)
-class CrawlOptions:
-    """What the crawling commands share (the spec's common options)."""
-
-    directory: str = "data/organisations.yaml"
-    db: str = "data/history.sqlite3"
-    reports: str = "reports"
-    timeout: float = 30.0
-    concurrency: int | None = None
-    resolve: Sequence[str] = ()
-    allow_private: bool = False
-    canary: str | None = None
-    only: Sequence[str] = ()
-    freshness: bool = True
-    progress: bool = True
-    log_level: str = "WARNING"
-    redis: str | None = None  # a shared crawl's Redis URL (crawler.distributed)
-    worker: bool = False  # in a shared crawl: join the coordinator's run instead of leading one
-    extra: dict[str, object] = field(default_factory=dict)  # more Scrapy settings, by name
 
 
 class CrawlFailed(Exception):

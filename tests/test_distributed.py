@@ -35,10 +35,11 @@ psycopg = pytest.importorskip("psycopg", reason="needs the 'distributed' extra: 
 redis = pytest.importorskip("redis", reason="needs the 'distributed' extra: pip install -e '.[distributed]'")
 pytest.importorskip("scrapy_redis", reason="needs the 'distributed' extra: pip install -e '.[distributed]'")
 
-from crawler.store.sqlite import History, StoreError  # noqa: E402
+from crawler.errors import StoreError  # noqa: E402
+from crawler.store.sqlite import SqliteStore  # noqa: E402
 from crawler.verdict.outcome import Outcome, Status  # noqa: E402
 from crawler.store import postgres as store_pg  # noqa: E402
-from crawler.store.postgres import PgHistory  # noqa: E402
+from crawler.store.postgres import PostgresStore  # noqa: E402
 
 DEADLINE = 60.0  # seconds a server may take to answer, or a crawl to finish, on a slow machine
 PACKAGES = ("redis-server", "postgresql")
@@ -223,8 +224,8 @@ def exercise(open_store: Callable[..., Any]) -> dict[str, Any]:
 
 def test_postgres_store_sees_what_the_sqlite_store_sees(services: Services, tmp_path: Path) -> None:
     url = services.pg_url("parity")
-    sqlite = exercise(lambda write: History.open(tmp_path / "h.sqlite3", write=write))
-    postgres = exercise(lambda write: PgHistory.open(url, write=write))
+    sqlite = exercise(lambda write: SqliteStore.open(tmp_path / "h.sqlite3", write=write))
+    postgres = exercise(lambda write: PostgresStore.open(url, write=write))
     assert postgres == sqlite
     assert [r[3] for r in sqlite["runs"]] == ["available", "available", "unavailable", "available", "interrupted", "interrupted"]
 
@@ -232,22 +233,22 @@ def test_postgres_store_sees_what_the_sqlite_store_sees(services: Services, tmp_
 def test_postgres_store_refuses_as_the_sqlite_store_does(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_pg, "JOIN_WAIT", "100ms")  # how long a refused joiner waits first
     url = services.pg_url("refusals")
-    empty = PgHistory.open(url, write=False)  # before any crawl: empty, not an error
+    empty = PostgresStore.open(url, write=False)  # before any crawl: empty, not an error
     assert (list(empty.runs()), empty.last_run(), empty.summaries(["a"])) == ([], None, {})
     empty.close()
 
-    alone = PgHistory.open(url, write=True)
+    alone = PostgresStore.open(url, write=True)
     for shared in (False, True):
         with pytest.raises(StoreError, match="using this history store"):
-            PgHistory.open(url, write=True, shared=shared)
-    reader = PgHistory.open(url, write=False)  # readers are never refused
+            PostgresStore.open(url, write=True, shared=shared)
+    reader = PostgresStore.open(url, write=False)  # readers are never refused
     reader.close()
     alone.close()
 
-    coordinator = PgHistory.open(url, write=True, shared=True)
-    worker = PgHistory.open(url, write=True, shared=True)
+    coordinator = PostgresStore.open(url, write=True, shared=True)
+    worker = PostgresStore.open(url, write=True, shared=True)
     with pytest.raises(StoreError, match="using this history store"):
-        PgHistory.open(url, write=True)
+        PostgresStore.open(url, write=True)
     run = coordinator.begin_run("dir.yaml")
     worker.record(run, "a", "https://a.example/", "2030-01-01T00:00:00Z", OK)
     with pytest.raises(StoreError, match="another shared crawl"):
@@ -260,7 +261,7 @@ def test_postgres_store_refuses_as_the_sqlite_store_does(services: Services, mon
     with psycopg.connect(foreign, autocommit=True) as other:
         other.execute("CREATE TABLE runs (id int)")
     with pytest.raises(StoreError, match="not a history store"):
-        PgHistory.open(foreign, write=True)
+        PostgresStore.open(foreign, write=True)
 
 
 # --- a crawl shared by three processes -------------------------------------------------

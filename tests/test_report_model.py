@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from crawler.directory import parse_directory
-from crawler.store.sqlite import History
+from crawler.store.sqlite import SqliteStore as History
 from crawler.verdict.outcome import Outcome, Status
 from crawler.reports.model import Action, EntryReport, Policy, build_report
 

@@ -23,7 +23,8 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, SimWeb, run_crawler, wait_for, write_directory
-from crawler.store.sqlite import History, StoreError
+from crawler.errors import StoreError
+from crawler.store.sqlite import SqliteStore as History
 from crawler.verdict.outcome import Outcome, Status
 
 NO_PROXY = {name: "" for name in ("http_proxy", "https_proxy", "all_proxy",

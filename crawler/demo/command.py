@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crawler.run import CrawlOptions, CrawlResult, crawl
+from crawler.options import CrawlOptions
+from crawler.run import CrawlResult, crawl
 
 # (country, organisation name, simulated host or None for "no website listed")
 DEMO_ENTRIES: tuple[tuple[str, str, str | None], ...] = (

@@ -13,7 +13,7 @@ from typing import Any, assert_never
 
 from crawler.verdict import freshness
 from crawler.directory import Directory, Entry
-from crawler.store.sqlite import Summary
+from crawler.store.rows import Summary
 from crawler.store import Store
 from crawler.verdict.outcome import Status
 

@@ -22,8 +22,7 @@ from crawler.verdict import freshness, page_signals
 from crawler.verdict.classify import Hop, Page, classify_failure, classify_page, wants_soft404_probe
 from crawler.net.diagnostics import DIAGNOSTICS
 from crawler.directory import DirectoryError, Entry, load_directory
-from crawler.store.sqlite import utc_now
-from crawler.items import Check
+from crawler.items import Check, utc_now
 from crawler.verdict.outcome import Outcome, Status
 from crawler.verdict.title import decode_html, title_from_text
 

@@ -1,7 +1,9 @@
-"""Which history store a location names: a ``postgresql://`` URL or an SQLite file.
+"""The history store: what every engine offers (`Store`), and `open_store` to pick one.
 
-Both kinds have the same methods and semantics (`crawler.store.sqlite.History`,
-`crawler.store.postgres.PgHistory`); callers open a store here and never ask which it is.
+A location is a ``postgresql://`` URL or an SQLite file. Both engines have the same methods
+and semantics (`crawler.store.sqlite.SqliteStore`, `crawler.store.postgres.PostgresStore`,
+over the one schema of `crawler.store.schema`); callers open a store here and never ask
+which it is.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-from crawler.store.sqlite import CheckRow, History, RunRow, StoreError, Summary
+from crawler.errors import StoreError
+from crawler.store.rows import CheckRow, RunRow, Summary
+from crawler.store.sqlite import SqliteStore
 from crawler.verdict.outcome import Outcome
 
 
 class Store(Protocol):
-    """What every history store offers (see `crawler.store.sqlite.History` for the semantics)."""
+    """What every history store offers (see `crawler.store.sqlite.SqliteStore` for the semantics)."""
 
     def begin_run(self, directory: str, started_at: str | None = None) -> int: ...
     def record(self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome) -> None: ...
@@ -37,12 +41,12 @@ def is_postgres(location: str) -> bool:
 def open_store(location: str, *, write: bool) -> Store:
     """Open the store at `location`; raise StoreError if it cannot be used."""
     if not is_postgres(location):
-        return History.open(location, write=write)
+        return SqliteStore.open(location, write=write)
     try:
-        from crawler.store.postgres import PgHistory
+        from crawler.store.postgres import PostgresStore
     except ImportError:
         raise StoreError(
             "a PostgreSQL history store needs psycopg: install the crawler with its "
             "'distributed' extra (pip install 'crawler[distributed]')"
         ) from None
-    return PgHistory.open(location, write=write)
+    return PostgresStore.open(location, write=write)

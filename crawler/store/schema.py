@@ -1,0 +1,69 @@
+"""The history's one schema: its tables, its version and its migrations, for both engines.
+
+Both engines (`crawler.store.sqlite`, `crawler.store.postgres`) create the same tables from
+`TABLES`, each naming its own row-id type, and keep the same `SCHEMA_VERSION` (SQLite in
+``PRAGMA user_version``, PostgreSQL in the one row of ``history_schema``). `MIGRATIONS[n]`
+takes a store of version n to n + 1 and is written in SQL both engines accept.
+
+Values are simple: ISO-8601 UTC strings ending in Z, status and reason strings from
+`crawler.verdict.outcome`. They are typed again where rows leave the store
+(`crawler.store.rows`).
+"""
+
+from __future__ import annotations
+
+# SCHEMA_VERSION history:
+#   1  runs and checks.
+SCHEMA_VERSION = 1
+
+# The tables. Each engine names its row ids (`id`, `ref`) and may make them TEMPORARY
+# (`temp`); everything else is the same in both.
+TABLES = """
+-- One row per crawl. network: running (in progress), available, unavailable (nothing
+-- answered: its checks were discarded), interrupted (killed; its checks stand).
+CREATE {temp}TABLE IF NOT EXISTS runs (
+    id          {id},
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    directory   TEXT NOT NULL,
+    network     TEXT NOT NULL DEFAULT 'running',
+    checked     INTEGER NOT NULL DEFAULT 0
+);
+-- One row per check of one entry. `entry_id` is the directory id, not a foreign key:
+-- entries come and go in the YAML while their history stays.
+CREATE {temp}TABLE IF NOT EXISTS checks (
+    id              {id},
+    run_id          {ref} NOT NULL REFERENCES runs(id),
+    entry_id        TEXT NOT NULL,
+    url             TEXT,
+    checked_at      TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    detail          TEXT NOT NULL DEFAULT '',
+    http_status     INTEGER,
+    final_url       TEXT,
+    title           TEXT,
+    content_updated TEXT
+);
+"""
+INDEXES = """
+CREATE INDEX IF NOT EXISTS checks_by_entry ON checks (entry_id, id);
+CREATE INDEX IF NOT EXISTS checks_by_run ON checks (run_id);
+"""
+
+# Ordered migrations: MIGRATIONS[n] takes a store from version n to n + 1 (SQL that both
+# SQLite and PostgreSQL accept; a store at version 0 is created from TABLES instead).
+MIGRATIONS: dict[int, str] = {}
+
+
+def tables(*, id: str, ref: str, temp: str = "") -> str:
+    """`TABLES` in one engine's words: its row-id column type (`id`), the type that refers
+    to one (`ref`), and ``"TEMPORARY "`` for a reader's throwaway tables."""
+    return TABLES.format(temp=temp, id=id, ref=ref)
+
+
+def upgrade_steps(version: int, *, id: str, ref: str) -> str:
+    """The SQL that takes a store at `version` to `SCHEMA_VERSION` (the tables, for 0)."""
+    if version == 0:
+        return tables(id=id, ref=ref) + INDEXES
+    return "\n".join(MIGRATIONS[n] for n in range(version, SCHEMA_VERSION))

@@ -1,0 +1,159 @@
+"""The SQL both history stores speak, and the queries they share (`SqlStore`).
+
+Written with ``?`` placeholders; an engine names its driver's (`SqlStore.PARAM`), gives its
+transactions and opens, locks, creates and begins runs its own way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.items import utc_now
+from crawler.store.rows import CheckRow, RunRow
+from crawler.verdict.outcome import ANSWERED_REASONS, Outcome, Status
+
+CHECK_COLUMNS = (
+    "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated"
+)
+RUN_COLUMNS = "id, started_at, finished_at, directory, network, checked"
+COUNTED_RUNS = ("available", "interrupted")  # runs whose checks count
+
+
+def _in_list(values: Iterable[str]) -> str:
+    # Values come from our own enums, never from input: quoting them inline is safe.
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def answered_sql() -> str:
+    # The SQL twin of `Outcome.answered`.
+    answered = _in_list(s for s in Status if s.answered)
+    reasons = _in_list(ANSWERED_REASONS)
+    return f"status IN ({answered}) OR http_status IS NOT NULL OR reason IN ({reasons})"
+
+
+#: The checks that count: those of runs that saw the network (or were killed while they did).
+COUNTED_CHECKS = (
+    "SELECT c.* FROM checks c JOIN runs r ON r.id = c.run_id"
+    f" WHERE r.network IN ({_in_list(COUNTED_RUNS)})"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryQueries:
+    """The three queries behind `summaries`, over a subquery of counted checks."""
+
+    recent: str  # the last `keep` checks per entry, oldest first; one parameter: keep
+    last_verified: str  # entry_id, last time it was ok or redirected
+    streaks: str  # entry_id, start and length of the current failing streak
+
+    @classmethod
+    def over(cls, valid: str, keep: str) -> SummaryQueries:
+        """`valid` selects the counted checks; `keep` is the engine's placeholder for the limit."""
+        failing = _in_list(s for s in Status if s.failing)
+        verified = _in_list(s for s in Status if s.verified)
+        return cls(
+            recent=(
+                f"SELECT {CHECK_COLUMNS} FROM (SELECT v.*, ROW_NUMBER() OVER"
+                f" (PARTITION BY entry_id ORDER BY id DESC) AS rn FROM ({valid}) v) numbered"
+                f" WHERE rn <= {keep} ORDER BY entry_id, id"
+            ),
+            last_verified=(
+                f"SELECT entry_id, MAX(checked_at) FROM ({valid}) v"
+                f" WHERE status IN ({verified}) GROUP BY entry_id"
+            ),
+            # Failing checks after the last check that was not one.
+            streaks=(
+                f"WITH v AS ({valid}),"
+                f" calm AS (SELECT entry_id, MAX(id) AS id FROM v WHERE status NOT IN ({failing})"
+                " GROUP BY entry_id)"
+                " SELECT v.entry_id, MIN(v.checked_at), COUNT(*) FROM v LEFT JOIN calm USING (entry_id)"
+                f" WHERE v.status IN ({failing}) AND (calm.id IS NULL OR v.id > calm.id)"
+                " GROUP BY v.entry_id"
+            ),
+        )
+
+
+
+class SqlStore:
+    """The queries both stores share (`crawler.store.sqlite.SqliteStore`,
+    `crawler.store.postgres.PostgresStore`); a subclass names its driver's placeholder
+    (`PARAM`), gives its transactions (`_transaction`) and opens, locks, creates and begins
+    runs its own way."""
+
+    PARAM = "?"
+    _db: Any
+
+    def _transaction(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _execute(self, query: str, params: Sequence[Any] = ()) -> Any:
+        if self.PARAM != "?":
+            query = query.replace("?", self.PARAM)
+        return self._db.execute(query, params)
+
+    def _settle_interrupted(self) -> None:
+        """Settle runs a killed process left 'running'.
+
+        Their checks stand if anything answered in them (the network was up); if
+        nothing did, they were the network's failures, not the sites', and go.
+        """
+        with self._transaction():
+            for (run_id,) in self._execute("SELECT id FROM runs WHERE network = 'running'").fetchall():
+                hits = self._execute(
+                    f"SELECT count(*) FROM checks WHERE run_id = ? AND ({answered_sql()})", (run_id,)
+                ).fetchone()[0]
+                if not hits:
+                    self._execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
+                self._execute(
+                    "UPDATE runs SET network = 'interrupted', checked = "
+                    "(SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
+                    (run_id, run_id),
+                )
+
+    def record(self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome) -> None:
+        """Store one check, committed before returning."""
+        with self._transaction():
+            self._execute(
+                f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id, entry_id, url, checked_at, outcome.status.value, outcome.reason,
+                    outcome.detail, outcome.http_status, outcome.final_url, outcome.title,
+                    outcome.content_updated,
+                ),
+            )
+
+    def finish_run(self, run_id: int, *, network_available: bool) -> RunRow:
+        """Close a run. When the network was unavailable its checks are discarded:
+        nothing is recorded as failed and no date moves."""
+        with self._transaction():
+            if not network_available:
+                self._execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
+            self._execute(
+                "UPDATE runs SET finished_at = ?, network = ?,"
+                " checked = (SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
+                (utc_now(), "available" if network_available else "unavailable", run_id, run_id),
+            )
+        run = self.run(run_id)
+        assert run is not None
+        return run
+
+    def run(self, run_id: int) -> RunRow | None:
+        row = self._execute(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return RunRow(*row) if row else None
+
+    def last_run(self) -> RunRow | None:
+        row = self._execute(
+            f"SELECT {RUN_COLUMNS} FROM runs WHERE network != 'running' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return RunRow(*row) if row else None
+
+    def checks_of_run(self, run_id: int) -> Iterator[CheckRow]:
+        for row in self._execute(f"SELECT {CHECK_COLUMNS} FROM checks WHERE run_id = ? ORDER BY id", (run_id,)):
+            yield CheckRow(*row)
+
+    def runs(self) -> Iterator[RunRow]:
+        for row in self._execute(f"SELECT {RUN_COLUMNS} FROM runs ORDER BY id"):
+            yield RunRow(*row)

@@ -13,9 +13,9 @@ import sys
 import time
 from collections.abc import Callable
 
+from benchmarks.web import Host, Kind, page
 from crawler.verdict import page_signals
 from crawler.verdict.title import decode_html
-from benchmarks.web import Host, Kind, page
 
 TITLE = "Association 7 - local group"
 

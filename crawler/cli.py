@@ -17,13 +17,13 @@ from crawler import changes, fix
 from crawler.demo import command as demo
 from crawler.directory import Directory, DirectoryError, load_directory
 from crawler.errors import StoreError
-from crawler.options import CrawlOptions
-from crawler.store.rows import CheckRow
-from crawler.verdict.outcome import DEFAULT_FAIL_ON, Status, parse_statuses
-from crawler.reports import write_reports
-from crawler.reports.escape import clean_text
 from crawler.net.resolver import parse_resolve
+from crawler.options import CrawlOptions
+from crawler.reports import write_reports
 from crawler.run import CrawlFailed, CrawlResult, crawl, report
+from crawler.store.rows import CheckRow
+from crawler.text import clean_text
+from crawler.verdict.outcome import DEFAULT_FAIL_ON, Status, parse_statuses
 
 
 class Exit(IntEnum):

@@ -47,7 +47,6 @@ import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 
 import redis
 import scrapy
@@ -63,13 +62,14 @@ from scrapy_redis.utils import bytes_to_str
 
 from crawler.directory import Entry, load_directory
 from crawler.errors import SharedCrawlError
-from crawler.store.rows import RunRow
 from crawler.items import CANARY_ID, Check, utc_now
-from crawler.verdict.outcome import Outcome, Status
 from crawler.pipelines import HistoryPipeline
 from crawler.spiders.websites import WebsitesSpider
-from crawler.store.postgres import PostgresStore
 from crawler.store import is_postgres
+from crawler.store.postgres import PostgresStore
+from crawler.store.rows import RunRow
+from crawler.text import without_password
+from crawler.verdict.outcome import Outcome, Status
 
 if TYPE_CHECKING:
     from typing import Self
@@ -97,14 +97,6 @@ POLL = 0.2  # seconds between looks at the shared state while there is nothing t
 WORKER_WAIT = 300.0  # seconds a worker waits for a coordinator to start a run
 FINISHED_TTL = 24 * 3600  # seconds a finished run's hashes stay, for late workers to read
 PUSH_CHUNK = 1000  # entries per RPUSH when listing a large directory
-
-
-def redis_shown(url: str) -> str:
-    """The Redis URL without its password, for messages."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = (f"{parts.username}@" if parts.username else "") + host + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def settings(base: Settings, redis_url: str) -> dict[str, object]:
@@ -250,7 +242,7 @@ def join(options: CrawlOptions, base: Settings) -> SharedCrawl:
         client.ping()
     except RedisError as exc:
         client.close()
-        raise SharedCrawlError(f"{redis_shown(url)}: cannot reach Redis ({exc})") from None
+        raise SharedCrawlError(f"{without_password(url)}: cannot reach Redis ({exc})") from None
     try:
         store = PostgresStore.open(options.db, write=True, shared=True)
     except BaseException:
@@ -266,7 +258,7 @@ def join(options: CrawlOptions, base: Settings) -> SharedCrawl:
     except RedisError as exc:
         store.close()
         client.close()
-        raise SharedCrawlError(f"{redis_shown(url)}: Redis failed while joining the shared crawl ({exc})") from None
+        raise SharedCrawlError(f"{without_password(url)}: Redis failed while joining the shared crawl ({exc})") from None
     except BaseException:
         store.close()
         client.close()
@@ -279,7 +271,7 @@ def _lead(
     lead = client.lock(LEAD_KEY, timeout=LEAD_TTL, blocking=False)
     if not lead.acquire():
         raise SharedCrawlError(
-            f"{redis_shown(options.redis or '')}: another coordinator is running a shared crawl on this "
+            f"{without_password(options.redis or '')}: another coordinator is running a shared crawl on this "
             "Redis database; join it with --worker, or wait until it has finished"
         )
     try:
@@ -311,7 +303,7 @@ def _await_run(client: redis.Redis, url: str) -> tuple[int, int]:
             return int(run_id), int(total or 0)
         if time.monotonic() > deadline:
             raise SharedCrawlError(
-                f"{redis_shown(url)}: no coordinator started a shared crawl within {WORKER_WAIT:.0f} s; "
+                f"{without_password(url)}: no coordinator started a shared crawl within {WORKER_WAIT:.0f} s; "
                 "start one with the same command without --worker"
             )
         time.sleep(POLL)  # waiting for a condition in another process, with a deadline

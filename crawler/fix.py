@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 from crawler.directory import Directory
-from crawler.verdict.outcome import Status
 from crawler.reports.model import Report
+from crawler.verdict.outcome import Status
 
 # Characters that would change the meaning of a plain YAML scalar.
 _NEEDS_QUOTES = re.compile(r"[\s#'\"{}\[\],&*!|>%@`]|: ")

@@ -14,11 +14,11 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.directory import DirectoryError, load_directory
 from crawler.errors import StoreError
-from crawler.store.rows import RunRow
 from crawler.items import CANARY_ID, Check
-from crawler.reports.model import Policy, build_report
 from crawler.reports import write_reports
+from crawler.reports.model import Policy, build_report
 from crawler.store import Store, open_store
+from crawler.store.rows import RunRow
 
 if TYPE_CHECKING:
     from typing import Self

@@ -19,11 +19,11 @@ from scrapy.settings import Settings
 from crawler.directory import Directory
 from crawler.errors import StoreError
 from crawler.options import CrawlOptions
-from crawler.store.rows import CheckRow
-from crawler.reports.model import Report, build_report
 from crawler.pipelines import policy_from
+from crawler.reports.model import Report, build_report
 from crawler.spiders.websites import WebsitesSpider
 from crawler.store import open_store
+from crawler.store.rows import CheckRow
 
 if TYPE_CHECKING:
     from crawler.distributed import SharedCrawl

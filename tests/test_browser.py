@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from crawler.verdict.outcome import Status
-from crawler.reports.model import EntryReport, PastCheck, Report, RunInfo
 from crawler.reports import write_reports
+from crawler.reports.model import EntryReport, PastCheck, Report, RunInfo
+from crawler.verdict.outcome import Status
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page, Playwright

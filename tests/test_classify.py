@@ -11,9 +11,15 @@ from scrapy.exceptions import (
 )
 
 from crawler.net.addresses import AddressRefused
-from crawler.verdict.classify import META_REFRESH, Hop, Page, classify_failure, classify_page
-from crawler.verdict.outcome import Status
 from crawler.net.resolver import parse_resolve
+from crawler.verdict.classify import (
+    META_REFRESH,
+    Hop,
+    Page,
+    classify_failure,
+    classify_page,
+)
+from crawler.verdict.outcome import Status
 
 LIVE = "<html><title>Home</title><p>News, events and how to join.</p></html>"
 

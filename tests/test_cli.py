@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SimWeb, run_crawler, write_directory
 
 from crawler.cli import build_parser

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import SimWeb, run_crawler, write_directory
 
 SPEC_ENTRY_KEYS = [

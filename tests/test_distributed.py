@@ -28,7 +28,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import ROOT, SimWeb, run_crawler, wait_for, write_directory
 
 psycopg = pytest.importorskip("psycopg", reason="needs the 'distributed' extra: pip install -e '.[distributed]'")
@@ -36,10 +35,10 @@ redis = pytest.importorskip("redis", reason="needs the 'distributed' extra: pip 
 pytest.importorskip("scrapy_redis", reason="needs the 'distributed' extra: pip install -e '.[distributed]'")
 
 from crawler.errors import StoreError  # noqa: E402
-from crawler.store.sqlite import SqliteStore  # noqa: E402
-from crawler.verdict.outcome import Outcome, Status  # noqa: E402
 from crawler.store import postgres as store_pg  # noqa: E402
 from crawler.store.postgres import PostgresStore  # noqa: E402
+from crawler.store.sqlite import SqliteStore  # noqa: E402
+from crawler.verdict.outcome import Outcome, Status  # noqa: E402
 
 DEADLINE = 60.0  # seconds a server may take to answer, or a crawl to finish, on a slow machine
 PACKAGES = ("redis-server", "postgresql")

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from scrapy import Request, Spider, signals
-from scrapy.http import HtmlResponse
 from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 

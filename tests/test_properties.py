@@ -30,9 +30,15 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
-from crawler.net.addresses import AddressRefused
-from crawler.verdict.classify import META_REFRESH, Hop, Page, classify_failure, classify_page
 from crawler.directory import Directory, DirectoryError, load_directory, parse_directory
+from crawler.net.addresses import AddressRefused
+from crawler.verdict.classify import (
+    META_REFRESH,
+    Hop,
+    Page,
+    classify_failure,
+    classify_page,
+)
 from crawler.verdict.outcome import Outcome, Status
 from crawler.verdict.title import extract_title
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from crawler.directory import parse_directory
+from crawler.reports.model import Action, EntryReport, Policy, build_report
 from crawler.store.sqlite import SqliteStore as History
 from crawler.verdict.outcome import Outcome, Status
-from crawler.reports.model import Action, EntryReport, Policy, build_report
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 DIRECTORY = parse_directory(

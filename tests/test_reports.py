@@ -18,7 +18,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.reports.model import ACTION_HEADINGS, Action, EntryReport, PastCheck, Report, RunInfo
 from crawler.reports import (
     REPORTS,
     atomic_write,
@@ -32,7 +31,16 @@ from crawler.reports import (
     render_markdown,
     write_reports,
 )
-from crawler.reports.escape import clean_text, md_escape, spreadsheet_safe, xml_safe
+from crawler.reports.escape import md_escape, spreadsheet_safe, xml_safe
+from crawler.reports.model import (
+    ACTION_HEADINGS,
+    Action,
+    EntryReport,
+    PastCheck,
+    Report,
+    RunInfo,
+)
+from crawler.text import clean_text
 
 DIRECTORY = "data/organisations.yaml"
 GENERATED = "2026-11-24T10:00:00Z"

@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import ROOT, SimWeb, run_crawler, write_directory
-from crawler.net.addresses import allowed, is_public, parse_ip_literal
+
 from crawler.demo.web import HUGE_SIZE
+from crawler.net.addresses import allowed, is_public, parse_ip_literal
 
 # Empty values switch a proxy off (urllib's rule, which Scrapy follows).
 NO_PROXY = {name: "" for name in ("http_proxy", "https_proxy", "all_proxy",

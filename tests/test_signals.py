@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from crawler.verdict.page_signals import (
     CHALLENGE_THRESHOLD,
-    SAME_PAGE_MAX_WORDS,
     PARKED_THRESHOLD,
+    SAME_PAGE_MAX_WORDS,
     SIGNALS,
     TEXT_WORDS,
     challenge_signals,

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import ROOT, SimWeb, run_crawler, wait_for, write_directory
+
 from crawler.errors import StoreError
 from crawler.store.sqlite import SqliteStore as History
 from crawler.verdict.outcome import Outcome, Status

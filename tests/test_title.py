@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.verdict.title import DECODE_LIMIT, decode_html, extract_title, title_from_text
+from crawler.verdict.title import (
+    DECODE_LIMIT,
+    decode_html,
+    extract_title,
+    title_from_text,
+)
 
 
 def page(title: str, *, head: str = "", body: str = "<p>Welcome.</p>") -> str:
@@ -250,7 +255,8 @@ def _title_through_parsel(text: str) -> str | None:
     parsed with lxml directly, kept here as the reference."""
     from parsel import Selector
 
-    from crawler.verdict.title import _META_XPATHS, _TITLE_XPATH, clean_text
+    from crawler.text import clean_text
+    from crawler.verdict.title import _META_XPATHS, _TITLE_XPATH
 
     text = text.replace("\x00", "")
     if not text.strip():

@@ -15,11 +15,11 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from crawler.reports.model import Report
 from crawler.reports.html import iter_html, render_html
 from crawler.reports.json_report import iter_json, render_json
 from crawler.reports.junit import iter_junit, render_junit
 from crawler.reports.markdown import iter_markdown, render_markdown
+from crawler.reports.model import Report
 
 __all__ = [
     "REPORTS",

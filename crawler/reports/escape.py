@@ -4,7 +4,8 @@ Titles, details and notes come from the sites we check and from the directory fi
 any of them may carry control characters, bidi overrides, markup or spreadsheet formulas.
 Each writer composes these functions; none of them escapes anything on its own.
 
-- `clean_text`: one line of printable text (all formats except JSON, which keeps values exact);
+- `clean_text` (`crawler.text`): one line of printable text (all formats except JSON, which
+  keeps values exact);
 - `plain_text`: `clean_text` plus `spreadsheet_safe`, for free text shown to people;
 - `md_escape` / `md_code`: inline Markdown that can create no link, image, HTML or table cell;
 - `html_escape`: text for HTML element content and quoted attribute values;
@@ -17,45 +18,7 @@ from __future__ import annotations
 import html
 import re
 
-# ANSI escape sequences (CSI ... final byte, OSC ... BEL/ST): dropped whole, not just their ESC,
-# so "\x1b[31mRed" shows as "Red" rather than "[31mRed".
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
-
-# Bidi embeddings, overrides and isolates can reorder the text around them ("Trojan Source").
-# The marks LRM, RLM and ALM only affect their own position and stay: RTL titles need them.
-_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-
-
-def _build_clean_table() -> dict[int, str | None]:
-    table: dict[int, str | None] = {}
-    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]:
-        # Whitespace controls become a space (then collapsed); the others disappear.
-        table[code] = " " if chr(code).isspace() else None
-    for ch in _BIDI_CONTROLS:
-        table[ord(ch)] = None
-    table[0xFEFF] = None  # byte-order mark / zero-width no-break space
-    return table
-
-
-_CLEAN_TABLE = _build_clean_table()
-_SURROGATES = re.compile("[\ud800-\udfff]")
-# Any character the table or the two patterns would touch (ESC starts every ANSI sequence).
-_UNCLEAN = re.compile("[" + "".join(re.escape(chr(c)) for c in _CLEAN_TABLE) + "\ud800-\udfff]")
-
-
-def clean_text(s: str | None) -> str:
-    """One line of printable text: no C0/C1 controls, no bidi overrides, no lone surrogates,
-    runs of white space (newlines included) collapsed to one space, stripped.
-
-    ``None`` gives ``""``. Idempotent.
-    """
-    if not s:
-        return ""
-    if _UNCLEAN.search(s):  # most text has nothing to remove: skip the costly passes
-        s = _ANSI.sub("", s)
-        s = _SURROGATES.sub("", s.translate(_CLEAN_TABLE))
-    return " ".join(s.split())
-
+from crawler.text import clean_text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
+from crawler.reports.escape import html_escape
 from crawler.reports.model import EntryReport, PastCheck, Report
-from crawler.reports.escape import clean_text, html_escape
+from crawler.text import clean_text
 
 #: status -> (symbol, word, what it means to a reader); the order of the summary counts.
 STATUS_MARKS: dict[str, tuple[str, str, str]] = {

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from crawler.verdict.outcome import Status
-from crawler.reports.model import EntryReport, Report
 from crawler.reports.escape import plain_text, xml_attribute, xml_safe, xml_text
+from crawler.reports.model import EntryReport, Report
+from crawler.verdict.outcome import Status
 
 
 def iter_junit(report: Report) -> Iterator[str]:

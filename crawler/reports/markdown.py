@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import assert_never
 
-from crawler.reports.model import ACTION_HEADINGS, Action, EntryReport, Report
 from crawler.reports.escape import md_code, md_escape, plain_text
+from crawler.reports.model import ACTION_HEADINGS, Action, EntryReport, Report
 
 _NETWORK_WORDS = {
     "available": "network available",

@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, assert_never
 
-from crawler.verdict import freshness
 from crawler.directory import Directory, Entry
-from crawler.store.rows import Summary
 from crawler.store import Store
+from crawler.store.rows import Summary
+from crawler.verdict import freshness
 from crawler.verdict.outcome import Status
 
 

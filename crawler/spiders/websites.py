@@ -18,11 +18,17 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.verdict import freshness, page_signals
-from crawler.verdict.classify import Hop, Page, classify_failure, classify_page, wants_soft404_probe
-from crawler.net.diagnostics import DIAGNOSTICS
 from crawler.directory import DirectoryError, Entry, load_directory
 from crawler.items import Check, utc_now
+from crawler.net.diagnostics import DIAGNOSTICS
+from crawler.verdict import freshness, page_signals
+from crawler.verdict.classify import (
+    Hop,
+    Page,
+    classify_failure,
+    classify_page,
+    wants_soft404_probe,
+)
 from crawler.verdict.outcome import Outcome, Status
 from crawler.verdict.title import decode_html, title_from_text
 

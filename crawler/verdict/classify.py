@@ -24,10 +24,11 @@ from scrapy.exceptions import (
 # cause's type is the only way to tell a decompression bomb from other ignored requests.
 from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from service_identity.exceptions import VerificationError
-from twisted.internet.error import ConnectError, TimeoutError as TxTimeoutError
+from twisted.internet.error import ConnectError
+from twisted.internet.error import TimeoutError as TxTimeoutError
 
-from crawler.verdict import page_signals
 from crawler.net.addresses import AddressRefused
+from crawler.verdict import page_signals
 from crawler.verdict.domains import host_of, registered_domain
 from crawler.verdict.outcome import Outcome, Status
 

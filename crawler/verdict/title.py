@@ -13,6 +13,8 @@ import threading
 from lxml import etree, html
 from w3lib.encoding import html_to_unicode
 
+from crawler.text import clean_text
+
 # Browsers find the charset and the <title> near the top; reading more only costs CPU per URL.
 DECODE_LIMIT = 512 * 1024  # bytes
 # Charset detection is the slow path (no BOM, header or <meta>); a prefix is enough evidence.
@@ -26,12 +28,6 @@ _WEB_LEGACY_ENCODINGS = (
 )  # fmt: skip
 DEFAULT_MAX_LENGTH = 300  # characters
 ELLIPSIS = "\u2026"
-
-# Characters that must never reach a report: C0/C1 controls (those that are white space, such as
-# tab, newline and NEL, become spaces and are collapsed), the bidi embeddings, overrides and
-# isolates (they can reorder the text around the title in a report -- "Trojan Source"), and
-# stray BOMs.
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 # The first <title> in document order that belongs to the HTML document: an inline SVG icon or a
 # MathML formula carries its own <title>, which browsers do not show in the tab.
@@ -102,13 +98,6 @@ def decode_html(body: bytes, content_type: str | None) -> str:
         # that is not text: decode as the web's default rather than give up.
         text = head.decode("utf-8", errors="replace")
     return text
-
-
-def clean_text(text: str) -> str:
-    """`text` as one line: white space (NBSP and newlines included) collapsed, controls removed."""
-    # Controls first, so a control between two spaces does not leave a double space behind.
-    text = _INVISIBLE.sub(lambda m: " " if m.group().isspace() else "", text)
-    return " ".join(text.split())
 
 
 def _shorten(text: str, max_length: int) -> str:

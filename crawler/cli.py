@@ -23,7 +23,7 @@ from crawler.reports import write_reports
 from crawler.run import CrawlFailed, CrawlResult, crawl, report
 from crawler.store.rows import CheckRow
 from crawler.text import clean_text
-from crawler.verdict.outcome import DEFAULT_FAIL_ON, Status, parse_statuses
+from crawler.verdict.outcome import DEFAULT_FAIL_ON, parse_statuses
 
 
 class Exit(IntEnum):
@@ -236,7 +236,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     result = crawl(_options(args, only=chosen))
     if result.network != "available":
         return _finish(result, args)
-    problems = [c for c in result.checks if Status(c.status) in fail_on]
+    problems = [c for c in result.checks if c.status in fail_on]
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for check in problems:
         print(_problem_line(directory, check, annotate))

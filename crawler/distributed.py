@@ -69,7 +69,7 @@ from crawler.store import is_postgres
 from crawler.store.postgres import PostgresStore
 from crawler.store.rows import RunRow
 from crawler.text import without_password
-from crawler.verdict.outcome import Outcome, Status
+from crawler.verdict.outcome import Outcome, Reason, Status
 
 if TYPE_CHECKING:
     from typing import Self
@@ -334,7 +334,7 @@ class SharedWebsitesSpider(RedisMixin, WebsitesSpider):
             if canary:
                 yield scrapy.Request(canary, callback=self._canary_ok, errback=self._canary_failed, dont_filter=True)
             for entry in self.shared.unlisted:
-                yield Check(entry.id, None, utc_now(), Outcome(Status.NO_WEBSITE, "no-website", "no website listed"))
+                yield Check(entry.id, None, utc_now(), Outcome(Status.NO_WEBSITE, Reason.NO_WEBSITE, "no website listed"))
         engine = self.crawler.engine
         while not self.shared.over():
             if not engine.needs_backout():

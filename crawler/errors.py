@@ -14,8 +14,8 @@ class CrawlerError(Exception):
     exit_code = 2  # the spec's "bad input or usage"
 
 
-class UsageError(CrawlerError):
-    """A command-line option or argument that cannot be used."""
+class UsageError(CrawlerError, ValueError):
+    """A command-line option, argument or setting that cannot be used."""
 
 
 class StoreError(CrawlerError):

@@ -28,7 +28,7 @@ import pytest
 
 from crawler.reports import write_reports
 from crawler.reports.model import EntryReport, PastCheck, Report, RunInfo
-from crawler.verdict.outcome import Status
+from crawler.verdict.outcome import Network, Status
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page, Playwright
@@ -85,7 +85,7 @@ MARKS: dict[str, str] = {
 # Thirty checks, oldest first: mostly fine, with a bad patch a reader should notice.
 HISTORY_STATUSES = ["ok"] * 12 + ["server-error"] * 3 + ["blocked"] + ["ok"] * 14
 HISTORY = tuple(
-    PastCheck(days_ago(30 - i), status, "ok" if status == "ok" else "http-503")
+    PastCheck(days_ago(30 - i), Status(status), "ok" if status == "ok" else "http-503")
     for i, status in enumerate(HISTORY_STATUSES)
 )
 
@@ -94,7 +94,7 @@ def entry(slug: str, country: str, name: str, status: str, **overrides: Any) -> 
     """An entry as `build_report` would make it; keyword arguments replace any field."""
     fields: dict[str, Any] = dict(
         id=slug, name=name, country=country, line=10, url=f"https://{slug}.example/",
-        status=status, reason=status, detail="", http_status=200, final_url=None, title=None,
+        status=status if status == "unchecked" else Status(status), reason=status, detail="", http_status=200, final_url=None, title=None,
         previous_title=None, title_changed=False, last_checked=days_ago(0, 1),
         last_verified=None, failing_since=None, consecutive_failures=0, content_updated=None,
         stale=False,
@@ -141,7 +141,7 @@ ENTRIES: tuple[EntryReport, ...] = (
 REPORT = Report(
     generated_at=iso(NOW),
     directory="data/organisations.yaml",
-    run=RunInfo(days_ago(0, 10), days_ago(0, 1), len(ENTRIES), "available"),
+    run=RunInfo(days_ago(0, 10), days_ago(0, 1), len(ENTRIES), Network.AVAILABLE),
     entries=ENTRIES,
 )
 

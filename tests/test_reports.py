@@ -34,6 +34,7 @@ from crawler.reports import (
 from crawler.reports.escape import md_escape, spreadsheet_safe, xml_safe
 from crawler.reports.model import (
     ACTION_HEADINGS,
+    UNCHECKED,
     Action,
     EntryReport,
     PastCheck,
@@ -41,6 +42,7 @@ from crawler.reports.model import (
     RunInfo,
 )
 from crawler.text import clean_text
+from crawler.verdict.outcome import Network, Status
 
 DIRECTORY = "data/organisations.yaml"
 GENERATED = "2026-11-24T10:00:00Z"
@@ -80,6 +82,9 @@ def make_entry(**overrides: Any) -> EntryReport:
         stale=False,
     )
     fields.update(overrides)
+    # The model is typed: a status is a Status (or "unchecked"), as the store hands it back.
+    if fields["status"] != UNCHECKED:
+        fields["status"] = Status(fields["status"])
     return EntryReport(**fields)
 
 
@@ -87,14 +92,17 @@ def make_report(*entries: EntryReport, network: str = "available") -> Report:
     return Report(
         generated_at=GENERATED,
         directory=DIRECTORY,
-        run=RunInfo("2026-11-24T09:58:00Z", "2026-11-24T09:59:30Z", len(entries), network),
+        run=RunInfo(
+            "2026-11-24T09:58:00Z", "2026-11-24T09:59:30Z", len(entries),
+            None if network == "none" else Network(network),
+        ),
         entries=entries,
     )
 
 
 def checks(*statuses: str) -> tuple[PastCheck, ...]:
     return tuple(
-        PastCheck(f"2026-11-{i + 1:02d}T10:00:00Z", s, s) for i, s in enumerate(statuses)
+        PastCheck(f"2026-11-{i + 1:02d}T10:00:00Z", Status(s), s) for i, s in enumerate(statuses)
     )
 
 
@@ -335,7 +343,7 @@ def test_html_is_self_contained_and_accessible() -> None:
 
 def test_html_statuses_dates_and_strip() -> None:
     long_history = checks(*(["ok"] * 25)) + tuple(
-        PastCheck(f"2026-10-{d:02d}T10:00:00Z", "dead", "timeout") for d in range(1, 16)
+        PastCheck(f"2026-10-{d:02d}T10:00:00Z", Status.DEAD, "timeout") for d in range(1, 16)
     )
     text = render_html(make_report(*ALL_ENTRIES, make_entry(id="old", history=long_history)))
     for mark in ("✓</span> ok", "→</span> redirected", "✗</span> dead", "</span> blocked",

@@ -26,6 +26,7 @@ from twisted.internet.interfaces import (
 )
 from zope.interface import implementer, provider
 
+from crawler.errors import UsageError
 from crawler.net.addresses import allowed
 from crawler.net.diagnostics import DIAGNOSTICS
 
@@ -43,18 +44,18 @@ _CACHE_LIMIT = 4_096
 def parse_resolve(spec: str) -> tuple[str, int, str]:
     """Parse curl's ``HOST:PORT:ADDRESS`` (HOST may be ``*``; ADDRESS may be ``[v6]``).
 
-    Raises ValueError with a message fit for the user.
+    Raises UsageError with a message fit for the user.
     """
     host, sep1, rest = spec.partition(":")
     port_text, sep2, address = rest.partition(":")
     if not (sep1 and sep2 and host and port_text and address):
-        raise ValueError(f"--resolve {spec!r}: expected HOST:PORT:ADDRESS")
+        raise UsageError(f"--resolve {spec!r}: expected HOST:PORT:ADDRESS")
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise ValueError(f"--resolve {spec!r}: port must be 1-65535")
+        raise UsageError(f"--resolve {spec!r}: port must be 1-65535")
     try:
         ipaddress.ip_address(address.strip("[]"))
     except ValueError:
-        raise ValueError(f"--resolve {spec!r}: {address!r} is not an IP address") from None
+        raise UsageError(f"--resolve {spec!r}: {address!r} is not an IP address") from None
     if host != "*":
         host = host.lower().encode("idna").decode("ascii")
     return host, int(port_text), address.strip("[]")

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from crawler.reports.escape import html_escape
 from crawler.reports.model import EntryReport, PastCheck, Report
 from crawler.text import clean_text
+from crawler.verdict.outcome import Network
 
 #: status -> (symbol, word, what it means to a reader); the order of the summary counts.
 STATUS_MARKS: dict[str, tuple[str, str, str]] = {
@@ -175,11 +176,11 @@ def _header(report: Report) -> str:
     run = report.run
     parts = ["<header>", "<h1>Organisation directory</h1>"]
     summary = f"Generated {_time(report.generated_at, report.generated_at)}"
-    if run.network != "none":
+    if run.network is not None:
         noun = "entry" if run.checked == 1 else "entries"
         summary += f"; the last check covered {run.checked} {noun}"
     parts.append(f"<p>{summary}.</p>")
-    if run.network == "unavailable":
+    if run.network is Network.UNAVAILABLE:
         parts.append(
             '<p class="notice"><strong>The last check could not reach the network.</strong> '
             "The statuses below come from earlier checks.</p>"

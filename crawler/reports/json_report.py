@@ -80,7 +80,7 @@ def _head_dict(report: Report) -> dict[str, Any]:
             "started_at": report.run.started_at,
             "finished_at": report.run.finished_at,
             "checked": report.run.checked,
-            "network": report.run.network,
+            "network": report.run.network or "none",
         },
     }
 

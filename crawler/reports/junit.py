@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from crawler.reports.escape import plain_text, xml_attribute, xml_safe, xml_text
-from crawler.reports.model import EntryReport, Report
+from crawler.reports.model import EntryReport, Report, Unchecked
 from crawler.verdict.outcome import Status
 
 
@@ -90,12 +90,11 @@ def _attributes(**values: str) -> str:
     return "".join(f' {name}="{xml_attribute(value)}"' for name, value in values.items())
 
 
-def _verdict(status: str) -> str:
+def _verdict(status: Status | Unchecked) -> str:
     """"failure", "skipped" or "passed"."""
-    try:
-        known = Status(status)
-    except ValueError:  # "unchecked": no check yet
+    if not isinstance(status, Status):  # unchecked: no check yet
         return "skipped"
+    known = status
     if known.failing:
         return "failure"
     if known in (Status.BLOCKED, Status.NO_WEBSITE):

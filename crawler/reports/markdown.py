@@ -13,11 +13,13 @@ from typing import assert_never
 
 from crawler.reports.escape import md_code, md_escape, plain_text
 from crawler.reports.model import ACTION_HEADINGS, Action, EntryReport, Report
+from crawler.verdict.outcome import Network
 
 _NETWORK_WORDS = {
-    "available": "network available",
-    "unavailable": "network unavailable",
-    "none": "no crawl yet",
+    Network.AVAILABLE: "network available",
+    Network.UNAVAILABLE: "network unavailable",
+    Network.INTERRUPTED: "interrupted",
+    None: "no crawl yet",
 }
 
 
@@ -27,7 +29,7 @@ def iter_markdown(report: Report) -> Iterator[str]:
     yield "\n"
     yield f"Generated {_when(report.generated_at)} from {md_code(report.directory)}.\n"
     yield "\n"
-    if report.run.network == "unavailable":
+    if report.run.network is Network.UNAVAILABLE:
         yield (
             "> **The network was unavailable for this run:** nothing answered at all, so no"
             " entry was marked as failing and no last-verified date was lost. The items below"

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, assert_never
+from typing import Any, Literal, assert_never
 
 from crawler.directory import Directory, Entry
 from crawler.store import Store
 from crawler.store.rows import Summary
 from crawler.verdict import freshness
-from crawler.verdict.outcome import Status
+from crawler.verdict.outcome import Network, Reason, Status
 
 
 class Action(StrEnum):
@@ -42,13 +42,18 @@ ACTION_HEADINGS: dict[Action, str] = {
 }
 
 
+#: The status of an entry no check has reached yet (not a `Status`: nothing was checked).
+Unchecked = Literal["unchecked"]
+UNCHECKED: Unchecked = "unchecked"
+
+
 @dataclass(frozen=True, slots=True)
 class PastCheck:
     """One earlier check, for the history strip (newest last)."""
 
     checked_at: str  # ISO-8601 UTC, e.g. 2026-11-24T10:00:03Z
-    status: str  # a `crawler.verdict.outcome.Status` value
-    reason: str
+    status: Status
+    reason: str  # a `Reason`, or ``http-NNN``
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +70,8 @@ class EntryReport:
     line: int  # the line of the directory file to edit (the website line, else the entry's)
     url: str | None
     # What the checks say; the defaults describe an entry never checked.
-    status: str = "unchecked"  # a `crawler.verdict.outcome.Status` value, or "unchecked"
-    reason: str = "unchecked"
+    status: Status | Unchecked = UNCHECKED
+    reason: str = UNCHECKED  # a `Reason`, ``http-NNN``, or "unchecked"
     detail: str = ""
     http_status: int | None = None
     final_url: str | None = None
@@ -94,7 +99,7 @@ class RunInfo:
     started_at: str | None
     finished_at: str | None
     checked: int
-    network: str  # "available" | "unavailable" | "none" (no crawl yet)
+    network: Network | None  # None: no crawl yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +136,7 @@ def build_report(
     run_info = (
         RunInfo(run.started_at, run.finished_at, run.checked, run.network)
         if run
-        else RunInfo(None, None, 0, "none")
+        else RunInfo(None, None, 0, None)
     )
     entries: list[EntryReport] = []
     # A chunk of entries at a time: the history's rows for a directory of 100,000 entries
@@ -163,8 +168,7 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
     )
     if summary is None:
         if entry.website is None:
-            no_website = Status.NO_WEBSITE.value
-            return EntryReport(**base, status=no_website, reason=no_website, action=Action.ADD_WEBSITE)
+            return EntryReport(**base, status=Status.NO_WEBSITE, reason=Reason.NO_WEBSITE, action=Action.ADD_WEBSITE)
         return EntryReport(**base)
     latest = summary.latest
     earlier_titles = [c.title for c in summary.recent[:-1] if c.title]
@@ -208,7 +212,7 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
 
 def advise(entry: EntryReport) -> tuple[Action, str]:
     """What a maintainer should do about an entry, and one line saying it."""
-    status = Status(entry.status)
+    status = entry.status
     match status:
         case Status.NO_WEBSITE:
             return Action.ADD_WEBSITE, "no website listed"
@@ -229,6 +233,8 @@ def advise(entry: EntryReport) -> tuple[Action, str]:
                 return Action.CHECK_IDENTITY, f"title changed: {entry.previous_title!r} -> {entry.title!r}"
             if entry.inactive:
                 return Action.INACTIVE, f"content last updated {entry.content_updated}"
+            return Action.NONE, ""
+        case "unchecked":
             return Action.NONE, ""
         case _:
             assert_never(status)

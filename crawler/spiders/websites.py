@@ -29,7 +29,7 @@ from crawler.verdict.classify import (
     classify_page,
     wants_soft404_probe,
 )
-from crawler.verdict.outcome import Outcome, Status
+from crawler.verdict.outcome import Outcome, Reason, Status
 from crawler.verdict.title import decode_html, title_from_text
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class WebsitesSpider(scrapy.Spider):
         for entry in entries:
             url = entry.ascii_url
             if url is None:
-                yield Check(entry.id, None, utc_now(), Outcome(Status.NO_WEBSITE, "no-website", "no website listed"))
+                yield Check(entry.id, None, utc_now(), Outcome(Status.NO_WEBSITE, Reason.NO_WEBSITE, "no website listed"))
                 continue
             yield scrapy.Request(
                 url, callback=self.parse, errback=self.failed, dont_filter=True, meta={"entry": entry}

@@ -1,4 +1,10 @@
-"""What the history store hands back: one row type per table, and the per-entry summary."""
+"""What the history store hands back: one row type per table, and the per-entry summary.
+
+Rows are typed again here, at the store's boundary, whichever engine they come from: a
+status is a `Status`, a reason a `Reason` where it names one, a run's network a `Network`
+(as lychee's cache turns its stored text back into its `Status`). Nothing above the store
+parses a status string.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +13,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from crawler.verdict.outcome import Network, Reason, Status, parse_reason
+
 
 @dataclass(frozen=True, slots=True)
 class CheckRow:
     entry_id: str
     url: str | None
-    checked_at: str
-    status: str
-    reason: str
+    checked_at: str  # ISO-8601 UTC
+    status: Status
+    reason: str  # a `Reason`, or ``http-NNN``
     detail: str
     http_status: int | None
     final_url: str | None
     title: str | None
     content_updated: str | None
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> CheckRow:
+        """A row of `crawler.store.sql.CHECK_COLUMNS`, typed."""
+        entry, url, checked_at, status, reason, *rest = row
+        return cls(entry, url, checked_at, Status(status), _reason(reason), *rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +42,14 @@ class RunRow:
     started_at: str
     finished_at: str | None
     directory: str
-    network: str
+    network: Network
     checked: int
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> RunRow:
+        """A row of `crawler.store.sql.RUN_COLUMNS`, typed."""
+        run_id, started_at, finished_at, directory, network, checked = row
+        return cls(int(run_id), started_at, finished_at, directory, Network(network), int(checked))
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,16 +66,20 @@ class Summary:
         return self.recent[-1]
 
 
+def _reason(text: str) -> str:
+    # Reasons repeat across every entry: one object each (a member, or an interned string).
+    reason = parse_reason(text)
+    return reason if isinstance(reason, Reason) else sys.intern(reason)
+
+
 def assemble_summaries(
     recent: Iterable[Sequence[Any]], last_verified: Iterable[Sequence[Any]], streaks: Iterable[Sequence[Any]]
 ) -> dict[str, Summary]:
     """Summaries from the rows of the three `crawler.store.sql.SummaryQueries`."""
     rows: dict[str, list[CheckRow]] = {}
     for row in recent:
-        # Statuses and reasons repeat across every entry: one string object each.
-        entry, url, checked_at, status, reason, *rest = row
-        check = CheckRow(entry, url, checked_at, sys.intern(status), sys.intern(reason), *rest)
-        rows.setdefault(entry, []).append(check)
+        check = CheckRow.from_row(row)
+        rows.setdefault(check.entry_id, []).append(check)
     verified = {entry: at for entry, at in last_verified}
     streak = {entry: (since, int(count)) for entry, since, count in streaks}
     return {

@@ -13,13 +13,12 @@ from typing import Any
 
 from crawler.items import utc_now
 from crawler.store.rows import CheckRow, RunRow
-from crawler.verdict.outcome import ANSWERED_REASONS, Outcome, Status
+from crawler.verdict.outcome import ANSWERED_REASONS, Network, Outcome, Status
 
 CHECK_COLUMNS = (
     "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated"
 )
 RUN_COLUMNS = "id, started_at, finished_at, directory, network, checked"
-COUNTED_RUNS = ("available", "interrupted")  # runs whose checks count
 
 
 def _in_list(values: Iterable[str]) -> str:
@@ -37,7 +36,7 @@ def answered_sql() -> str:
 #: The checks that count: those of runs that saw the network (or were killed while they did).
 COUNTED_CHECKS = (
     "SELECT c.* FROM checks c JOIN runs r ON r.id = c.run_id"
-    f" WHERE r.network IN ({_in_list(COUNTED_RUNS)})"
+    f" WHERE r.network IN ({_in_list(n for n in Network if n.counted)})"
 )
 
 
@@ -101,14 +100,14 @@ class SqlStore:
         nothing did, they were the network's failures, not the sites', and go.
         """
         with self._transaction():
-            for (run_id,) in self._execute("SELECT id FROM runs WHERE network = 'running'").fetchall():
+            for (run_id,) in self._execute(f"SELECT id FROM runs WHERE network = '{Network.RUNNING}'").fetchall():
                 hits = self._execute(
                     f"SELECT count(*) FROM checks WHERE run_id = ? AND ({answered_sql()})", (run_id,)
                 ).fetchone()[0]
                 if not hits:
                     self._execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
                 self._execute(
-                    "UPDATE runs SET network = 'interrupted', checked = "
+                    f"UPDATE runs SET network = '{Network.INTERRUPTED}', checked = "
                     "(SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
                     (run_id, run_id),
                 )
@@ -119,7 +118,7 @@ class SqlStore:
             self._execute(
                 f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    run_id, entry_id, url, checked_at, outcome.status.value, outcome.reason,
+                    run_id, entry_id, url, checked_at, outcome.status.value, str(outcome.reason),
                     outcome.detail, outcome.http_status, outcome.final_url, outcome.title,
                     outcome.content_updated,
                 ),
@@ -134,7 +133,7 @@ class SqlStore:
             self._execute(
                 "UPDATE runs SET finished_at = ?, network = ?,"
                 " checked = (SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
-                (utc_now(), "available" if network_available else "unavailable", run_id, run_id),
+                (utc_now(), (Network.AVAILABLE if network_available else Network.UNAVAILABLE).value, run_id, run_id),
             )
         run = self.run(run_id)
         assert run is not None
@@ -142,18 +141,18 @@ class SqlStore:
 
     def run(self, run_id: int) -> RunRow | None:
         row = self._execute(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
-        return RunRow(*row) if row else None
+        return RunRow.from_row(row) if row else None
 
     def last_run(self) -> RunRow | None:
         row = self._execute(
-            f"SELECT {RUN_COLUMNS} FROM runs WHERE network != 'running' ORDER BY id DESC LIMIT 1"
+            f"SELECT {RUN_COLUMNS} FROM runs WHERE network != '{Network.RUNNING}' ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        return RunRow(*row) if row else None
+        return RunRow.from_row(row) if row else None
 
     def checks_of_run(self, run_id: int) -> Iterator[CheckRow]:
         for row in self._execute(f"SELECT {CHECK_COLUMNS} FROM checks WHERE run_id = ? ORDER BY id", (run_id,)):
-            yield CheckRow(*row)
+            yield CheckRow.from_row(row)
 
     def runs(self) -> Iterator[RunRow]:
         for row in self._execute(f"SELECT {RUN_COLUMNS} FROM runs ORDER BY id"):
-            yield RunRow(*row)
+            yield RunRow.from_row(row)

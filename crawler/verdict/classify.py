@@ -30,7 +30,7 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 from crawler.net.addresses import AddressRefused
 from crawler.verdict import page_signals
 from crawler.verdict.domains import host_of, registered_domain
-from crawler.verdict.outcome import Outcome, Status
+from crawler.verdict.outcome import Outcome, Reason, Status, http_reason
 
 PERMANENT = frozenset({301, 308})
 BLOCKING = frozenset({401, 403, 407, 429, 451})
@@ -79,24 +79,24 @@ def classify_page(page: Page) -> Outcome:
     if 200 <= code < 300:
         parked = page_signals.parked_signals(page.text, page.title, page.final_url)
         if page_signals.parked_enough(parked):
-            return outcome(Status.PARKED, "parked", "parking signals: " + ", ".join(parked))
+            return outcome(Status.PARKED, Reason.PARKED, "parking signals: " + ", ".join(parked))
         if page.probe_status is not None and _is_soft_404(page):
-            return outcome(Status.DEAD, "soft-404", "the page says it is not found")
+            return outcome(Status.DEAD, Reason.SOFT_404, "the page says it is not found")
         if moved_detail:
-            reason = "meta-refresh" if _any_meta_refresh(page.hops) else "redirect"
+            reason = Reason.META_REFRESH if _any_meta_refresh(page.hops) else Reason.REDIRECT
             return outcome(Status.MOVED, reason, moved_detail)
         return _redirect_verdict(page)
 
     if page_signals.is_challenge(page.text, page.title, code, page.headers):
-        return outcome(Status.BLOCKED, "challenge", f"bot challenge (HTTP {code})")
+        return outcome(Status.BLOCKED, Reason.CHALLENGE, f"bot challenge (HTTP {code})")
     if code in BLOCKING:
-        return outcome(Status.BLOCKED, f"http-{code}", _retry_after(page.headers))
+        return outcome(Status.BLOCKED, http_reason(code), _retry_after(page.headers))
     if code in GONE:
-        return outcome(Status.DEAD, f"http-{code}", moved_detail)
+        return outcome(Status.DEAD, http_reason(code), moved_detail)
     if code >= 500:
-        return outcome(Status.SERVER_ERROR, f"http-{code}", moved_detail)
+        return outcome(Status.SERVER_ERROR, http_reason(code), moved_detail)
     # Other 4xx, and a 3xx Scrapy could not follow (no Location): nothing usable.
-    return outcome(Status.DEAD, f"http-{code}", moved_detail)
+    return outcome(Status.DEAD, http_reason(code), moved_detail)
 
 
 def _page_outcome(page: Page, status: Status, reason: str, detail: str = "") -> Outcome:
@@ -108,15 +108,15 @@ def _page_outcome(page: Page, status: Status, reason: str, detail: str = "") -> 
 def _redirect_verdict(page: Page) -> Outcome:
     hops = page.hops
     if not hops:
-        return _page_outcome(page, Status.OK, "ok")
+        return _page_outcome(page, Status.OK, Reason.OK)
     # Only an unbroken chain of permanent redirects says "the URL has changed": a
     # temporary hop anywhere means the listed URL is still the one to keep.
     if all(h.reason in PERMANENT for h in hops):
         upgrade = _only_https_upgrade(page.listed_url, page.final_url)
-        reason = "https-upgrade" if upgrade else f"http-{hops[0].reason}"
+        reason = Reason.HTTPS_UPGRADE if upgrade else f"http-{hops[0].reason}"
         detail = f"{page.listed_url} -> {page.final_url}"
         return _page_outcome(page, Status.REDIRECTED, reason, detail)
-    return _page_outcome(page, Status.OK, "ok", f"temporarily redirected to {page.final_url}")
+    return _page_outcome(page, Status.OK, Reason.OK, f"temporarily redirected to {page.final_url}")
 
 
 def _only_https_upgrade(listed: str, final: str) -> bool:
@@ -178,27 +178,27 @@ def classify_failure(
             detail = f"{url} is at {exc.address}, a non-public address"
         else:
             detail = f"{host_of(url)} resolves to {refused_address}, a non-public address"
-        return Outcome(Status.REFUSED_BY_POLICY, "private-address", detail, final_url=final)
+        return Outcome(Status.REFUSED_BY_POLICY, Reason.PRIVATE_ADDRESS, detail, final_url=final)
     if isinstance(exc, IgnoreRequest):
         if isinstance(exc.__cause__, _DecompressionMaxSizeExceeded):
-            return Outcome(Status.DEAD, "too-large", "the body inflates past the size cap", final_url=final)
+            return Outcome(Status.DEAD, Reason.TOO_LARGE, "the body inflates past the size cap", final_url=final)
         chain = [*redirect_urls, url]
         if len(set(chain)) < len(chain):
-            return Outcome(Status.DEAD, "redirect-loop", " -> ".join(chain[-4:]), final_url=final)
+            return Outcome(Status.DEAD, Reason.REDIRECT_LOOP, " -> ".join(chain[-4:]), final_url=final)
         if redirect_urls:
-            return Outcome(Status.DEAD, "redirect-loop", f"more than {len(redirect_urls)} redirects", final_url=final)
-        return Outcome(Status.DEAD, "ignored", type(exc).__name__, final_url=final)
+            return Outcome(Status.DEAD, Reason.REDIRECT_LOOP, f"more than {len(redirect_urls)} redirects", final_url=final)
+        return Outcome(Status.DEAD, Reason.IGNORED, type(exc).__name__, final_url=final)
     if tls_problem or _is_tls_error(exc):
-        return Outcome(Status.DEAD, "tls", tls_problem or "TLS handshake failed", final_url=final)
+        return Outcome(Status.DEAD, Reason.TLS, tls_problem or "TLS handshake failed", final_url=final)
     if isinstance(exc, CannotResolveHostError):
-        return Outcome(Status.DEAD, "dns", f"{host_of(url)} does not resolve", final_url=final)
+        return Outcome(Status.DEAD, Reason.DNS, f"{host_of(url)} does not resolve", final_url=final)
     if isinstance(exc, DownloadConnectionRefusedError):
-        return Outcome(Status.DEAD, "refused", "connection refused", final_url=final)
+        return Outcome(Status.DEAD, Reason.REFUSED, "connection refused", final_url=final)
     if isinstance(exc, (DownloadTimeoutError, TxTimeoutError)):
-        return Outcome(Status.DEAD, "timeout", "no answer before the timeout", final_url=final)
+        return Outcome(Status.DEAD, Reason.TIMEOUT, "no answer before the timeout", final_url=final)
     if isinstance(exc, ConnectError):
-        return Outcome(Status.DEAD, "unreachable", type(exc).__name__, final_url=final)
-    return Outcome(Status.DEAD, "connection", f"{type(exc).__name__}", final_url=final)
+        return Outcome(Status.DEAD, Reason.UNREACHABLE, type(exc).__name__, final_url=final)
+    return Outcome(Status.DEAD, Reason.CONNECTION, f"{type(exc).__name__}", final_url=final)
 
 
 def _is_tls_error(exc: BaseException) -> bool:

@@ -1,8 +1,9 @@
-"""The closed set of verdicts a check can reach (the spec's outcome categories).
+"""The closed set of verdicts a check can reach (the spec's outcome categories), and of a run.
 
 Everything downstream -- history, reports, the CI gate -- asks its policy questions
 through the predicates here, so adding a status forces every question to be answered
-for it (`assert_never` makes a missed case a type error and a runtime error).
+for it (`assert_never` makes a missed case a type error and a runtime error). The store
+hands rows back typed with these (`crawler.store.rows`), never as bare strings.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
+
+from crawler.errors import UsageError
 
 
 class Status(StrEnum):
@@ -79,7 +82,6 @@ class Status(StrEnum):
             case _:
                 assert_never(self)
 
-
     @property
     def reaches_network(self) -> bool:
         """A check of this status went out on the network (to judge "network unavailable")."""
@@ -100,9 +102,72 @@ class Status(StrEnum):
                 assert_never(self)
 
 
+class Reason(StrEnum):
+    """Why a check ended in its status, in the spec's words.
+
+    An HTTP status is a reason too, written ``http-NNN`` (`http_reason`); those are not
+    members, since any code can come back. Every other reason is one of these.
+    """
+
+    OK = "ok"
+    HTTPS_UPGRADE = "https-upgrade"  # redirected: only http -> https on the same host and path
+    REDIRECT = "redirect"  # moved by HTTP redirects
+    META_REFRESH = "meta-refresh"  # moved by a <meta http-equiv=refresh>
+    PARKED = "parked"
+    CHALLENGE = "challenge"  # blocked by a bot challenge
+    SOFT_404 = "soft-404"
+    DNS = "dns"
+    REFUSED = "refused"
+    TIMEOUT = "timeout"
+    TLS = "tls"
+    REDIRECT_LOOP = "redirect-loop"
+    TOO_LARGE = "too-large"  # the body inflates past the size cap
+    UNREACHABLE = "unreachable"  # a connection error other than a refusal
+    CONNECTION = "connection"  # the connection failed in another way
+    IGNORED = "ignored"  # Scrapy dropped the request for a reason of its own
+    NO_WEBSITE = "no-website"
+    PRIVATE_ADDRESS = "private-address"
+
+
+def http_reason(code: int) -> str:
+    """The reason for an HTTP status that decided a verdict: ``http-404``."""
+    return f"http-{code}"
+
+
+def parse_reason(text: str) -> str:
+    """A stored reason typed again: the `Reason` member it names, else the text as it is
+    (an ``http-NNN`` reason, or one an older or newer crawler wrote)."""
+    try:
+        return Reason(text)
+    except ValueError:
+        return text
+
+
+class Network(StrEnum):
+    """A run's verdict on the network it ran on (the `runs.network` column)."""
+
+    RUNNING = "running"  # in progress
+    AVAILABLE = "available"  # something answered: the checks stand
+    UNAVAILABLE = "unavailable"  # nothing answered, or the canary failed: the checks were discarded
+    INTERRUPTED = "interrupted"  # the crawl was killed or stopped; the checks it made stand
+
+    @property
+    def counted(self) -> bool:
+        """The run's checks count towards every entry's history."""
+        match self:
+            case Network.AVAILABLE | Network.INTERRUPTED:
+                return True
+            case Network.RUNNING | Network.UNAVAILABLE:
+                return False
+            case _:
+                assert_never(self)
+
+
 #: Reasons of a `dead` verdict that still prove a server answered: a TLS handshake got a
 #: reply, a redirect loop and an oversized body came over HTTP.
-ANSWERED_REASONS: frozenset[str] = frozenset({"tls", "redirect-loop", "too-large", "soft-404"})
+ANSWERED_REASONS: frozenset[Reason] = frozenset(
+    {Reason.TLS, Reason.REDIRECT_LOOP, Reason.TOO_LARGE, Reason.SOFT_404}
+)
 
 #: What `check --fail-on` uses when the user gives nothing.
 DEFAULT_FAIL_ON: frozenset[Status] = frozenset(
@@ -115,7 +180,7 @@ class Outcome:
     """One check's verdict: a status, a machine-readable reason and a human detail."""
 
     status: Status
-    reason: str
+    reason: str  # a `Reason`, or `http_reason(code)`
     detail: str = ""
     http_status: int | None = None
     final_url: str | None = None
@@ -133,7 +198,7 @@ class Outcome:
 def parse_statuses(text: str) -> frozenset[Status]:
     """Parse a comma-separated list such as ``dead,parked`` (for ``--fail-on``).
 
-    Raises ValueError naming the unknown word and the valid ones.
+    Raises UsageError naming the unknown word and the valid ones.
     """
     chosen: set[Status] = set()
     for word in (w.strip() for w in text.split(",")):
@@ -143,5 +208,5 @@ def parse_statuses(text: str) -> frozenset[Status]:
             chosen.add(Status(word))
         except ValueError:
             valid = ", ".join(s.value for s in Status)
-            raise ValueError(f"unknown status {word!r} (valid: {valid})") from None
+            raise UsageError(f"unknown status {word!r} (valid: {valid})") from None
     return frozenset(chosen)

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 from crawler.directory import Directory, DirectoryError, Entry, parse_directory
+from crawler.errors import UsageError
 
 
 def changed_entries(directory: Directory, ref: str) -> set[str]:
@@ -13,7 +14,7 @@ def changed_entries(directory: Directory, ref: str) -> set[str]:
 
     The file's content at `ref` comes from `git show`; a file that did not exist there
     makes every entry new. Moving an entry to another line is not a change. Raises
-    ValueError when git cannot answer (not a repository, unknown ref).
+    UsageError when git cannot answer (not a repository, unknown ref).
     """
     path = Path(directory.path).resolve()
     try:
@@ -21,7 +22,7 @@ def changed_entries(directory: Directory, ref: str) -> set[str]:
         relative = path.relative_to(Path(top).resolve()).as_posix()
         _git(path.parent, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     except (subprocess.CalledProcessError, FileNotFoundError, ValueError):
-        raise ValueError(f"--changed-since: {ref!r} is not a commit of the git repository holding {directory.path}") from None
+        raise UsageError(f"--changed-since: {ref!r} is not a commit of the git repository holding {directory.path}") from None
     try:
         before_text = _git(path.parent, "show", f"{ref}:{relative}")
     except subprocess.CalledProcessError:

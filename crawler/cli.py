@@ -1,29 +1,33 @@
 """The `crawler` command: parse, call the library, print, return an exit code.
 
 Exit codes (the spec's): 0 nothing to fail on, 1 problems found (`check`), 2 bad input
-or usage, 3 the network was unavailable for the whole run.
+or usage, 3 the network was unavailable for the whole run, 70 the crawler itself failed
+(a bug), 74 a file or the store could not be written (`crawler.errors.WriteError`).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
 
-from crawler import changes, fix
+from crawler import __version__, changes, fix
 from crawler.demo import command as demo
 from crawler.directory import Directory, DirectoryError, load_directory
-from crawler.errors import StoreError
+from crawler.errors import CrawlerError, UsageError
 from crawler.net.resolver import parse_resolve
 from crawler.options import CrawlOptions
 from crawler.reports import write_reports
 from crawler.run import CrawlFailed, CrawlResult, crawl, report
 from crawler.store.rows import CheckRow
 from crawler.text import clean_text
-from crawler.verdict.outcome import DEFAULT_FAIL_ON, parse_statuses
+from crawler.verdict.outcome import DEFAULT_FAIL_ON, Network, parse_statuses
+
+logger = logging.getLogger("crawler")
 
 
 class Exit(IntEnum):
@@ -32,6 +36,7 @@ class Exit(IntEnum):
     BAD_INPUT = 2
     NETWORK_UNAVAILABLE = 3
     CRASHED = 70  # sysexits' EX_SOFTWARE: the crawler itself failed (a bug)
+    CANNOT_WRITE = 74  # sysexits' EX_IOERR: a report or the store could not be written
 
 
 DESCRIPTION = """\
@@ -43,7 +48,8 @@ junit.xml)."""
 EPILOG = """\
 exit codes: 0 fine, 1 problems found (check), 2 bad input or usage,
             3 the network was unavailable (nothing answered; nothing recorded as failed),
-            70 the crawler itself failed (a bug: please report it with its log)
+            70 the crawler itself failed (a bug: please report it with its log),
+            74 a report or the history store could not be written (a full disk, say)
 
 examples:
   crawler validate
@@ -110,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="crawler", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = commands.add_parser("crawl", help="check every entry, record the results, write the reports")
@@ -169,30 +176,42 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its exit code. Expected failures (`CrawlerError`) are one message
+    and their code; anything else is a bug of ours: its traceback is logged, exit 70."""
     args = build_parser().parse_args(argv)
     try:
         return int(COMMANDS[args.command](args))
     except DirectoryError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        return Exit.BAD_INPUT
-    except (StoreError, ValueError) as exc:
+        return exc.exit_code
+    except CrawlerError as exc:
         print(f"crawler: {exc}", file=sys.stderr)
-        return Exit.BAD_INPUT
-    except CrawlFailed as exc:
-        print(f"crawler: {exc}", file=sys.stderr)
-        return Exit.CRASHED
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        _log_crash(exc)
+        return Exit.CRASHED
+
+
+def _log_crash(exc: Exception) -> None:
+    """The traceback of a bug, on standard error (through logging, as Scrapy's own are)."""
+    if not logging.getLogger().handlers:  # outside a crawl nothing has configured logging
+        logging.basicConfig(format="%(levelname)s: %(message)s")
+    if isinstance(exc, CrawlFailed):  # the tracebacks that matter were logged during the crawl
+        logger.critical("crawler: %s", exc)
+    else:
+        logger.critical("crawler: the crawler itself failed (a bug: please report it with this log)", exc_info=exc)
 
 
 def _options(args: argparse.Namespace, only: Sequence[str] = ()) -> CrawlOptions:
     for spec in args.resolve:
         parse_resolve(spec)  # a bad spec is a usage error before anything starts
     if args.timeout <= 0:
-        raise ValueError("--timeout must be positive")
+        raise UsageError("--timeout must be positive")
     if args.concurrency is not None and args.concurrency < 1:
-        raise ValueError("--concurrency must be at least 1")
+        raise UsageError("--concurrency must be at least 1")
     return CrawlOptions(
         directory=args.directory, db=args.db, reports=args.reports, timeout=args.timeout,
         concurrency=args.concurrency, resolve=tuple(args.resolve), allow_private=args.allow_private,
@@ -213,10 +232,10 @@ def cmd_validate(args: argparse.Namespace) -> Exit:
 def cmd_crawl(args: argparse.Namespace) -> Exit:
     options = _options(args)
     if options.worker and not options.redis:
-        raise ValueError("--worker joins a shared crawl: give its --redis URL")
-    if not options.worker:
-        load_directory(args.directory)  # every problem at once, before any request
-    result = crawl(options)
+        raise UsageError("--worker joins a shared crawl: give its --redis URL")
+    # Every problem of the directory file at once, before any request (a worker reads none).
+    directory = None if options.worker else load_directory(args.directory)
+    result = crawl(options, directory)
     return _finish(result, args)
 
 
@@ -226,15 +245,15 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     chosen = list(args.only)
     unknown = [i for i in chosen if i not in {e.id for e in directory.entries}]
     if unknown:
-        raise ValueError(f"--only: no entry with id {', '.join(unknown)} in {args.directory}")
+        raise UsageError(f"--only: no entry with id {', '.join(unknown)} in {args.directory}")
     if args.changed_since:
         changed = changes.changed_entries(directory, args.changed_since)
         chosen = sorted(set(chosen) | changed) if chosen else sorted(changed)
         if not chosen:
             print(f"no entries added or changed since {args.changed_since}")
             return Exit.OK
-    result = crawl(_options(args, only=chosen))
-    if result.network != "available":
+    result = crawl(_options(args, only=chosen), directory)
+    if result.network is not Network.AVAILABLE:
         return _finish(result, args)
     problems = [c for c in result.checks if c.status in fail_on]
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
@@ -256,7 +275,7 @@ def _problem_line(directory: Directory, check: CheckRow, annotate: bool) -> str:
 
 
 def _finish(result: CrawlResult, args: argparse.Namespace) -> Exit:
-    if result.network != "available":
+    if result.network is not Network.AVAILABLE:
         print(
             "crawler: network unavailable: nothing answered, so nothing was recorded as failed "
             "and no last-verified date was lost",
@@ -298,7 +317,7 @@ def cmd_demo(args: argparse.Namespace) -> Exit:
     print(f"{len(result.checks)} demo entries checked on the simulated web (127.0.0.1).")
     for name in ("index.html", "staleness.md", "staleness.json", "junit.xml"):
         print(f"  {reports / name}")
-    return Exit.OK if result.network == "available" else Exit.NETWORK_UNAVAILABLE
+    return Exit.OK if result.network is Network.AVAILABLE else Exit.NETWORK_UNAVAILABLE
 
 
 COMMANDS = {

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from crawler.errors import CrawlerError
+
 #: Larger files are refused unread: the directory is edited by hand, so anything this big is a
 #: mistake or an attack, and the pure-Python YAML parser would spend a long time on it.
 MAX_FILE_BYTES = 16 * 1024 * 1024  # room for 100,000 entries
@@ -62,7 +64,7 @@ class Problem:
         return f"{self.path}:{self.line}: {_visible(self.message)}"
 
 
-class DirectoryError(Exception):
+class DirectoryError(CrawlerError):
     """The directory file is unusable; `problems` lists every reason found, sorted by line."""
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -117,26 +119,10 @@ class Directory:
 def load_directory(path: str | os.PathLike[str]) -> Directory:
     """Read and validate the directory file at `path`; raises DirectoryError on any problem.
 
-    A crawl reads the file in several places (the CLI validates it, the spider checks it,
-    the pipeline reports on it); an unchanged file (same size and modification time) is
-    parsed only once per process.
+    A command loads the file once and hands the `Directory` along (to the crawl, its
+    pipeline and its reports, through `crawler.context.RunContext`).
     """
-    where = os.fspath(path)
-    try:
-        stat = os.stat(where)
-        key = (where, stat.st_size, stat.st_mtime_ns)
-    except OSError:
-        key = None
-    if key is not None and key in _LOADED:
-        return _LOADED[key]
-    directory = _read(where)
-    if key is not None:
-        _LOADED.clear()
-        _LOADED[key] = directory
-    return directory
-
-
-_LOADED: dict[tuple[str, int, int], Directory] = {}
+    return _read(os.fspath(path))
 
 
 def _read(where: str) -> Directory:

@@ -45,7 +45,7 @@ import socket
 import time
 import warnings
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import redis
@@ -60,16 +60,16 @@ from scrapy_redis.connection import get_redis
 from scrapy_redis.spiders import RedisMixin
 from scrapy_redis.utils import bytes_to_str
 
-from crawler.directory import Entry, load_directory
-from crawler.errors import SharedCrawlError
+from crawler.context import RunContext
+from crawler.directory import Entry
+from crawler.errors import SharedCrawlError, UsageError
 from crawler.items import CANARY_ID, Check, utc_now
 from crawler.pipelines import HistoryPipeline
 from crawler.spiders.websites import WebsitesSpider
 from crawler.store import is_postgres
 from crawler.store.postgres import PostgresStore
-from crawler.store.rows import RunRow
 from crawler.text import without_password
-from crawler.verdict.outcome import Outcome, Reason, Status
+from crawler.verdict.outcome import Network
 
 if TYPE_CHECKING:
     from typing import Self
@@ -125,7 +125,6 @@ class SharedCrawl:
     name: str  # this process, for the per-process counts
     stall_after: float
     lead: Lock | None = None  # the coordinator's lock; None in a worker
-    unlisted: list[Entry] = field(default_factory=list)  # the coordinator's entries without a website
     _progress: tuple[int, float] = (-1, 0.0)  # (checks done, when that count was first seen)
     _renewed: float = 0.0
 
@@ -206,10 +205,10 @@ class SharedCrawl:
         canary, attempted, answered = self.redis.hmget(self.counts_key, "canary", "attempted", "answered")
         return canary == "failed", int(attempted or 0), int(answered or 0)
 
-    def settled(self, run: RunRow) -> None:
+    def settled(self, network: Network) -> None:
         """The coordinator closed the run in the store: tell the workers, clear the queues."""
         pipe = self.redis.pipeline()
-        pipe.hset(RUN_KEY, mapping={"state": "finished", "network": run.network})
+        pipe.hset(RUN_KEY, mapping={"state": "finished", "network": network.value})
         pipe.expire(RUN_KEY, FINISHED_TTL)
         pipe.expire(self.counts_key, FINISHED_TTL)
         pipe.delete(START_KEY, QUEUE_KEY, SEEN_KEY)
@@ -220,22 +219,22 @@ class SharedCrawl:
             except LockError:
                 pass  # expired meanwhile: nothing to release
 
-    def verdict(self) -> str:
-        """The run's network verdict as the coordinator published it, or 'interrupted'."""
+    def verdict(self) -> Network:
+        """The run's network verdict as the coordinator published it, or interrupted."""
         run_id, network = self.redis.hmget(RUN_KEY, "run_id", "network")
-        return network if run_id == str(self.run_id) and network else "interrupted"
+        return Network(network) if run_id == str(self.run_id) and network else Network.INTERRUPTED
 
     def close(self) -> None:
         self.store.close()
         self.redis.close()
 
 
-def join(options: CrawlOptions, base: Settings) -> SharedCrawl:
-    """Connect to Redis and the store and take this process's part: lead a new run or
-    wait (at most WORKER_WAIT seconds) for one. Raises StoreError/ValueError before any
-    crawling, so the CLI reports it like any bad store or option."""
+def join(options: CrawlOptions, context: RunContext) -> SharedCrawl:
+    """Connect to Redis and the store and take this process's part: lead a new run of
+    `context`'s entries or wait (at most WORKER_WAIT seconds) for one. Raises a
+    CrawlerError before any crawling, so the CLI reports it like any bad store or option."""
     if not is_postgres(options.db):
-        raise ValueError("--redis needs a store every process can write: --db postgresql://...")
+        raise UsageError("--redis needs a store every process can write: --db postgresql://...")
     url = options.redis or ""
     client = get_redis(url=url, decode_responses=True)
     try:
@@ -254,7 +253,7 @@ def join(options: CrawlOptions, base: Settings) -> SharedCrawl:
         if options.worker:
             run_id, total = _await_run(client, url)
             return SharedCrawl(client, store, run_id, total, name, stall_after)
-        return _lead(client, store, options, name, stall_after, base)
+        return _lead(client, store, options, context, name, stall_after)
     except RedisError as exc:
         store.close()
         client.close()
@@ -266,7 +265,12 @@ def join(options: CrawlOptions, base: Settings) -> SharedCrawl:
 
 
 def _lead(
-    client: redis.Redis, store: PostgresStore, options: CrawlOptions, name: str, stall_after: float, base: Settings
+    client: redis.Redis,
+    store: PostgresStore,
+    options: CrawlOptions,
+    context: RunContext,
+    name: str,
+    stall_after: float,
 ) -> SharedCrawl:
     lead = client.lock(LEAD_KEY, timeout=LEAD_TTL, blocking=False)
     if not lead.acquire():
@@ -276,11 +280,9 @@ def _lead(
         )
     try:
         client.delete(START_KEY, QUEUE_KEY, SEEN_KEY)  # what a crawl that died left behind
-        only = set(options.only)
-        entries = [e for e in load_directory(options.directory).entries if not only or e.id in only]
-        listed = [e for e in entries if e.ascii_url is not None]
-        run_id = store.begin_run(options.directory)
-        total = len(entries) + (1 if base.get("CRAWLER_CANARY_URL") else 0)
+        listed = [e for e in context.entries if e.ascii_url is not None]
+        run_id = store.begin_run(context.directory_path)
+        total = len(context.entries) + (1 if context.canary else 0)
         pipe = client.pipeline()  # one transaction: a worker sees all entries or none
         for start in range(0, len(listed), PUSH_CHUNK):
             pipe.rpush(START_KEY, *(_message(e) for e in listed[start : start + PUSH_CHUNK]))
@@ -291,8 +293,7 @@ def _lead(
         lead.release()
         raise
     logger.info("shared crawl: leading run %d, %d entries listed in Redis", run_id, len(listed))
-    unlisted = [e for e in entries if e.ascii_url is None]
-    return SharedCrawl(client, store, run_id, total, name, stall_after, lead=lead, unlisted=unlisted)
+    return SharedCrawl(client, store, run_id, total, name, stall_after, lead=lead)
 
 
 def _await_run(client: redis.Redis, url: str) -> tuple[int, int]:
@@ -315,12 +316,16 @@ def _message(entry: Entry) -> str:
 
 
 class SharedWebsitesSpider(RedisMixin, WebsitesSpider):
-    """The `websites` spider in one process of a shared crawl (spider argument `shared`)."""
+    """The `websites` spider in one process of a shared crawl (spider argument `shared`).
+
+    The coordinator opens the run as one process would (`WebsitesSpider.opening`: the
+    canary, the entries without a website); every process then takes listed entries from
+    Redis while its downloader has room, each made into `WebsitesSpider.request_for`'s request.
+    """
 
     def __init__(self, shared: SharedCrawl, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.shared = shared
-        self.total = shared.total
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -330,11 +335,8 @@ class SharedWebsitesSpider(RedisMixin, WebsitesSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         if self.shared.coordinator:
-            canary = self.crawler.settings.get("CRAWLER_CANARY_URL")
-            if canary:
-                yield scrapy.Request(canary, callback=self._canary_ok, errback=self._canary_failed, dont_filter=True)
-            for entry in self.shared.unlisted:
-                yield Check(entry.id, None, utc_now(), Outcome(Status.NO_WEBSITE, Reason.NO_WEBSITE, "no website listed"))
+            for first in self.opening():
+                yield first
         engine = self.crawler.engine
         while not self.shared.over():
             if not engine.needs_backout():
@@ -347,10 +349,7 @@ class SharedWebsitesSpider(RedisMixin, WebsitesSpider):
 
     def make_request_from_data(self, data: bytes | str) -> scrapy.Request:
         message = json.loads(bytes_to_str(data, self.redis_encoding))
-        entry = Entry(**message["meta"]["entry"])
-        return scrapy.Request(
-            message["url"], callback=self.parse, errback=self.failed, dont_filter=True, meta={"entry": entry}
-        )
+        return self.request_for(Entry(**message["meta"]["entry"]))
 
     def spider_idle(self) -> None:
         """scrapy-redis keeps an idle spider open; ours stays open in `start()` instead,
@@ -367,34 +366,33 @@ class SharedWebsitesSpider(RedisMixin, WebsitesSpider):
 
 class SharedHistoryPipeline(HistoryPipeline):
     """`HistoryPipeline` for one process of a shared crawl: records into the shared
-    store's run; only the coordinator settles the run and writes the reports.
-    Stats it adds: crawler/shared/recorded (checks this process recorded)."""
+    store's run; only the coordinator settles the run and writes the reports."""
 
     shared: SharedCrawl
 
     def open_spider(self) -> None:
-        self.shared = self.crawler.spider.shared
+        spider = self.crawler.spider
+        assert isinstance(spider, SharedWebsitesSpider)
+        self.shared = spider.shared
         self.store = self.shared.store
-        self.run_id = self.shared.run_id
+        self.context.run_id = self.shared.run_id
 
     def process_item(self, item: Any) -> Any:
         before = self.attempted, self.answered
         item = super().process_item(item)  # committed to the store, counted in this process
         if isinstance(item, Check) and item.entry_id != CANARY_ID:
             self.shared.counted(self.attempted - before[0], self.answered - before[1])
-            self.crawler.stats.inc_value("crawler/shared/recorded")
         return item
 
     def network_evidence(self) -> tuple[bool, int, int]:
         return self.shared.network_evidence()
 
-    def settled(self, run: RunRow) -> None:
-        self.shared.settled(run)
+    def settled(self, network: Network) -> None:
+        self.shared.settled(network)
 
     def close_spider(self) -> None:
         if self.shared.coordinator:
             super().close_spider()
             return
-        self.crawler.stats.set_value("crawler/network", self.shared.verdict())
-        self.crawler.stats.set_value("crawler/run_id", self.run_id)
+        self.context.network = self.shared.verdict()
         self.store = None  # the store is the SharedCrawl's; it closes it

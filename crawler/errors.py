@@ -11,7 +11,7 @@ from __future__ import annotations
 class CrawlerError(Exception):
     """An expected failure of bad input or of the environment; the message says what to do."""
 
-    exit_code = 2  # the spec's "bad input or usage"
+    exit_code = 2  # the spec's "bad input or usage" (crawler.cli.Exit.BAD_INPUT)
 
 
 class UsageError(CrawlerError, ValueError):
@@ -24,3 +24,15 @@ class StoreError(CrawlerError):
 
 class SharedCrawlError(StoreError):
     """The shared crawl cannot start or go on; the message says why and what to do."""
+
+
+class WriteError(CrawlerError):
+    """A file or store could not be written (a full disk, a read-only folder): an environment
+    failure, not bad input. Exit 74, sysexits' EX_IOERR."""
+
+    exit_code = 74  # crawler.cli.Exit.CANNOT_WRITE
+
+    @classmethod
+    def of(cls, error: OSError, where: object) -> WriteError:
+        """`error`, raised while writing the file `where`, as one line naming that file."""
+        return cls(f"{where}: cannot write ({error.strerror or error})")

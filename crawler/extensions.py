@@ -5,12 +5,14 @@ from __future__ import annotations
 import gc
 import sys
 import time
-from collections import Counter
 from typing import TYPE_CHECKING, Any, TextIO
 
-from scrapy import Request, signals
+from scrapy import Request, Spider, signals
 from scrapy.exceptions import NotConfigured, StopDownload
 from twisted.internet import task
+
+from crawler.items import OUTCOME_STAT
+from crawler.spiders.websites import WebsitesSpider
 
 if TYPE_CHECKING:
     from typing import Self
@@ -90,6 +92,8 @@ class Progress:
 
     On a terminal: one live line, redrawn in place. Elsewhere (logs, CI): one plain
     line every CRAWLER_PROGRESS_INTERVAL seconds. CRAWLER_PROGRESS = False silences it.
+    The counts are the pipeline's stats (crawler/outcome/<status>), the total the run
+    context's entries: nothing is counted twice.
     """
 
     def __init__(self, crawler: Crawler, stream: TextIO, interval: float) -> None:
@@ -97,7 +101,7 @@ class Progress:
         self.stream = stream
         self.live = stream.isatty()
         self.interval = 0.5 if self.live else interval
-        self.counts: Counter[str] = Counter()
+        self.total: int | None = None  # entries to check, once the spider is open
         self.started = time.monotonic()
         self._task: task.LoopingCall | None = None
 
@@ -106,40 +110,48 @@ class Progress:
         if not crawler.settings.getbool("CRAWLER_PROGRESS", True):
             raise NotConfigured
         extension = cls(crawler, sys.stderr, crawler.settings.getfloat("CRAWLER_PROGRESS_INTERVAL", 10.0))
-        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
-    def spider_opened(self) -> None:
+    def spider_opened(self, spider: Spider) -> None:
+        # Extensions are made before the spider; its context is read once it exists.
+        if isinstance(spider, WebsitesSpider):
+            self.total = len(spider.context.entries)
         self._task = task.LoopingCall(self.show)
         self._task.start(self.interval, now=False)
 
-    def item_scraped(self, item: Any) -> None:
-        outcome = getattr(item, "outcome", None)
-        if outcome is not None:
-            self.counts[outcome.status.value] += 1
+    def counts(self) -> dict[str, int]:
+        """Checks recorded so far, per status."""
+        stats = self.crawler.stats
+        assert stats is not None
+        return {
+            key.removeprefix(OUTCOME_STAT): int(value)
+            for key, value in stats.get_stats().items()
+            if key.startswith(OUTCOME_STAT)
+        }
 
-    def line(self) -> str:
-        total = getattr(self.crawler.spider, "total", 0) or "?"
-        done = sum(self.counts.values())
-        parts = ", ".join(f"{status} {n}" for status, n in sorted(self.counts.items()))
+    def line(self, counts: dict[str, int]) -> str:
+        done = sum(counts.values())
+        parts = ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
+        total = self.total if self.total is not None else "?"
         return f"checked {done}/{total} in {time.monotonic() - self.started:.0f}s" + (f": {parts}" if parts else "")
 
     def show(self) -> None:
         if self.live:
-            self.stream.write("\r\x1b[K" + self.line())
+            self.stream.write("\r\x1b[K" + self.line(self.counts()))
         else:
-            self.stream.write(self.line() + "\n")
+            self.stream.write(self.line(self.counts()) + "\n")
         self.stream.flush()
 
     def spider_closed(self) -> None:
         if self._task and self._task.running:
             self._task.stop()
+        counts = self.counts()
         if self.live:
             self.stream.write("\r\x1b[K")
-        self.stream.write(self.line() + "\n")
-        width = max((len(s) for s in self.counts), default=6)
-        for status, n in sorted(self.counts.items(), key=lambda kv: -kv[1]):
+        self.stream.write(self.line(counts) + "\n")
+        width = max((len(s) for s in counts), default=6)
+        for status, n in sorted(counts.items(), key=lambda kv: -kv[1]):
             self.stream.write(f"  {status:<{width}}  {n:>6}\n")
         self.stream.flush()

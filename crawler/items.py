@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from crawler.verdict.outcome import Outcome
 
 CANARY_ID = "__canary__"  # the pseudo-entry of the canary URL; never recorded
+# Stats key prefix of the recorded checks per status (crawler/outcome/ok, ...), for observing.
+OUTCOME_STAT = "crawler/outcome/"
 
 
 @dataclass(frozen=True, slots=True)

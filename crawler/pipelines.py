@@ -1,4 +1,4 @@
-"""Item pipeline: each check into the history store; at the end, the run's verdict.
+"""Item pipeline: each check into the history store; at the end, the run's verdict and the reports.
 
 Living in the pipeline (not in the CLI) means `scrapy crawl websites` and
 `crawler crawl` record exactly the same things and write the same reports.
@@ -10,25 +10,29 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import NotConfigured
+from scrapy import signals
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
-from crawler.directory import DirectoryError, load_directory
-from crawler.errors import StoreError
-from crawler.items import CANARY_ID, Check
+from crawler.context import RunContext
+from crawler.errors import CrawlerError, StoreError, WriteError
+from crawler.items import CANARY_ID, OUTCOME_STAT, Check
 from crawler.reports import write_reports
 from crawler.reports.model import Policy, build_report
+from crawler.spiders.websites import WebsitesSpider
 from crawler.store import Store, open_store
-from crawler.store.rows import RunRow
+from crawler.verdict.outcome import Network
 
 if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
 
-def policy_from(settings: Any) -> Policy:
+def policy_from(settings: BaseSettings) -> Policy:
     return Policy(
         stale_after_days=settings.getint("CRAWLER_STALE_AFTER_DAYS"),
         dead_after_checks=settings.getint("CRAWLER_DEAD_AFTER_CHECKS"),
@@ -37,23 +41,36 @@ def policy_from(settings: Any) -> Policy:
     )
 
 
+def context_of(crawler: Crawler) -> RunContext:
+    """The run context of the crawl `crawler` runs; NotConfigured for a spider not ours."""
+    spider = crawler.spider
+    if not isinstance(spider, WebsitesSpider):
+        raise NotConfigured("the history pipeline records the websites spider's checks only")
+    return spider.context
+
+
 class HistoryPipeline:
     """Records checks as they come (each committed), settles the run at the end.
 
     The run is "network unavailable" when checks were attempted and nothing at all
     answered, or when the canary URL failed; its checks are then discarded, so no
     site is blamed for the network and no last-verified date is lost.
-    Stats it sets: crawler/outcome/<status>, crawler/network, crawler/run_id.
+
+    What it tells `crawler.run` goes into the run context (`run_id`, `recorded`,
+    `network`, `bugs`, `failure`); stats are for observing: crawler/outcome/<status>.
+    An error of the crawler itself in a spider callback or in this pipeline (Scrapy's
+    spider_error and item_error signals) is counted in the context's `bugs`: the run is
+    still settled and reported, and the command then exits 70.
     """
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, context: RunContext) -> None:
         settings = crawler.settings
         self.crawler = crawler
-        self.db_path = settings.get("CRAWLER_DB")
-        self.reports_dir = settings.get("CRAWLER_REPORTS")
+        self.context = context
+        self.db_path: str = settings.get("CRAWLER_DB")
+        self.reports_dir: str | None = settings.get("CRAWLER_REPORTS")
         self.policy = policy_from(settings)
         self.store: Store | None = None
-        self.run_id = 0
         self.attempted = 0
         self.answered = 0
 
@@ -61,62 +78,82 @@ class HistoryPipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.get("CRAWLER_DB"):
             raise NotConfigured
-        return cls(crawler)
+        pipeline = cls(crawler, context_of(crawler))
+        crawler.signals.connect(pipeline.bug, signal=signals.spider_error)
+        crawler.signals.connect(pipeline.bug, signal=signals.item_error)
+        return pipeline
+
+    def bug(self, **kwargs: Any) -> None:
+        # Scrapy has logged the error with its traceback; the command exits 70 for it.
+        self.context.bugs += 1
 
     def open_spider(self) -> None:
-        # StoreError (locked, corrupt, newer) stops the crawl; the stat lets `crawler.run`
-        # report it as the store problem it is (the CLI pre-checks, but a second crawl can
-        # take the lock in between).
+        if self.context.problems:
+            return  # `scrapy crawl` with a bad directory file: the spider logged why; nothing runs
         try:
             self.store = open_store(self.db_path, write=True)
         except StoreError as exc:
-            self.crawler.stats.set_value("crawler/store_error", str(exc))
+            # Locked by a crawl that started after the command's own check, say.
+            self.context.fail(exc)
             raise
-        self.run_id = self.store.begin_run(self._directory_path())
+        self.context.run_id = self.store.begin_run(self.context.directory_path)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Check) or item.entry_id == CANARY_ID:
             return item
-        assert self.store is not None
-        self.store.record(self.run_id, item.entry_id, item.url, item.checked_at, item.outcome)
+        assert self.store is not None and self.context.run_id is not None
+        try:
+            self.store.record(self.context.run_id, item.entry_id, item.url, item.checked_at, item.outcome)
+        except WriteError as exc:
+            # Every later check would fail the same way: stop, keep what was recorded.
+            self.context.fail(exc)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store-failed"))
+            raise DropItem(str(exc)) from exc
+        self.context.recorded += 1
         if item.outcome.status.reaches_network:
             self.attempted += 1
             self.answered += item.outcome.answered
-        self.crawler.stats.inc_value(f"crawler/outcome/{item.outcome.status.value}")
+        self.crawler.stats.inc_value(OUTCOME_STAT + item.outcome.status.value)
         return item
 
     def close_spider(self) -> None:
-        if self.store is None:
+        store = self.store
+        if store is None or self.context.run_id is None:
             return
-        canary_failed, attempted, answered = self.network_evidence()
-        available = not canary_failed and (attempted == 0 or answered > 0)
-        run = self.store.finish_run(self.run_id, network_available=available)
-        self.settled(run)
-        self.crawler.stats.set_value("crawler/network", run.network)
-        self.crawler.stats.set_value("crawler/run_id", run.id)
-        if not available:
-            # INFO: the CLI says this itself; `scrapy crawl` (LOG_LEVEL INFO) shows it here.
-            logger.info(
-                "network unavailable: %s; nothing was recorded as failed",
-                "the canary URL failed" if canary_failed else f"none of {attempted} sites answered",
-            )
         try:
-            if self.reports_dir:
-                directory = load_directory(self._directory_path())
-                report = build_report(directory, self.store, self.policy)
-                write_reports(report, Path(self.reports_dir))
-        except DirectoryError:
-            logger.error("the directory became unreadable during the crawl; reports not written")
+            canary_failed, attempted, answered = self.network_evidence()
+            available = not canary_failed and (attempted == 0 or answered > 0)
+            run = store.finish_run(self.context.run_id, network_available=available)
+            self.settled(run.network)
+            self.context.network = run.network
+            if not available:
+                # INFO: the CLI says this itself; `scrapy crawl` (LOG_LEVEL INFO) shows it here.
+                logger.info(
+                    "network unavailable: %s; nothing was recorded as failed",
+                    "the canary URL failed" if canary_failed else f"none of {attempted} sites answered",
+                )
+            self.write_reports(store)
         finally:
-            self.store.close()
+            store.close()
             self.store = None
+
+    def write_reports(self, store: Store) -> None:
+        """Every report from the store, or none: a failure leaves the previous reports in
+        place and is remembered in the context (Scrapy would only log it)."""
+        directory = self.context.directory
+        if not self.reports_dir or directory is None:
+            return
+        try:
+            write_reports(build_report(directory, store, self.policy), Path(self.reports_dir))
+        except CrawlerError as exc:
+            self.context.fail(exc)
+        except Exception as exc:
+            logger.exception("writing the reports failed (a bug of the crawler)")
+            self.context.fail(exc)
 
     def network_evidence(self) -> tuple[bool, int, int]:
         """Whether the canary failed, checks attempted, checks answered (this crawl's)."""
-        return bool(getattr(self.crawler.spider, "canary_failed", False)), self.attempted, self.answered
+        return bool(self.context.canary_failed), self.attempted, self.answered
 
-    def settled(self, run: RunRow) -> None:
+    def settled(self, network: Network) -> None:
         """Called once the run is closed in the store, before the reports are written."""
-
-    def _directory_path(self) -> str:
-        return self.crawler.spider.directory_path()

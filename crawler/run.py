@@ -16,27 +16,31 @@ from typing import TYPE_CHECKING
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.directory import Directory
-from crawler.errors import StoreError
+from crawler.context import RunContext
+from crawler.directory import Directory, load_directory
+from crawler.errors import SharedCrawlError
 from crawler.options import CrawlOptions
 from crawler.pipelines import policy_from
 from crawler.reports.model import Report, build_report
 from crawler.spiders.websites import WebsitesSpider
 from crawler.store import open_store
 from crawler.store.rows import CheckRow
+from crawler.verdict.outcome import Network
 
 if TYPE_CHECKING:
     from crawler.distributed import SharedCrawl
 
 
 class CrawlFailed(Exception):
-    """The crawl could not run to its end for a reason of ours, not the network's."""
+    """The crawler itself failed (a bug, not the network's or the user's doing): exit 70.
+
+    Deliberately not a `CrawlerError`: the command logs it with its traceback."""
 
 
 @dataclass(frozen=True)
 class CrawlResult:
     run_id: int
-    network: str  # "available" | "unavailable"
+    network: Network  # available or unavailable
     checks: tuple[CheckRow, ...]
     by_this_process: int | None = None  # in a shared crawl: the checks this process made
 
@@ -83,49 +87,61 @@ def _allow_sockets(settings: Settings) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
-def crawl(options: CrawlOptions) -> CrawlResult:
-    """Check the entries, record them, write the reports. Raises StoreError early if the
-    store cannot be written (locked by another crawl, corrupt, newer)."""
+def crawl(options: CrawlOptions, directory: Directory | None = None) -> CrawlResult:
+    """Check the entries, record them, write the reports; the result once the run is settled.
+
+    `directory` is the directory file already loaded and validated (the command's); it is
+    loaded here if not given (a shared crawl's worker reads none). Raises StoreError before
+    Scrapy starts if the store cannot be written (locked by another crawl, corrupt, newer);
+    the `CrawlerError` that stopped the crawl (a store or report that could not be written);
+    and `CrawlFailed` when the crawler itself failed (a bug, logged with its traceback).
+    """
     settings = settings_for(options)
     _allow_sockets(settings)
+    if options.worker:
+        context = RunContext(None, (), options.canary)
+    else:
+        context = RunContext.choose(directory or load_directory(options.directory), options.only, options.canary)
     spider: type[WebsitesSpider] = WebsitesSpider
+    arguments: dict[str, object] = {"context": context}
     shared: SharedCrawl | None = None
     if options.redis:
         from crawler import distributed  # the optional 'distributed' extra
 
         # Connects, then leads a run or waits for one: errors come before Scrapy starts.
-        shared = distributed.join(options, settings)
-        spider = distributed.SharedWebsitesSpider
+        shared = distributed.join(options, context)
+        spider, arguments["shared"] = distributed.SharedWebsitesSpider, shared
     else:
         open_store(options.db, write=True).close()  # fail before Scrapy starts, not inside it
     try:
         process = CrawlerProcess(settings)
-        crawler = process.create_crawler(spider)
-        process.crawl(crawler, **({"shared": shared} if shared else {}))
+        process.crawl(process.create_crawler(spider), **arguments)
         process.start()
     finally:
         if shared is not None:
             shared.close()
     logging.shutdown()
-    stats = crawler.stats
-    assert stats is not None
-    if stats.get_value("crawler/store_error"):
-        raise StoreError(str(stats.get_value("crawler/store_error")))
-    if stats.get_value("crawler/network") is None:
+    if context.failure is not None:
+        raise context.failure
+    if context.bugs:
+        raise CrawlFailed(
+            f"{context.bugs} error(s) of the crawler itself during the crawl (tracebacks above); "
+            "the checks made are recorded"
+        )
+    if context.network is None or context.run_id is None:
         # The pipeline settles every run that started; no verdict means Scrapy itself
         # failed (its log says why). Saying "network unavailable" here would be a lie.
         raise CrawlFailed("the crawl did not complete; Scrapy's log above says why")
-    run_id = int(stats.get_value("crawler/run_id") or 0)
-    network = str(stats.get_value("crawler/network") or "unavailable")
-    if network == "interrupted":  # a worker whose coordinator went away
-        raise StoreError("the shared crawl's coordinator stopped before settling the run; the checks made are kept")
+    if context.network is Network.INTERRUPTED:  # a worker whose coordinator went away
+        raise SharedCrawlError(
+            "the shared crawl's coordinator stopped before settling the run; the checks made are kept"
+        )
     store = open_store(options.db, write=False)
     try:
-        checks = tuple(store.checks_of_run(run_id))
+        checks = tuple(store.checks_of_run(context.run_id))
     finally:
         store.close()
-    mine = int(stats.get_value("crawler/shared/recorded") or 0) if options.redis else None
-    return CrawlResult(run_id, network, checks, mine)
+    return CrawlResult(context.run_id, context.network, checks, context.recorded if options.redis else None)
 
 
 def report(directory: Directory, options: CrawlOptions) -> Report:

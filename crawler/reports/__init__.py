@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from crawler.errors import WriteError
 from crawler.reports.html import iter_html, render_html
 from crawler.reports.json_report import iter_json, render_json
 from crawler.reports.junit import iter_junit, render_junit
@@ -71,27 +72,39 @@ def write_reports(report: Report, out_dir: Path) -> list[Path]:
 
     Every format is streamed into its temporary file before any report is replaced, so an
     error while writing (a renderer's bug, a full disk) leaves the previous set of reports
-    untouched and no temporary file behind.
+    untouched and no temporary file behind. An operating-system error is raised as a
+    `WriteError` naming the report it was writing.
     """
     out_dir = Path(out_dir)
     created = not out_dir.exists()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError.of(exc, out_dir) from exc
     staged: list[tuple[str, Path]] = []
+    path = out_dir
     try:
         for name, pieces in REPORTS.items():
             path = out_dir / name
             staged.append((_write_temporary(path, pieces(report)), path))
         for tmp_name, path in staged:
             os.replace(tmp_name, path)
+    except OSError as exc:
+        _discard(staged, out_dir, created)
+        raise WriteError.of(exc, path) from exc
     except BaseException:
-        for tmp_name, _ in staged:
-            _remove(tmp_name)  # those already moved into place are gone: nothing to do
-        if created:
-            with contextlib.suppress(OSError):  # not empty: something else wrote there
-                out_dir.rmdir()
+        _discard(staged, out_dir, created)
         raise
     _fsync_directory(out_dir)
     return [path for _, path in staged]
+
+
+def _discard(staged: list[tuple[str, Path]], out_dir: Path, created: bool) -> None:
+    for tmp_name, _ in staged:
+        _remove(tmp_name)  # those already moved into place are gone: nothing to do
+    if created:
+        with contextlib.suppress(OSError):  # not empty: something else wrote there
+            out_dir.rmdir()
 
 
 def _write_temporary(path: Path, pieces: Iterable[str]) -> str:

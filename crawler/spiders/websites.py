@@ -11,6 +11,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -18,6 +19,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.context import RunContext
 from crawler.directory import DirectoryError, Entry, load_directory
 from crawler.items import Check, utc_now
 from crawler.net.diagnostics import DIAGNOSTICS
@@ -36,60 +38,85 @@ if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 _SMALL = 256 * 1024  # bytes read of a probe, feed or sitemap
 
 
 class WebsitesSpider(scrapy.Spider):
-    name = "websites"
+    """One check per entry of the run's `RunContext`.
 
-    def __init__(self, directory: str | None = None, only: str | None = None, **kwargs: Any) -> None:
+    `crawler crawl` passes the context (spider argument ``context``); ``scrapy crawl
+    websites [-a directory=PATH] [-a only=ID,ID]`` makes it here from the settings.
+    """
+
+    name = "websites"
+    context: RunContext
+
+    def __init__(
+        self,
+        context: RunContext | None = None,
+        directory: str | None = None,
+        only: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
+        self._given = context
         self.directory_arg = directory
         self.only_arg = only
-        self.total = 0  # entries to check, for progress reporting
-        self.canary_failed: bool | None = None
         self.soft404 = True  # CRAWLER_SOFT404_ENABLED, set in from_crawler
         self.freshness = True  # CRAWLER_FRESHNESS_ENABLED, set in from_crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.context = spider._given or spider._context_from(settings)
         # Read once, not on every response.
-        spider.soft404 = crawler.settings.getbool("CRAWLER_SOFT404_ENABLED")
-        spider.freshness = crawler.settings.getbool("CRAWLER_FRESHNESS_ENABLED")
+        spider.soft404 = settings.getbool("CRAWLER_SOFT404_ENABLED")
+        spider.freshness = settings.getbool("CRAWLER_FRESHNESS_ENABLED")
         return spider
 
-    async def start(self) -> AsyncIterator[Any]:
-        settings = self.crawler.settings
-        only = set(self.only_arg.split(",")) if self.only_arg else set(settings.getlist("CRAWLER_ONLY"))
+    def _context_from(self, settings: BaseSettings) -> RunContext:
+        """``scrapy crawl``'s context: the directory named by ``-a directory`` or
+        CRAWLER_DIRECTORY, the ids by ``-a only`` or CRAWLER_ONLY. A bad directory file is
+        logged problem by problem, and nothing is checked (`crawler crawl` validates before)."""
+        path = self.directory_arg or settings.get("CRAWLER_DIRECTORY")
+        only = self.only_arg.split(",") if self.only_arg else settings.getlist("CRAWLER_ONLY")
+        canary = settings.get("CRAWLER_CANARY_URL")
         try:
-            directory = load_directory(self.directory_path())
+            return RunContext.choose(load_directory(path), only, canary)
         except DirectoryError as exc:
-            # `crawler crawl` validates before starting; this is for `scrapy crawl`.
             for problem in exc.problems:
                 self.logger.error("%s", problem)
-            self.crawler.stats.set_value("crawler/bad_directory", True)
-            return
-        entries = [e for e in directory.entries if not only or e.id in only]
-        self.total = len(entries)
-        canary = settings.get("CRAWLER_CANARY_URL")
-        if canary:
-            yield scrapy.Request(
-                canary, callback=self._canary_ok, errback=self._canary_failed, dont_filter=True
-            )
-        for entry in entries:
-            url = entry.ascii_url
-            if url is None:
-                yield Check(entry.id, None, utc_now(), Outcome(Status.NO_WEBSITE, Reason.NO_WEBSITE, "no website listed"))
-                continue
-            yield scrapy.Request(
-                url, callback=self.parse, errback=self.failed, dont_filter=True, meta={"entry": entry}
-            )
+            return RunContext(None, (), canary, problems=tuple(exc.problems))
 
-    def directory_path(self) -> str:
-        """`-a directory=PATH` if given, else the CRAWLER_DIRECTORY setting."""
-        return self.directory_arg or self.crawler.settings.get("CRAWLER_DIRECTORY")
+    async def start(self) -> AsyncIterator[Any]:
+        for first in self.opening():
+            yield first
+        for entry in self.context.entries:
+            if entry.ascii_url is not None:
+                yield self.request_for(entry)
+
+    def opening(self) -> Iterator[scrapy.Request | Check]:
+        """What a run starts with: the canary request, and the checks of the entries that
+        list no website (they need no request)."""
+        if self.context.problems:
+            return
+        if self.context.canary:
+            yield scrapy.Request(
+                self.context.canary, callback=self._canary_ok, errback=self._canary_failed, dont_filter=True
+            )
+        for entry in self.context.entries:
+            if entry.ascii_url is None:
+                yield Check(entry.id, None, utc_now(), Outcome(Status.NO_WEBSITE, Reason.NO_WEBSITE, "no website listed"))
+
+    def request_for(self, entry: Entry) -> scrapy.Request:
+        """The request that checks `entry` (which lists a website)."""
+        assert entry.ascii_url is not None
+        return scrapy.Request(
+            entry.ascii_url, callback=self.parse, errback=self.failed, dont_filter=True, meta={"entry": entry}
+        )
 
     # --- answered ----------------------------------------------------------------------
 
@@ -161,7 +188,7 @@ class WebsitesSpider(scrapy.Spider):
 
     # --- not answered ------------------------------------------------------------------
 
-    def failed(self, failure: Failure) -> Iterator[Check]:
+    def failed(self, failure: Failure) -> list[Check]:
         request = failure.request  # type: ignore[attr-defined]
         entry: Entry = request.meta["entry"]
         host = urlsplit(request.url).hostname or ""
@@ -172,15 +199,29 @@ class WebsitesSpider(scrapy.Spider):
             refused_address=DIAGNOSTICS.refused_address(host),
             tls_problem=DIAGNOSTICS.tls_problem(host) if request.url.startswith("https:") else None,
         )
-        yield Check(entry.id, entry.ascii_url, utc_now(), outcome)
+        if outcome.reason is Reason.CONNECTION and _raised_by_us(failure):
+            # Not the site's failure: a bug in one of our downloader components. Scrapy logs
+            # the download error with its traceback and, since the errback raises another
+            # exception, reports a spider error: the run ends in exit 70.
+            raise RuntimeError(f"a component of the crawler failed while checking {request.url}") from failure.value
+        return [Check(entry.id, entry.ascii_url, utc_now(), outcome)]
 
     # --- the canary --------------------------------------------------------------------
 
     def _canary_ok(self, response: Response) -> None:
-        self.canary_failed = False
+        self.context.canary_failed = False
 
     def _canary_failed(self, failure: Failure) -> None:
-        self.canary_failed = True
+        self.context.canary_failed = True
+
+
+_PACKAGE = str(Path(__file__).resolve().parent.parent)  # the crawler package's folder
+
+
+def _raised_by_us(failure: Failure) -> bool:
+    """Whether the exception was raised in the crawler's own code (its innermost frame is ours),
+    rather than by the network stack on a site's behalf."""
+    return bool(failure.frames) and str(Path(failure.frames[-1][1]).resolve()).startswith(_PACKAGE)
 
 
 def _headers(response: Response) -> dict[str, str]:

@@ -49,6 +49,8 @@ JOIN_WAIT = "10s"  # how long a shared writer waits for another to finish creati
 
 class PostgresStore(SqlStore):
     PARAM = "%s"
+    ENVIRONMENT_ERRORS = (psycopg.OperationalError,)
+
     def __init__(self, connection: psycopg.Connection[Any], location: str) -> None:
         self._db = connection
         self.location = without_password(location)

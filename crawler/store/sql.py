@@ -7,10 +7,11 @@ transactions and opens, locks, creates and begins runs its own way.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from crawler.errors import WriteError
 from crawler.items import utc_now
 from crawler.store.rows import CheckRow, RunRow
 from crawler.verdict.outcome import ANSWERED_REASONS, Network, Outcome, Status
@@ -83,10 +84,23 @@ class SqlStore:
     runs its own way."""
 
     PARAM = "?"
+    # The driver's errors that mean the environment failed us while writing (a full disk,
+    # a read-only file, a lost connection), not that the store is bad: a `WriteError`.
+    ENVIRONMENT_ERRORS: tuple[type[Exception], ...] = ()
     _db: Any
+    path: object  # what messages name: the file, or the location without its password
 
     def _transaction(self) -> AbstractContextManager[Any]:
         raise NotImplementedError
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """A write transaction; the environment's failures become one-line `WriteError`s."""
+        try:
+            with self._transaction():
+                yield
+        except self.ENVIRONMENT_ERRORS as exc:
+            raise WriteError(f"{self.path}: cannot {what} ({exc})") from exc
 
     def _execute(self, query: str, params: Sequence[Any] = ()) -> Any:
         if self.PARAM != "?":
@@ -113,8 +127,8 @@ class SqlStore:
                 )
 
     def record(self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome) -> None:
-        """Store one check, committed before returning."""
-        with self._transaction():
+        """Store one check, committed before returning (`WriteError` if it cannot be)."""
+        with self._writing("record a check"):
             self._execute(
                 f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -127,7 +141,7 @@ class SqlStore:
     def finish_run(self, run_id: int, *, network_available: bool) -> RunRow:
         """Close a run. When the network was unavailable its checks are discarded:
         nothing is recorded as failed and no date moves."""
-        with self._transaction():
+        with self._writing("settle the run"):
             if not network_available:
                 self._execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
             self._execute(

@@ -31,6 +31,8 @@ _ID, _REF = "INTEGER PRIMARY KEY", "INTEGER"
 
 
 class SqliteStore(SqlStore):
+    ENVIRONMENT_ERRORS = (sqlite3.OperationalError,)
+
     def __init__(self, connection: sqlite3.Connection, path: Path, lock: IO[str] | None) -> None:
         self._db = connection
         self.path = path

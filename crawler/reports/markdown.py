@@ -13,7 +13,7 @@ from typing import assert_never
 
 from crawler.reports.escape import md_code, md_escape, plain_text
 from crawler.reports.model import ACTION_HEADINGS, Action, EntryReport, Report
-from crawler.verdict.outcome import Network
+from crawler.verdict.outcome import Network, Status
 
 _NETWORK_WORDS = {
     Network.AVAILABLE: "network available",
@@ -103,7 +103,7 @@ def _finding(entry: EntryReport) -> str:
             return _with_detail(f"{url} ({reason})", entry.action_detail)
         case Action.CHECK_IDENTITY:
             found = f"{url} {reason}"
-            if entry.status == "moved" and entry.final_url:
+            if entry.status is Status.MOVED and entry.final_url:
                 found += f", now at {md_code(entry.final_url)}"
             if entry.title_changed:
                 old = md_escape(plain_text(entry.previous_title)) or "no title"
@@ -114,7 +114,7 @@ def _finding(entry: EntryReport) -> str:
             found = f"{url} {reason}"
             if entry.consecutive_failures:
                 found += f", {_count(entry.consecutive_failures, 'failed check', 'failed checks')}"
-            if entry.status == "blocked":
+            if entry.status is Status.BLOCKED:
                 found += ": refuses robots, check by hand"
             return found
         case Action.INACTIVE:

@@ -28,6 +28,7 @@ class CheckRow:
     final_url: str | None
     title: str | None
     content_updated: str | None
+    origin: str | None = None  # where a shared crawl saw it from ("a,b": confirmed from b)
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> CheckRow:

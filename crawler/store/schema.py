@@ -14,7 +14,9 @@ from __future__ import annotations
 
 # SCHEMA_VERSION history:
 #   1  runs and checks.
-SCHEMA_VERSION = 1
+#   2  checks.origin (where a shared crawl saw the verdict from); one check per entry and
+#      run (the unique index checks_once), so a check recorded twice is recorded once.
+SCHEMA_VERSION = 2
 
 # The tables. Each engine names its row ids (`id`, `ref`) and may make them TEMPORARY
 # (`temp`); everything else is the same in both.
@@ -43,17 +45,29 @@ CREATE {temp}TABLE IF NOT EXISTS checks (
     http_status     INTEGER,
     final_url       TEXT,
     title           TEXT,
-    content_updated TEXT
+    content_updated TEXT,
+    -- Where the verdict was seen from: the --origin names of a shared crawl's processes,
+    -- comma-separated when a failure was confirmed from a second one; NULL when unnamed.
+    origin          TEXT
 );
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS checks_by_entry ON checks (entry_id, id);
 CREATE INDEX IF NOT EXISTS checks_by_run ON checks (run_id);
+-- One check per entry and run: a shared crawl may check an entry twice (a lease that expired
+-- under a slow worker), and the store keeps the first (INSERT ... ON CONFLICT DO NOTHING).
+CREATE UNIQUE INDEX IF NOT EXISTS checks_once ON checks (run_id, entry_id);
 """
 
 # Ordered migrations: MIGRATIONS[n] takes a store from version n to n + 1 (SQL that both
 # SQLite and PostgreSQL accept; a store at version 0 is created from TABLES instead).
-MIGRATIONS: dict[int, str] = {}
+MIGRATIONS: dict[int, str] = {
+    1: """
+ALTER TABLE checks ADD COLUMN origin TEXT;
+DELETE FROM checks WHERE id NOT IN (SELECT MIN(id) FROM checks GROUP BY run_id, entry_id);
+CREATE UNIQUE INDEX IF NOT EXISTS checks_once ON checks (run_id, entry_id);
+""",
+}
 
 
 def tables(*, id: str, ref: str, temp: str = "") -> str:

@@ -17,7 +17,7 @@ from crawler.store.rows import CheckRow, RunRow
 from crawler.verdict.outcome import ANSWERED_REASONS, Network, Outcome, Status
 
 CHECK_COLUMNS = (
-    "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated"
+    "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated, origin"
 )
 RUN_COLUMNS = "id, started_at, finished_at, directory, network, checked"
 
@@ -126,17 +126,29 @@ class SqlStore:
                     (run_id, run_id),
                 )
 
-    def record(self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome) -> None:
-        """Store one check, committed before returning (`WriteError` if it cannot be)."""
+    def record(
+        self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome,
+        origin: str | None = None,
+    ) -> bool:
+        """Store one check, committed before returning (`WriteError` if it cannot be).
+
+        False when the run already has a check of this entry (a shared crawl that checked it
+        twice): the first one stands and nothing is written."""
         with self._writing("record a check"):
-            self._execute(
-                f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            cursor = self._execute(
+                f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (run_id, entry_id) DO NOTHING",
                 (
                     run_id, entry_id, url, checked_at, outcome.status.value, str(outcome.reason),
                     outcome.detail, outcome.http_status, outcome.final_url, outcome.title,
-                    outcome.content_updated,
+                    outcome.content_updated, origin,
                 ),
             )
+            return bool(cursor.rowcount == 1)
+
+    def recorded_entries(self, run_id: int) -> set[str]:
+        """The ids of the entries the run has a check of."""
+        return {row[0] for row in self._execute("SELECT entry_id FROM checks WHERE run_id = ?", (run_id,))}
 
     def finish_run(self, run_id: int, *, network_available: bool) -> RunRow:
         """Close a run. When the network was unavailable its checks are discarded:

@@ -103,6 +103,11 @@ def _add_crawling(parser: argparse.ArgumentParser) -> None:
         help="a URL that must answer; if it fails, the run counts as 'network unavailable'",
     )
     parser.add_argument(
+        "--jobs", type=int, metavar="N",
+        help="crawl processes on this machine (default: one per core, fewer for small crawls; "
+        "1: one process)",
+    )
+    parser.add_argument(
         "--no-freshness", dest="freshness", action="store_false",
         help="skip the sitemap and feed requests that date each site's content",
     )
@@ -212,13 +217,17 @@ def _options(args: argparse.Namespace, only: Sequence[str] = ()) -> CrawlOptions
         raise UsageError("--timeout must be positive")
     if args.concurrency is not None and args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if args.jobs not in (None, 1) and getattr(args, "redis", None):
+        raise UsageError("--jobs shares a crawl on one machine; with --redis, start more workers instead")
     return CrawlOptions(
         directory=args.directory, db=args.db, reports=args.reports, timeout=args.timeout,
         concurrency=args.concurrency, resolve=tuple(args.resolve), allow_private=args.allow_private,
         canary=args.canary, only=tuple(only), freshness=args.freshness,
         progress=not args.quiet,
         log_level="INFO" if args.verbose else "WARNING" if not args.quiet else "ERROR",
-        redis=getattr(args, "redis", None), worker=getattr(args, "worker", False),
+        redis=getattr(args, "redis", None), worker=getattr(args, "worker", False), jobs=args.jobs,
     )
 
 

@@ -24,4 +24,5 @@ class CrawlOptions:
     log_level: str = "WARNING"
     redis: str | None = None  # a shared crawl's Redis URL (crawler.distributed)
     worker: bool = False  # in a shared crawl: join the coordinator's run instead of leading one
+    jobs: int | None = None  # crawl processes on this machine (crawler.jobs); None: every core
     extra: dict[str, object] = field(default_factory=dict)  # more Scrapy settings, by name

@@ -19,6 +19,8 @@ from scrapy.settings import Settings
 from crawler.context import RunContext
 from crawler.directory import Directory, load_directory
 from crawler.errors import SharedCrawlError
+from crawler.jobs import shares
+from crawler.jobs.parent import ShardedWebsitesSpider
 from crawler.options import CrawlOptions
 from crawler.pipelines import policy_from
 from crawler.reports.model import Report, build_report
@@ -113,6 +115,9 @@ def crawl(options: CrawlOptions, directory: Directory | None = None) -> CrawlRes
         spider, arguments["shared"] = distributed.SharedWebsitesSpider, shared
     else:
         open_store(options.db, write=True).close()  # fail before Scrapy starts, not inside it
+        shards = shares(context.entries, options.jobs)
+        if len(shards) > 1:  # every core: child crawls check, this process records (crawler.jobs)
+            spider, arguments["shards"] = ShardedWebsitesSpider, shards
     try:
         process = CrawlerProcess(settings)
         process.crawl(process.create_crawler(spider), **arguments)

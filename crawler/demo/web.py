@@ -15,7 +15,8 @@ SIGINT). Diagnostics go to stderr, so stdout always parses. What callers may rel
   does), ``expect`` ([status, reason] our crawler should reach) and, where the scenario is
   about them, ``title``, ``content_updated`` and ``expired_on``.
 * Every HTTP(S) listener routes by Host header, then path; unknown paths on a live site get 404.
-* Every request is recorded (listener, method, host, path). ``GET /__requests__`` on host
+* Every request is recorded (listener, method, host, path, ``time`` it arrived, ``peer`` address
+  and, once answered or abandoned, ``finished``). ``GET /__requests__`` on host
   ``127.0.0.1`` returns the list as JSON, ``/__reset__`` empties it, ``/__next_edition__``
   changes the title of ``retitled.org``; none of them is recorded.
   ``DIR/requests.log`` gets one JSON line per request, flushed as it happens.
@@ -177,6 +178,26 @@ class Redirect(Answer):
         request.setHeader("Location", location)
         request.setHeader("Content-Type", "text/html; charset=utf-8")
         return pages.redirect_note(location).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class Slow(Answer):
+    """`page`, but only after `delay` seconds: a busy server, long enough for the request log
+    to show how many requests a crawl keeps in flight to one host."""
+
+    page: Page
+    delay: float = 0.5
+
+    def serve(self, request: server.Request, ports: Ports) -> int:
+        body = self.page.serve(request, ports)
+        call = the_reactor().callLater(self.delay, _finish, request, body)
+        request.notifyFinish().addErrback(lambda _failure: call.active() and call.cancel())
+        return server.NOT_DONE_YET
+
+
+def _finish(request: server.Request, body: bytes) -> None:
+    request.write(body)
+    request.finish()
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,6 +498,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     # A JavaScript bounce to a sponsored-links lander at /lander.
     Scenario("sponsored-links.net", Site({"/lander": Page(pages.PARKED_LANDER)},
                                          other=Page(pages.PARKED_JS_REDIRECT)), PARKED),
+    # --- slow but fine
+    # Every answer takes half a second: the request log shows the requests in flight to it.
+    Scenario("slow.org", everywhere(Slow(live("Slow but Sure"))), OK, title="Slow but Sure"),
     # --- nothing usable answers
     # Accepts the request, never answers.
     Scenario("hang.org", everywhere(Hang()), (Status.DEAD, "timeout")),
@@ -576,23 +600,35 @@ class RequestLog:
         self._file: IO[str] = path.open("a", encoding="utf-8")
         self._entries: list[dict[str, str]] = []
 
-    def record(self, listener: str, method: str, host: str, path: str) -> None:
+    def record(self, listener: str, method: str, host: str, path: str, peer: str = "") -> dict[str, str]:
+        """Log one request as it arrives; the entry, to which `finished` adds its end."""
         entry = {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "time": _now(),
             "listener": listener,
             "method": method,
             "host": host,
             "path": path,
+            "peer": peer,
         }
         self._entries.append(entry)
         self._file.write(json.dumps(entry) + "\n")
         self._file.flush()  # a test or a human tailing the log sees each request at once
+        return entry
+
+    @staticmethod
+    def finished(entry: dict[str, str]) -> None:
+        """The request was answered, or its client went away (only in memory, not on disk)."""
+        entry["finished"] = _now()
 
     def entries(self) -> list[dict[str, str]]:
         return list(self._entries)
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class Router(Resource):
@@ -613,7 +649,11 @@ class Router(Resource):
         path, uri = request.path.decode("latin-1"), request.uri.decode("latin-1")
         if host == CONTROL_HOST and path in ("/__requests__", "/__reset__", "/__next_edition__"):
             return self.control(request, path)
-        self.log.record(self.listener, request.method.decode("latin-1"), host, uri)
+        client = request.getClientAddress()
+        entry = self.log.record(
+            self.listener, request.method.decode("latin-1"), host, uri, f"{getattr(client, 'host', '')}:{getattr(client, 'port', '')}"
+        )
+        request.notifyFinish().addBoth(lambda _result: self.log.finished(entry))
         site = self.sites.get(host)
         if site is None:
             unknown = Page(f"no scenario for host {host!r}\n", 404, "text/plain")

@@ -20,7 +20,7 @@ from crawler.demo import command as demo
 from crawler.directory import Directory, DirectoryError, load_directory
 from crawler.errors import CrawlerError, UsageError
 from crawler.net.resolver import parse_resolve
-from crawler.options import CrawlOptions
+from crawler.options import CrawlOptions, check_origin
 from crawler.reports import write_reports
 from crawler.run import CrawlFailed, CrawlResult, crawl, report
 from crawler.store.rows import CheckRow
@@ -135,6 +135,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--worker", action="store_true",
         help="with --redis: help the running crawl instead of leading one (no reports here)",
     )
+    p.add_argument(
+        "--origin", metavar="NAME",
+        help="with --redis: where this process checks from (a network, a region); a failure seen "
+        "from one origin is checked again from another before it counts",
+    )
+    p.add_argument(
+        "--lease", type=float, metavar="SECONDS",
+        help="with --redis, on the coordinator: how long an entry stays with a process that "
+        "stopped renewing it (a dead one) before it is handed out again (default: 30)",
+    )
+    p.add_argument(
+        "--resume", action="store_true",
+        help="with --redis, on the coordinator: finish the store's last unfinished shared run "
+        "(after Redis lost its data) instead of starting a new one",
+    )
 
     p = commands.add_parser(
         "check", help="the CI gate: check chosen entries, print problems, exit 1 if any",
@@ -228,6 +243,8 @@ def _options(args: argparse.Namespace, only: Sequence[str] = ()) -> CrawlOptions
         progress=not args.quiet,
         log_level="INFO" if args.verbose else "WARNING" if not args.quiet else "ERROR",
         redis=getattr(args, "redis", None), worker=getattr(args, "worker", False), jobs=args.jobs,
+        origin=check_origin(getattr(args, "origin", None)), lease=getattr(args, "lease", None),
+        resume=getattr(args, "resume", False),
     )
 
 
@@ -242,6 +259,13 @@ def cmd_crawl(args: argparse.Namespace) -> Exit:
     options = _options(args)
     if options.worker and not options.redis:
         raise UsageError("--worker joins a shared crawl: give its --redis URL")
+    for flag, given in (("--origin", options.origin), ("--lease", options.lease), ("--resume", options.resume)):
+        if given and not options.redis:
+            raise UsageError(f"{flag} is for a shared crawl: give its --redis URL")
+    if options.resume and options.worker:
+        raise UsageError("--resume is for the coordinator: workers join whatever run is going")
+    if options.lease is not None and options.lease <= 0:
+        raise UsageError("--lease must be positive")
     # Every problem of the directory file at once, before any request (a worker reads none).
     directory = None if options.worker else load_directory(args.directory)
     result = crawl(options, directory)

@@ -14,7 +14,8 @@ from crawler.reports.model import EntryReport, Report
 
 # History of the format:
 # 1: the spec's schema, plus format_version and the per-entry fields name_en, notes,
-#    inactive, dead_confirmed, action, action_detail and history.
+#    inactive, dead_confirmed, action, action_detail and history; later origin (where a
+#    shared crawl saw the latest check from, null elsewhere: a field added, not a new format).
 FORMAT_VERSION = 1
 
 #: The spec's per-entry keys, in the spec's order. None may be removed or renamed.
@@ -49,6 +50,7 @@ EXTRA_ENTRY_KEYS: tuple[str, ...] = (
     "action",
     "action_detail",
     "history",
+    "origin",
 )
 
 
@@ -66,6 +68,7 @@ def entry_dict(entry: EntryReport) -> dict[str, Any]:
             {"checked_at": c.checked_at, "status": c.status, "reason": c.reason}
             for c in entry.history
         ],
+        origin=entry.origin,
     )
     return data
 

@@ -85,7 +85,17 @@ def _item(report: Report, entry: EntryReport) -> str:
     since = _since(entry)
     if since:
         parts.append(f"{'failing since' if entry.failing_since else 'since'} {since}")
-    return f"- [ ] {' — '.join(parts)}: {_finding(entry)}"
+    return f"- [ ] {' — '.join(parts)}: {_finding(entry)}{_seen_from(entry)}"
+
+
+def _seen_from(entry: EntryReport) -> str:
+    """``, seen from eu-west and us-east``: where a shared crawl saw a failure (issue 16)."""
+    if not entry.origin or not isinstance(entry.status, Status) or not entry.status.failing:
+        return ""
+    names = [md_escape(name) for name in entry.origin.split(",") if name]
+    if not names:
+        return ""
+    return ", seen from " + (" and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1])
 
 
 def _finding(entry: EntryReport) -> str:

@@ -92,6 +92,7 @@ class EntryReport:
     action: Action = Action.NONE
     action_detail: str = ""  # one line saying what to do, e.g. "http://a/ -> https://a/"
     history: tuple[PastCheck, ...] = ()  # up to the last 30 checks, oldest first
+    origin: str | None = None  # where a shared crawl saw the latest check from ("a,b": confirmed from b)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +206,7 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
         inactive=inactive,
         dead_confirmed=dead_confirmed,
         history=tuple(PastCheck(c.checked_at, c.status, c.reason) for c in summary.recent),
+        origin=latest.origin,
     )
     action, detail = advise(report)
     return replace(report, action=action, action_detail=detail)

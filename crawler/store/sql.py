@@ -146,6 +146,17 @@ class SqlStore:
             )
             return bool(cursor.rowcount == 1)
 
+    def evidence(self, run_id: int) -> tuple[int, int]:
+        """The run's checks that went out on the network, and how many of those something
+        answered: the network verdict's evidence (`Status.reaches_network`, `Outcome.answered`)."""
+        reaching = _in_list(s for s in Status if s.reaches_network)
+        row = self._execute(
+            f"SELECT count(*), coalesce(sum(CASE WHEN {answered_sql()} THEN 1 ELSE 0 END), 0) FROM checks"
+            f" WHERE run_id = ? AND status IN ({reaching})",
+            (run_id,),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
     def recorded_entries(self, run_id: int) -> set[str]:
         """The ids of the entries the run has a check of."""
         return {row[0] for row in self._execute("SELECT entry_id FROM checks WHERE run_id = ?", (run_id,))}

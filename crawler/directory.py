@@ -12,9 +12,10 @@ import difflib
 import ipaddress
 import os
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 import yaml
@@ -24,7 +25,7 @@ from crawler.errors import CrawlerError
 
 #: Larger files are refused unread: the directory is edited by hand, so anything this big is a
 #: mistake or an attack, and the pure-Python YAML parser would spend a long time on it.
-MAX_FILE_BYTES = 16 * 1024 * 1024  # room for 100,000 entries
+MAX_FILE_BYTES = 256 * 1024 * 1024  # room for 1,000,000 entries (benchmarks/sizes.py)
 
 # libyaml's parser when PyYAML was built with it (the wheels are): same safe loading, same
 # line marks, and an order of magnitude faster on directories of 100,000 entries.
@@ -126,31 +127,74 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
 
 
 def _read(where: str) -> Directory:
+    # Read as a text stream, in pieces, never whole: a directory of a million entries is
+    # about 120 MB of YAML, which would otherwise sit in memory twice (bytes and text)
+    # beside the entries made from it.
     try:
-        with open(where, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)  # never read more than the cap, whatever stat says
+        stream = open(where, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
     except FileNotFoundError:
         raise DirectoryError([Problem(where, 0, "no such file")]) from None
     except OSError as e:
         raise DirectoryError([Problem(where, 0, f"cannot read the file: {e.strerror}")]) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise DirectoryError([Problem(where, 0, _too_large())])
+    with stream:
+        try:
+            if os.fstat(stream.fileno()).st_size > MAX_FILE_BYTES:
+                raise DirectoryError([Problem(where, 0, _too_large())])
+            return parse_directory(_Capped(stream), where)
+        except UnicodeDecodeError:
+            raise DirectoryError(
+                [Problem(where, 1, f"not valid UTF-8 (first bad byte on line {_bad_byte_line(where)}): "
+                         "save it as UTF-8")]
+            ) from None
+        except _TooLarge:
+            raise DirectoryError([Problem(where, 0, _too_large())]) from None
+        except OSError as e:
+            raise DirectoryError([Problem(where, 0, f"cannot read the file: {e.strerror}")]) from None
+
+
+class _TooLarge(Exception):
+    """More than MAX_FILE_BYTES characters came out of a file whose size said less (a pipe)."""
+
+
+class _Capped:
+    """A text stream that refuses to yield more than MAX_FILE_BYTES characters."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._read = 0
+
+    def read(self, size: int = -1) -> str:
+        piece = self._stream.read(size)
+        self._read += len(piece)
+        if self._read > MAX_FILE_BYTES:
+            raise _TooLarge
+        return piece
+
+    def seek(self, offset: int) -> int:
+        return self._stream.seek(offset)
+
+
+def _bad_byte_line(where: str) -> int:
+    """The line of the first byte of `where` that is not UTF-8 (1 if it cannot be found)."""
     try:
-        text = data.decode("utf-8-sig")  # a BOM from a Windows editor is harmless
+        with open(where, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+        data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        bad = data[: e.start].count(b"\n") + 1
-        raise DirectoryError(
-            [Problem(where, 1, f"not valid UTF-8 (first bad byte on line {bad}): save it as UTF-8")]
-        ) from None
-    return parse_directory(text, where)
+        return data[: e.start].count(b"\n") + 1
+    except OSError:
+        pass
+    return 1
 
 
-def parse_directory(text: str, path: str) -> Directory:
-    """Validate directory `text`; `path` is only used in problems and in the result.
+def parse_directory(text: str | _Capped | TextIO, path: str) -> Directory:
+    """Validate directory `text` (the text, or a text stream read once in pieces); `path`
+    is only used in problems and in the result.
 
-    Raises DirectoryError, and nothing else, listing every problem found.
+    Raises DirectoryError, and nothing else, listing every problem found (a stream may
+    also raise what reading it raises).
     """
-    if len(text) > MAX_FILE_BYTES:
+    if isinstance(text, str) and len(text) > MAX_FILE_BYTES:
         raise DirectoryError([Problem(path, 0, _too_large())])
     checker = _Checker(path)
     entries = checker.check(text)
@@ -177,7 +221,7 @@ class _Checker:
         line = at if isinstance(at, int) else at.start_mark.line + 1
         self.problems.append(Problem(self.path, line, message))
 
-    def check(self, text: str) -> list[Entry]:
+    def check(self, text: str | _Capped | TextIO) -> list[Entry]:
         """Every valid entry; problems (syntax, anchors, shape, entries) go to `problems`."""
         try:
             entries = self._document(iter(yaml.parse(text, Loader=_LOADER)))
@@ -189,8 +233,7 @@ class _Checker:
             self._stop_at(mark.line + 1 if mark is not None else 1, message)
         except yaml.reader.ReaderError as e:
             what = f"U+{e.character:04X}" if isinstance(e.character, int) else repr(e.character)
-            self._stop_at(text[: e.position].count("\n") + 1,
-                          f"character {what} is not allowed in YAML: remove it")
+            self._stop_at(_line_at(text, e.position), f"character {what} is not allowed in YAML: remove it")
         except yaml.YAMLError as e:  # no position known
             self._stop_at(1, f"YAML error: {e}")
         except RecursionError:  # composing recurses once per nesting level
@@ -337,7 +380,7 @@ class _Checker:
             return id_, id_line, None
         line = key_lines.get("website", entry_line)
         return id_, id_line, Entry(
-            values["id"] or "", values["country"] or "", values["name"] or "",
+            values["id"] or "", sys.intern(values["country"] or ""), values["name"] or "",
             values.get("name_en"), website, values.get("notes"), line, entry_line)
 
     def keys(self, node: MappingNode, known: tuple[str, ...]) -> Iterator[tuple[str, int, Node]]:
@@ -373,6 +416,14 @@ class _Checker:
         elif not scalar or node.tag != _NULL_TAG:
             self.report(node, f"'{key}' must be a string, found {_describe(node)}")
         return None
+
+
+def _line_at(text: str | _Capped | TextIO, position: int) -> int:
+    """The line of character `position` (read again from the start for a stream)."""
+    if not isinstance(text, str):
+        text.seek(0)
+        text = text.read(position)
+    return text[:position].count("\n") + 1
 
 
 def _visible(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, Literal, assert_never
 
 from crawler.directory import Directory, Entry
@@ -193,7 +194,7 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
         reason=latest.reason,
         detail=latest.detail,
         http_status=latest.http_status,
-        final_url=latest.final_url,
+        final_url=entry.website if latest.final_url == entry.website else latest.final_url,  # one string
         title=latest.title,
         previous_title=previous_title,
         title_changed=title_changed,
@@ -205,11 +206,18 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
         stale=stale,
         inactive=inactive,
         dead_confirmed=dead_confirmed,
-        history=tuple(PastCheck(c.checked_at, c.status, c.reason) for c in summary.recent),
+        history=tuple(_past_check(c.checked_at, c.status, c.reason) for c in summary.recent),
         origin=latest.origin,
     )
     action, detail = advise(report)
     return replace(report, action=action, action_detail=detail)
+
+
+@lru_cache(maxsize=65_536)
+def _past_check(checked_at: str, status: Status, reason: str) -> PastCheck:
+    # Most entries' history strips repeat the same few (moment, status, reason) triples:
+    # shared, they cost a report of a million entries a pointer each, not an object each.
+    return PastCheck(checked_at, status, reason)
 
 
 def advise(entry: EntryReport) -> tuple[Action, str]:

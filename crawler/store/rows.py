@@ -34,7 +34,9 @@ class CheckRow:
     def from_row(cls, row: Sequence[Any]) -> CheckRow:
         """A row of `crawler.store.sql.CHECK_COLUMNS`, typed."""
         entry, url, checked_at, status, reason, *rest = row
-        return cls(entry, url, checked_at, Status(status), _reason(reason), *rest)
+        # Checks of one run share their few thousand distinct seconds: one string each, so a
+        # report of a million entries with their history holds each time once.
+        return cls(entry, url, sys.intern(checked_at), Status(status), _reason(reason), *rest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -190,6 +190,30 @@ class Hang(Answer):
 
 
 @dataclass(frozen=True, slots=True)
+class Slow(Answer):
+    """`answer`, given `delay` seconds after the request arrived (unless the client left)."""
+
+    answer: Answer
+    delay: float
+
+    def serve(self, request: server.Request, ports: Ports) -> int:
+        gone: list[object] = []
+        request.notifyFinish().addErrback(gone.append)
+
+        def answer() -> None:
+            if gone:
+                return
+            body = self.answer.serve(request, ports)
+            if body is not server.NOT_DONE_YET:
+                assert isinstance(body, bytes)
+                request.write(body)
+                request.finish()
+
+        the_reactor().callLater(self.delay, answer)
+        return server.NOT_DONE_YET
+
+
+@dataclass(frozen=True, slots=True)
 class Trickle(Answer):
     """Send 200 and headers at once, then one body byte per `interval` seconds, forever."""
 
@@ -539,6 +563,21 @@ SCENARIOS: tuple[Scenario, ...] = (
         "/feed.xml": Page(pages.rss_feed([(t, noon(d)) for t, d in FEED]),
                           content_type="application/rss+xml; charset=utf-8"),
     }), OK, content_updated=days_ago(7)),
+    # --- one entry's time budget (3 x the timeout; the tests crawl with --timeout 2)
+    # Five redirects of 1.8 s each: every hop answers within the timeout, but the check's
+    # budget (6 s) runs out during the fourth; the fifth is never asked for.
+    Scenario("slow-hops.org", Site({
+        "/": Slow(Redirect("/1/"), 1.8), "/1/": Slow(Redirect("/2/"), 1.8),
+        "/2/": Slow(Redirect("/3/"), 1.8), "/3/": Slow(Redirect("/4/"), 1.8),
+        "/4/": Slow(live("Slow Hops"), 1.8),
+    }), (Status.DEAD, "timeout")),
+    # Two temporary redirects of 1.5 s, a page with a feed that never answers (the feed's own
+    # 2 s timeout), then a sitemap that never answers either: only 1 s of the budget is left
+    # for it, and the report says the budget cut the extra requests short.
+    Scenario("slow-extras.org", Site({
+        "/": Slow(Redirect("/a/", 302), 1.5), "/a/": Slow(Redirect("/home/", 302), 1.5),
+        "/home/": Page(pages.page_with_feed_link()), "/feed.xml": Hang(), "/sitemap.xml": Hang(),
+    }), OK),
     # JSON-LD dateModified (its datePublished is older).
     Scenario("fresh-jsonld.org", home(Page(pages.json_ld_page(days_ago(400), days_ago(4)))),
              OK, content_updated=days_ago(4)),

@@ -65,7 +65,7 @@ from crawler.items import CANARY_ID, OUTCOME_STAT, Check, utc_now
 from crawler.leases import Lease, LeaseQueue
 from crawler.pipelines import HistoryPipeline
 from crawler.spiders.websites import WebsitesSpider
-from crawler.store import is_postgres
+from crawler.store import Store, is_postgres
 from crawler.store.postgres import PostgresStore
 from crawler.text import without_password
 from crawler.verdict.outcome import Network, Outcome
@@ -360,6 +360,7 @@ class SharedCrawl:
 
     def settled(self, network: Network) -> None:
         """The coordinator closed the run in the store: tell the workers, clear the queues."""
+        self.held.clear()  # nothing to give back to a run that is over
         try:
             pipe = self.redis.pipeline()
             pipe.hset(RUN_KEY, mapping={"state": "finished", "network": network.value})
@@ -615,19 +616,19 @@ class SharedHistoryPipeline(HistoryPipeline):
     def settled(self, network: Network) -> None:
         self.shared.settled(network)
 
+    def settle(self, store: Store, run_id: int) -> Network:
+        network = super().settle(store, run_id)
+        if self.context.stopped_by is not None:  # told to stop: the run ends for every process
+            self.shared.settled(network)
+        return network
+
     def close_spider(self) -> None:
         shared = self.shared
-        if shared.coordinator and shared.complete and shared.failure is None:
-            super().close_spider()
+        if shared.coordinator and shared.failure is None and (shared.complete or self.context.stopped_by is not None):
+            super().close_spider()  # settled: complete, or interrupted by a signal
             return
         self.store = None  # the store is the SharedCrawl's; it closes it
         if shared.failure is not None:
             self.context.fail(SharedCrawlError(f"shared crawl: {shared.failure}"))
-        elif shared.coordinator:
-            # Stopped before the end (a signal): the run stays open for the next coordinator.
-            self.context.fail(SharedCrawlError(
-                f"shared crawl: stopped before run {shared.run_id} was complete; the checks made are "
-                "recorded, and starting this command again finishes the run"
-            ))
         else:
             self.context.network = shared.verdict()

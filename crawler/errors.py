@@ -36,3 +36,12 @@ class WriteError(CrawlerError):
     def of(cls, error: OSError, where: object) -> WriteError:
         """`error`, raised while writing the file `where`, as one line naming that file."""
         return cls(f"{where}: cannot write ({error.strerror or error})")
+
+
+class Interrupted(CrawlerError):
+    """The crawl was stopped by a signal (SIGINT, SIGTERM): the checks it made stand and the
+    run is settled as interrupted. Exit 128 + the signal's number, as a shell reports it."""
+
+    def __init__(self, message: str, signal_number: int) -> None:
+        super().__init__(message)
+        self.exit_code = 128 + signal_number

@@ -1,16 +1,23 @@
-"""Scrapy extensions: the per-page read limit, garbage-collector tuning and progress reporting."""
+"""Scrapy extensions: the per-page read limit, garbage-collector tuning, progress reporting and
+prompt stops on SIGINT and SIGTERM."""
 
 from __future__ import annotations
 
 import gc
+import logging
+import os
+import signal
 import sys
+import threading
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import NotConfigured, StopDownload
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
+from crawler.context import STOP_FORCED, STOPPING, RunContext
 from crawler.items import OUTCOME_STAT
 from crawler.spiders.websites import WebsitesSpider
 
@@ -18,6 +25,8 @@ if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
 
 
 class ReadLimit:
@@ -155,3 +164,93 @@ class Progress:
         for status, n in sorted(counts.items(), key=lambda kv: -kv[1]):
             self.stream.write(f"  {status:<{width}}  {n:>6}\n")
         self.stream.flush()
+
+
+class Shutdown:
+    """SIGINT and SIGTERM stop a crawl within seconds, even while a page is being parsed.
+
+    The first signal cancels every download in flight (the `STOPPING` signal, heard by the
+    download handler) and closes the spider: checks already recorded stay, entries not yet
+    checked are not failures, and the pipeline settles the run as interrupted and writes
+    the reports, which say so. If the crawl has not stopped CRAWLER_STOP_GRACE seconds
+    later (the reactor's thread stuck in a long parse cannot hear anything), or a second
+    signal comes, the run is settled from this extension's own thread (`STOP_FORCED`,
+    heard by the pipeline) and the process exits at once with 128 + the signal's number.
+
+    Installed on the reactor's first turn, after Scrapy's own handlers (which wait for
+    every download in flight, up to the timeout), so these are the ones in force for
+    `crawler crawl` and `scrapy crawl websites` alike.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, crawler: Crawler, grace: float) -> None:
+        self.crawler = crawler
+        self.grace = grace
+        self.stopped = threading.Event()
+        self.number = 0  # the signal that asked for the stop
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        grace = crawler.settings.getfloat("CRAWLER_STOP_GRACE")
+        if grace <= 0:
+            raise NotConfigured
+        extension = cls(crawler, grace)
+        crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def engine_started(self) -> None:
+        # Scrapy installs its handlers once the reactor has started up, which is after the
+        # engine started: ours go in on the reactor's first turn, after Scrapy's.
+        from twisted.internet import reactor
+
+        reactor.callLater(0, self._install)
+
+    def _install(self) -> None:
+        if threading.current_thread() is threading.main_thread():  # signals go to the main thread
+            for number in self.SIGNALS:
+                signal.signal(number, self._first)
+
+    def engine_stopped(self) -> None:
+        self.stopped.set()
+
+    def _context(self) -> RunContext | None:
+        spider = self.crawler.spider
+        return spider.context if isinstance(spider, WebsitesSpider) else None
+
+    def _first(self, number: int, frame: object) -> None:
+        # In the main thread, between two bytecodes of whatever it was doing: only note the
+        # stop and hand the work to the reactor and to a watchdog.
+        for other in self.SIGNALS:
+            signal.signal(other, self._second)
+        self.number = number
+        context = self._context()
+        if context is not None:
+            context.stopped_by = number
+        from twisted.internet import reactor
+
+        reactor.callFromThread(self._stop)
+        threading.Thread(target=self._watch, name="crawler-shutdown", daemon=True).start()
+
+    def _stop(self) -> None:
+        logger.warning("stopping (%s): the checks made so far are kept", signal.Signals(self.number).name)
+        self.crawler.signals.send_catch_log(STOPPING)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason="shutdown"))
+
+    def _watch(self) -> None:
+        if not self.stopped.wait(self.grace):
+            self._force(self.number, f"the crawl did not stop within {self.grace:g} s", reports=True)
+
+    def _second(self, number: int, frame: object) -> None:
+        self._force(number, "a second signal", reports=False)
+
+    def _force(self, number: int, why: str, reports: bool) -> None:
+        sys.stderr.write(f"\ncrawler: forced to stop ({why}); settling the run as interrupted\n")
+        try:
+            self.crawler.signals.send_catch_log(STOP_FORCED, forced_by=number, reports=reports)
+        finally:
+            sys.stderr.flush()
+            os._exit(128 + number)

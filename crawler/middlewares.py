@@ -1,9 +1,10 @@
-"""Downloader middlewares: the address guard for IP literals, the inflate cap, Retry-After,
-and Scrapy's meta refresh without decoding pages that cannot hold one."""
+"""Downloader middlewares: the address guard for IP literals, each entry's time budget, the
+inflate cap, Retry-After, and Scrapy's meta refresh without decoding pages that cannot hold one."""
 
 from __future__ import annotations
 
 import codecs
+import time
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.redirect import (
     MetaRefreshMiddleware as ScrapyMetaRefresh,
 )
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DownloadTimeoutError, NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
@@ -48,6 +49,46 @@ class AddressGuardMiddleware:
         address = parse_ip_literal(host)
         if address is not None and not allowed(str(address), self.allow_private):
             raise AddressRefused(str(address))
+
+
+class EntryBudgetMiddleware:
+    """Ends each entry's whole check within CRAWLER_ENTRY_BUDGET times the timeout.
+
+    A check is a chain of requests (redirect hops, retries, the page, the extra requests)
+    and waits (Retry-After), each with its own timeout: unbounded, one slow site could hold
+    its slot for many timeouts. The chain's first request starts the clock
+    (``meta["deadline"]``, a `time.monotonic` moment that redirects, retries and the
+    spider's extra requests carry along); every request is given at most the time left,
+    and none is sent once it is spent (a timeout, like any other). The spider notes when
+    the budget cut its extra requests short.
+    """
+
+    def __init__(self, budget: float, timeout: float) -> None:
+        self.budget = budget
+        self.timeout = timeout
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        multiple = settings.getfloat("CRAWLER_ENTRY_BUDGET")
+        if multiple <= 0:
+            raise NotConfigured
+        timeout = settings.getfloat("DOWNLOAD_TIMEOUT")
+        return cls(multiple * timeout, timeout)
+
+    def process_request(self, request: Request) -> None:
+        now = time.monotonic()
+        left = request.meta.setdefault("deadline", now + self.budget) - now
+        if left <= 0:
+            raise DownloadTimeoutError(f"the check's time budget of {self.budget:g} s ran out")
+        request.meta["download_timeout"] = min(self.timeout, left)
+        request.meta["budget_clamped"] = left < self.timeout
+
+
+def time_left(request: Request) -> float:
+    """Seconds left of the budget of the check `request` belongs to (infinite without one)."""
+    deadline = request.meta.get("deadline")
+    return float("inf") if deadline is None else deadline - time.monotonic()
 
 
 class DecompressionCapMiddleware:
@@ -98,6 +139,8 @@ class RetryAfterMiddleware:
         delay = retry_after_seconds(response)
         if delay is None or delay > self.limit or request.meta.get("retried_after"):
             return response
+        if delay >= time_left(request):
+            return response  # the wait would spend the rest of the check's budget
         from twisted.internet import reactor
 
         await maybe_deferred_to_future(deferLater(reactor, delay))

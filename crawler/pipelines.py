@@ -7,6 +7,7 @@ Living in the pipeline (not in the CLI) means `scrapy crawl websites` and
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.context import RunContext
+from crawler.context import STOP_FORCED, RunContext
 from crawler.errors import CrawlerError, StoreError, WriteError
 from crawler.items import CANARY_ID, OUTCOME_STAT, Check
 from crawler.reports import write_reports
@@ -73,6 +74,9 @@ class HistoryPipeline:
         self.store: Store | None = None
         self.attempted = 0
         self.answered = 0
+        # Held while the run is settled: by Scrapy's thread at close, or by the shutdown
+        # watchdog's when a stop is forced (crawler.extensions.Shutdown).
+        self._settling = threading.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -81,6 +85,7 @@ class HistoryPipeline:
         pipeline = cls(crawler, context_of(crawler))
         crawler.signals.connect(pipeline.bug, signal=signals.spider_error)
         crawler.signals.connect(pipeline.bug, signal=signals.item_error)
+        crawler.signals.connect(pipeline.forced, signal=STOP_FORCED)
         return pipeline
 
     def bug(self, **kwargs: Any) -> None:
@@ -117,25 +122,50 @@ class HistoryPipeline:
         return item
 
     def close_spider(self) -> None:
-        store = self.store
-        if store is None or self.context.run_id is None:
+        with self._settling:
+            store = self.store
+            if store is None or self.context.run_id is None:
+                return
+            try:
+                self.context.network = self.settle(store, self.context.run_id)
+                self.write_reports(store)
+            finally:
+                store.close()
+                self.store = None
+
+    def settle(self, store: Store, run_id: int) -> Network:
+        """Close the run in the store with its network verdict (interrupted if the crawl was
+        told to stop), and say so where it matters."""
+        if self.context.stopped_by is not None:
+            return store.interrupt_run(run_id).network
+        canary_failed, attempted, answered = self.network_evidence()
+        available = not canary_failed and (attempted == 0 or answered > 0)
+        run = store.finish_run(run_id, network_available=available)
+        self.settled(run.network)
+        if not available:
+            # INFO: the CLI says this itself; `scrapy crawl` (LOG_LEVEL INFO) shows it here.
+            logger.info(
+                "network unavailable: %s; nothing was recorded as failed",
+                "the canary URL failed" if canary_failed else f"none of {attempted} sites answered",
+            )
+        return run.network
+
+    def forced(self, forced_by: int, reports: bool) -> None:
+        """The crawl is forced to stop (from the shutdown watchdog's thread, the process
+        exits right after): settle the run as interrupted now, and write the reports if
+        there is time. Skipped if Scrapy's thread is settling it (it does not take long)."""
+        if not self._settling.acquire(timeout=2):
             return
         try:
-            canary_failed, attempted, answered = self.network_evidence()
-            available = not canary_failed and (attempted == 0 or answered > 0)
-            run = store.finish_run(self.context.run_id, network_available=available)
-            self.settled(run.network)
-            self.context.network = run.network
-            if not available:
-                # INFO: the CLI says this itself; `scrapy crawl` (LOG_LEVEL INFO) shows it here.
-                logger.info(
-                    "network unavailable: %s; nothing was recorded as failed",
-                    "the canary URL failed" if canary_failed else f"none of {attempted} sites answered",
-                )
-            self.write_reports(store)
+            store = self.store
+            if store is None or self.context.run_id is None:
+                return
+            self.context.stopped_by = forced_by
+            self.context.network = store.interrupt_run(self.context.run_id).network
+            if reports:
+                self.write_reports(store)
         finally:
-            store.close()
-            self.store = None
+            self._settling.release()
 
     def write_reports(self, store: Store) -> None:
         """Every report from the store, or none: a failure leaves the previous reports in

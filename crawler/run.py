@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import resource
+import signal
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from scrapy.settings import Settings
 
 from crawler.context import RunContext
 from crawler.directory import Directory, load_directory
-from crawler.errors import SharedCrawlError
+from crawler.errors import Interrupted, SharedCrawlError
 from crawler.jobs import shares
 from crawler.jobs.parent import ShardedWebsitesSpider
 from crawler.options import CrawlOptions
@@ -128,6 +129,13 @@ def crawl(options: CrawlOptions, directory: Directory | None = None) -> CrawlRes
     logging.shutdown()
     if context.failure is not None:
         raise context.failure
+    if context.stopped_by is not None:
+        raise Interrupted(
+            f"stopped by {signal.Signals(context.stopped_by).name}: the {context.recorded} checks made stand; "
+            + ("the entries this worker held go back to the shared crawl" if options.worker
+               else "the run is settled as interrupted"),
+            context.stopped_by,
+        )
     if context.bugs:
         raise CrawlFailed(
             f"{context.bugs} error(s) of the crawler itself during the crawl (tracebacks above); "

@@ -22,6 +22,7 @@ CRAWLER_DB = "data/history.sqlite3"  # the history store (SQLite file)
 CRAWLER_DEAD_AFTER_CHECKS = 3  # a failing site is "dead" after this many failed checks...
 CRAWLER_DEAD_AFTER_DAYS = 7  # ...spanning at least this many days (as Wikipedia's bot)
 CRAWLER_DIRECTORY = "data/organisations.yaml"  # the directory file to check
+CRAWLER_ENTRY_BUDGET = 3.0  # x DOWNLOAD_TIMEOUT: one entry's whole check (hops, page, extra requests, waits)
 CRAWLER_FRESHNESS_ENABLED = True  # fetch sitemap.xml / a feed to date the content
 CRAWLER_GC_THRESHOLD = 20_000  # allocations between the cycle collector's young passes; 0: Python's
 CRAWLER_INACTIVE_AFTER_DAYS = 365  # content older than this is flagged "inactive"
@@ -36,6 +37,7 @@ CRAWLER_RETRY_AFTER_MAX = 10.0  # seconds; a longer Retry-After is not waited fo
 CRAWLER_RESOLVE: list[str] = []  # curl-style "HOST:PORT:ADDRESS" overrides (HOST may be *)
 CRAWLER_SOFT404_ENABLED = True  # probe a surely-missing path when a page looks like "not found"
 CRAWLER_STALE_AFTER_DAYS = 30  # an entry not verified for this long is "stale"
+CRAWLER_STOP_GRACE = 5.0  # seconds a stopping crawl may take before it is forced (SIGINT, SIGTERM)
 
 # --- Politeness ------------------------------------------------------------------------
 
@@ -113,6 +115,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     # Before everything that could send the request: refuse inward IP literals early.
     "crawler.middlewares.AddressGuardMiddleware": 50,
+    # After Scrapy's DownloadTimeoutMiddleware (350), which it overrides with the time left.
+    "crawler.middlewares.EntryBudgetMiddleware": 360,
     # Just outside HttpCompressionMiddleware (590), so its response hook runs first.
     "crawler.middlewares.DecompressionCapMiddleware": 595,
     # Next to RetryMiddleware (550): a polite wait before the one retry a 429 asks for.
@@ -125,6 +129,7 @@ EXTENSIONS = {
     "crawler.extensions.ReadLimit": 100,
     "crawler.extensions.GarbageCollection": 200,
     "crawler.extensions.Progress": 500,
+    "crawler.extensions.Shutdown": 600,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.HistoryPipeline": 300,

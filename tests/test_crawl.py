@@ -188,3 +188,21 @@ def test_retry_after_is_honoured_once(crawled: Crawled) -> None:
     asked = [r for r in crawled.requests if r["host"] == "ratelimited.org" and r["path"] == "/"]
     assert len(asked) == 2  # the first answer said "Retry-After: 1"; one polite retry
     assert crawled.entry(crawled.first, "ratelimited.org")["detail"] == "retry after 1"
+
+
+def test_the_time_budget_ends_a_chain_of_slow_hops(crawled: Crawled) -> None:
+    # Each hop answers within the 2 s timeout; the entry's 6 s budget ends the chain, so the
+    # last hop is never asked for and the verdict is a timeout, not a wait of 9 s.
+    paths = [r["path"] for r in crawled.requests if r["host"] == "slow-hops.org"]
+    assert paths == ["/", "/1/", "/2/", "/3/"]
+    entry = crawled.entry(crawled.first, "slow-hops.org")
+    assert (entry["status"], entry["reason"]) == ("dead", "timeout")
+
+
+def test_the_time_budget_cuts_slow_extra_requests_short(crawled: Crawled) -> None:
+    # The page is live: the budget only cut its extra requests short (the sitemap was given
+    # the second that was left, not its own 2 s).
+    paths = [r["path"] for r in crawled.requests if r["host"] == "slow-extras.org"]
+    assert paths == ["/", "/a/", "/home/", "/feed.xml", "/sitemap.xml"]
+    entry = crawled.entry(crawled.first, "slow-extras.org")
+    assert (entry["status"], entry["reason"]) == ("ok", "ok")

@@ -31,6 +31,10 @@ from crawler.jobs import MIN_ENTRIES_PER_PROCESS, cores, processes_for, split_by
 
 DEADLINE = 60.0  # seconds any awaited condition may take on a slow machine
 SLOW_EXTRA = 8  # more entries on slow.org, beside its scenario's own
+# Scenarios of the per-entry time budget: their verdicts hang on a few tenths of a second
+# (tests/test_crawl.py checks them in one process); three processes starting at once on a
+# busy 2-core machine may take those tenths.
+TIMING = {"slow-hops.org", "slow-extras.org"}
 
 
 def entry(n: int, url: str | None) -> Entry:
@@ -102,7 +106,7 @@ class Crawl:
 @pytest.fixture(scope="module")
 def two_jobs(simweb: SimWeb, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
     work = tmp_path_factory.mktemp("jobs")
-    urls: dict[str, str | None] = {entry_id(h): s["url"] for h, s in simweb.hosts.items()}
+    urls: dict[str, str | None] = {entry_id(h): s["url"] for h, s in simweb.hosts.items() if h not in TIMING}
     urls.update({f"slow-{n}": simweb.url("slow.org") for n in range(SLOW_EXTRA)})
     urls["no-website-listed"] = None
     directory = write_directory(work / "organisations.yaml", urls)
@@ -134,7 +138,8 @@ def test_every_entry_is_checked_once_and_recorded_by_the_parent(two_jobs: Crawl)
 
 def test_each_scenario_gets_its_verdict_with_two_jobs(two_jobs: Crawl, simweb: SimWeb) -> None:
     got = {e["id"]: [e["status"], e["reason"]] for e in two_jobs.report["entries"]}
-    wrong = {h: (got[entry_id(h)], s["expect"]) for h, s in simweb.hosts.items() if got[entry_id(h)] != s["expect"]}
+    hosts = {h: s for h, s in simweb.hosts.items() if h not in TIMING}
+    wrong = {h: (got[entry_id(h)], s["expect"]) for h, s in hosts.items() if got[entry_id(h)] != s["expect"]}
     assert wrong == {}
     assert {got[f"slow-{n}"][0] for n in range(SLOW_EXTRA)} == {"ok"}
     assert got["no-website-listed"] == ["no-website", "no-website"]

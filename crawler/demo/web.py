@@ -181,32 +181,36 @@ class Redirect(Answer):
 
 
 @dataclass(frozen=True, slots=True)
-class Slow(Answer):
-    """`page`, but only after `delay` seconds: a busy server, long enough for the request log
-    to show how many requests a crawl keeps in flight to one host."""
-
-    page: Page
-    delay: float = 0.5
-
-    def serve(self, request: server.Request, ports: Ports) -> int:
-        body = self.page.serve(request, ports)
-        call = the_reactor().callLater(self.delay, _finish, request, body)
-        request.notifyFinish().addErrback(lambda _failure: call.active() and call.cancel())
-        return server.NOT_DONE_YET
-
-
-def _finish(request: server.Request, body: bytes) -> None:
-    request.write(body)
-    request.finish()
-
-
-@dataclass(frozen=True, slots=True)
 class Hang(Answer):
     """Read the request, then never answer: only the client's timeout ends it."""
 
     def serve(self, request: server.Request, ports: Ports) -> int:
         # The channel keeps the request alive; we only swallow the disconnect notice.
         request.notifyFinish().addErrback(lambda _failure: None)
+        return server.NOT_DONE_YET
+
+
+@dataclass(frozen=True, slots=True)
+class Slow(Answer):
+    """`answer`, given `delay` seconds after the request arrived (unless the client left)."""
+
+    answer: Answer
+    delay: float
+
+    def serve(self, request: server.Request, ports: Ports) -> int:
+        gone: list[object] = []
+        request.notifyFinish().addErrback(gone.append)
+
+        def answer() -> None:
+            if gone:
+                return
+            body = self.answer.serve(request, ports)
+            if body is not server.NOT_DONE_YET:
+                assert isinstance(body, bytes)
+                request.write(body)
+                request.finish()
+
+        the_reactor().callLater(self.delay, answer)
         return server.NOT_DONE_YET
 
 
@@ -499,8 +503,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("sponsored-links.net", Site({"/lander": Page(pages.PARKED_LANDER)},
                                          other=Page(pages.PARKED_JS_REDIRECT)), PARKED),
     # --- slow but fine
-    # Every answer takes half a second: the request log shows the requests in flight to it.
-    Scenario("slow.org", everywhere(Slow(live("Slow but Sure"))), OK, title="Slow but Sure"),
+    # Its home page takes half a second: the request log shows the requests in flight to it.
+    Scenario("slow.org", home(Slow(live("Slow but Sure"), 0.5)), OK, title="Slow but Sure"),
     # --- nothing usable answers
     # Accepts the request, never answers.
     Scenario("hang.org", everywhere(Hang()), (Status.DEAD, "timeout")),
@@ -563,6 +567,21 @@ SCENARIOS: tuple[Scenario, ...] = (
         "/feed.xml": Page(pages.rss_feed([(t, noon(d)) for t, d in FEED]),
                           content_type="application/rss+xml; charset=utf-8"),
     }), OK, content_updated=days_ago(7)),
+    # --- one entry's time budget (3 x the timeout; the tests crawl with --timeout 2)
+    # Five redirects of 1.8 s each: every hop answers within the timeout, but the check's
+    # budget (6 s) runs out during the fourth; the fifth is never asked for.
+    Scenario("slow-hops.org", Site({
+        "/": Slow(Redirect("/1/"), 1.8), "/1/": Slow(Redirect("/2/"), 1.8),
+        "/2/": Slow(Redirect("/3/"), 1.8), "/3/": Slow(Redirect("/4/"), 1.8),
+        "/4/": Slow(live("Slow Hops"), 1.8),
+    }), (Status.DEAD, "timeout")),
+    # Two temporary redirects of 1.5 s, a page with a feed that never answers (the feed's own
+    # 2 s timeout), then a sitemap that never answers either: only 1 s of the budget is left
+    # for it, and the report says the budget cut the extra requests short.
+    Scenario("slow-extras.org", Site({
+        "/": Slow(Redirect("/a/", 302), 1.5), "/a/": Slow(Redirect("/home/", 302), 1.5),
+        "/home/": Page(pages.page_with_feed_link()), "/feed.xml": Hang(), "/sitemap.xml": Hang(),
+    }), OK),
     # JSON-LD dateModified (its datePublished is older).
     Scenario("fresh-jsonld.org", home(Page(pages.json_ld_page(days_ago(400), days_ago(4)))),
              OK, content_updated=days_ago(4)),

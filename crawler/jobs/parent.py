@@ -41,11 +41,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: Settings a child never takes from the parent: it forwards instead of recording, and the
-#: parent alone shows progress and asks the canary.
+#: parent alone shows progress, asks the canary and hears signals (it stops the children
+#: by closing their channels: `crawler.extensions.Shutdown` runs in the parent only).
 CHILD_SETTINGS: dict[str, Any] = {
     "ITEM_PIPELINES": {"crawler.jobs.child.ForwardPipeline": 300},
     "CRAWLER_PROGRESS": False,
     "CRAWLER_CANARY_URL": None,
+    "CRAWLER_STOP_GRACE": 0,
 }
 
 

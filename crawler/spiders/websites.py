@@ -8,14 +8,16 @@ verdict; it knows nothing of the history store or the reports (the pipeline does
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import DownloadTimeoutError
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -31,7 +33,7 @@ from crawler.verdict.classify import (
     classify_page,
     wants_soft404_probe,
 )
-from crawler.verdict.outcome import Outcome, Reason, Status
+from crawler.verdict.outcome import BUDGET_CUT, Outcome, Reason, Status
 from crawler.verdict.title import decode_html, title_from_text
 
 if TYPE_CHECKING:
@@ -137,25 +139,28 @@ class WebsitesSpider(scrapy.Spider):
             text=text,
             title=title_from_text(text),
         )
+        budget = _Budget(response.meta.get("deadline"))
         if self.soft404 and wants_soft404_probe(page):
-            page = await self._probe(page)
+            page = await self._probe(page, budget)
         outcome = classify_page(page)
         if outcome.status.verified and self.freshness:
-            updated = await self._content_updated(response, text)
+            updated = await self._content_updated(response, text, budget)
             if updated:
                 outcome = replace(outcome, content_updated=updated.isoformat())
+        if budget.cut:
+            outcome = replace(outcome, warnings=(*outcome.warnings, BUDGET_CUT))
         return [Check(entry.id, listed, utc_now(), outcome)]
 
-    async def _probe(self, page: Page) -> Page:
+    async def _probe(self, page: Page, budget: _Budget) -> Page:
         """Ask the same host for a path that surely does not exist, and compare."""
         missing = urljoin(page.final_url, f"/{secrets.token_hex(8)}-this-page-should-not-exist")
-        response = await self._fetch(missing)
+        response = await self._fetch(missing, budget)
         if response is None:
             return page
         probe_text = decode_html(response.body, _header(response, "Content-Type"))
         return replace(page, probe_status=response.status, probe_same_page=page_signals.same_page(page.text, probe_text))
 
-    async def _content_updated(self, response: Response, text: str) -> date | None:
+    async def _content_updated(self, response: Response, text: str, budget: _Budget) -> date | None:
         """The newest date the site gives, at most two small extra requests per site.
 
         The header and the page come free; a feed the page links to is asked for (sites
@@ -167,28 +172,38 @@ class WebsitesSpider(scrapy.Spider):
             freshness.from_html(text),
         ]
         for feed in freshness.feed_links(text, response.url)[:1]:
-            feed_response = await self._fetch(feed)
+            feed_response = await self._fetch(feed, budget)
             if feed_response is not None and feed_response.status == 200:
                 found.append(freshness.from_feed(feed_response.body))
         if not any(found):
-            sitemap = await self._fetch(urljoin(response.url, "/sitemap.xml"))
+            sitemap = await self._fetch(urljoin(response.url, "/sitemap.xml"), budget)
             if sitemap is not None and sitemap.status == 200:
                 found.append(freshness.from_sitemap(sitemap.body))
         return freshness.newest(*found)
 
-    async def _fetch(self, url: str) -> Response | None:
-        """A small side request through the full downloader stack (guard included)."""
-        request = scrapy.Request(
-            url, dont_filter=True, meta={"dont_retry": True, "read_limit": _SMALL, "side_request": True}
-        )
+    async def _fetch(self, url: str, budget: _Budget) -> Response | None:
+        """A small side request through the full downloader stack (guard included), within
+        what is left of the entry's time budget."""
+        if budget.spent():
+            budget.cut = True
+            return None
+        meta = {"dont_retry": True, "read_limit": _SMALL, "side_request": True}
+        if budget.deadline is not None:
+            meta["deadline"] = budget.deadline
+        request = scrapy.Request(url, dont_filter=True, meta=meta)
         try:
             return await self.crawler.engine.download_async(request)
+        except DownloadTimeoutError:
+            budget.cut = budget.cut or bool(request.meta.get("budget_clamped"))
+            return None
         except Exception:  # a side request's failure never changes the verdict
             return None
 
     # --- not answered ------------------------------------------------------------------
 
     def failed(self, failure: Failure) -> list[Check]:
+        if self.context.stopped_by is not None:
+            return []  # cancelled by the stop: not checked, so not a failure of the site
         request = failure.request  # type: ignore[attr-defined]
         entry: Entry = request.meta["entry"]
         host = urlsplit(request.url).hostname or ""
@@ -213,6 +228,18 @@ class WebsitesSpider(scrapy.Spider):
 
     def _canary_failed(self, failure: Failure) -> None:
         self.context.canary_failed = True
+
+
+@dataclass
+class _Budget:
+    """What is left of one entry's time budget (`crawler.middlewares.EntryBudgetMiddleware`)
+    for its extra requests, and whether it cut them short."""
+
+    deadline: float | None  # a time.monotonic() moment; None when no budget applies
+    cut: bool = False
+
+    def spent(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
 
 
 _PACKAGE = str(Path(__file__).resolve().parent.parent)  # the crawler package's folder

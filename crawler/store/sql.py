@@ -108,23 +108,34 @@ class SqlStore:
         return self._db.execute(query, params)
 
     def _settle_interrupted(self) -> None:
-        """Settle runs a killed process left 'running'.
-
-        Their checks stand if anything answered in them (the network was up); if
-        nothing did, they were the network's failures, not the sites', and go.
-        """
+        """Settle runs a killed process left 'running' (see `interrupt_run`)."""
         with self._transaction():
             for (run_id,) in self._execute(f"SELECT id FROM runs WHERE network = '{Network.RUNNING}'").fetchall():
-                hits = self._execute(
-                    f"SELECT count(*) FROM checks WHERE run_id = ? AND ({answered_sql()})", (run_id,)
-                ).fetchone()[0]
-                if not hits:
-                    self._execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
-                self._execute(
-                    f"UPDATE runs SET network = '{Network.INTERRUPTED}', checked = "
-                    "(SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
-                    (run_id, run_id),
-                )
+                self._interrupt(run_id, finished_at=None)  # when it died is not known
+
+    def interrupt_run(self, run_id: int) -> RunRow:
+        """Close a run that was stopped before its end (a signal, a kill).
+
+        Its checks stand if anything answered in them (the network was up); if nothing
+        did, they were the network's failures, not the sites', and go.
+        """
+        with self._writing("settle the run"):
+            self._interrupt(run_id, finished_at=utc_now())
+        run = self.run(run_id)
+        assert run is not None
+        return run
+
+    def _interrupt(self, run_id: int, finished_at: str | None) -> None:
+        hits = self._execute(
+            f"SELECT count(*) FROM checks WHERE run_id = ? AND ({answered_sql()})", (run_id,)
+        ).fetchone()[0]
+        if not hits:
+            self._execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
+        self._execute(
+            f"UPDATE runs SET finished_at = ?, network = '{Network.INTERRUPTED}', checked = "
+            "(SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
+            (finished_at, run_id, run_id),
+        )
 
     def record(
         self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome,

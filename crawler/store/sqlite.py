@@ -61,7 +61,9 @@ class SqliteStore(SqlStore):
             return cls(db, path, None)
         db = None
         try:
-            db = sqlite3.connect(path, timeout=30)
+            # Any thread may use it, one at a time: a forced stop settles the run from a watchdog
+            # thread while the reactor's thread is stuck elsewhere (`crawler.extensions.Shutdown`).
+            db = sqlite3.connect(path, timeout=30, check_same_thread=False)
             store = cls(db, path, lock)
             store._prepare(write)
         except sqlite3.DatabaseError as exc:

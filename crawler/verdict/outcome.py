@@ -169,6 +169,10 @@ ANSWERED_REASONS: frozenset[Reason] = frozenset(
     {Reason.TLS, Reason.REDIRECT_LOOP, Reason.TOO_LARGE, Reason.SOFT_404}
 )
 
+#: Warning: the entry's time budget ran out before its extra requests (probe, feed, sitemap)
+#: were all made; the verdict stands, the content date may be missing.
+BUDGET_CUT = "budget-cut"
+
 #: What `check --fail-on` uses when the user gives nothing.
 DEFAULT_FAIL_ON: frozenset[Status] = frozenset(
     {Status.DEAD, Status.PARKED, Status.MOVED, Status.REFUSED_BY_POLICY}
@@ -186,6 +190,8 @@ class Outcome:
     final_url: str | None = None
     title: str | None = None
     content_updated: str | None = None  # ISO date (YYYY-MM-DD) the site gives for its content
+    # Short codes of what a maintainer should know that does not change the status.
+    warnings: tuple[str, ...] = ()
 
     @property
     def answered(self) -> bool:

@@ -39,6 +39,7 @@ KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 
 _ID_RE = re.compile(r"[a-z0-9-]+")
 _LABEL_RE = re.compile(r"[a-z0-9_-]+")  # a host label after punycode; "_" occurs in real hosts
+_SPACE = re.compile(r"\s")  # white space, as str.isspace() has it
 _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _TAG_NAMES = {
@@ -447,7 +448,7 @@ def _describe(node: Node) -> str:
 
 def _website_problem(url: str) -> str | None:
     """What is wrong with `url` as a listed website (completing "website 'URL' ..."), or None."""
-    if any(c.isspace() or not c.isprintable() for c in url):
+    if not url.isprintable() or _SPACE.search(url):
         return "contains white space or control characters: expected a URL (write a space as %20)"
     try:
         parts = urlsplit(url)
@@ -478,10 +479,13 @@ def _host_problem(host: str, literal: bool) -> str | None:
         except ValueError:
             return f"has an invalid IPv6 address '{host}'"
         return None
-    try:
-        ascii_host = host.encode("idna").decode("ascii")  # this is what validates IDN labels
-    except UnicodeError:
-        ascii_host = ""
+    if host.isascii():  # what the IDNA codec would check of an ASCII name: labels of 1-63
+        ascii_host = host if all(len(label) <= 63 for label in host.split(".")) else ""
+    else:
+        try:
+            ascii_host = host.encode("idna").decode("ascii")  # this is what validates IDN labels
+        except UnicodeError:
+            ascii_host = ""
     if not all(_LABEL_RE.fullmatch(label) for label in ascii_host.removesuffix(".").split(".")):
         return (f"has an invalid host name '{host}': expected labels of letters, digits and '-', "
                 "1 to 63 characters each, separated by single dots")

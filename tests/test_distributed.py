@@ -772,3 +772,55 @@ def test_shared_crawl_options_are_checked_before_anything_runs(tmp_path: Path, a
                          "--reports", str(tmp_path / "r"), *args)
     assert result.returncode == 2, result.stderr
     assert words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_signal_to_the_coordinator_ends_the_run_for_every_process(
+    simweb: SimWeb, services: Services, tmp_path: Path
+) -> None:
+    slow_directory(simweb, tmp_path / "d.yaml", 16)
+    db, redis_url = services.pg_url("coordinator_stopped"), services.redis_url()
+    common = shared_args(simweb, tmp_path / "d.yaml", db, redis_url, "--reports", str(tmp_path / "r"))
+    worker = start(*common, "--worker", ca=simweb.ca, log=tmp_path / "worker")
+    coordinator = start(*common, ca=simweb.ca, log=tmp_path / "coordinator")
+    try:
+        wait_for(lambda: sum(checks_per_entry(db).values()) >= 2, coordinator, tmp_path / "coordinator.err", "checks")
+        coordinator.send_signal(signal.SIGINT)
+        code, err = finish(coordinator, tmp_path / "coordinator")
+        worker_code, worker_err = finish(worker, tmp_path / "worker")
+    finally:
+        stop(worker)
+        stop(coordinator)
+    assert code == 128 + signal.SIGINT, err
+    assert worker_code == 2 and "coordinator stopped" in worker_err, worker_err
+    assert runs_of(db)[0][:2] == (1, "interrupted")
+    with psycopg.connect(db) as connection:  # what was cut short is not a failure of any site
+        assert connection.execute("SELECT DISTINCT status FROM checks").fetchall() == [("ok",)]
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        assert client.hget("websites:run", "state") == "finished"
+        assert not client.exists("websites:pending", "websites:leases")
+    finally:
+        client.close()
+
+
+def test_a_worker_told_to_stop_gives_its_entries_back(simweb: SimWeb, services: Services, tmp_path: Path) -> None:
+    urls = slow_directory(simweb, tmp_path / "d.yaml", 16)
+    db, redis_url = services.pg_url("worker_stopped"), services.redis_url()
+    common = shared_args(simweb, tmp_path / "d.yaml", db, redis_url, "--reports", str(tmp_path / "r"))
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    worker = start(*common, "--worker", ca=simweb.ca, log=tmp_path / "worker")
+    # Leases of ten minutes: the run finishes within the deadline only if the worker gave its back.
+    coordinator = start(*common, "--lease", "600", ca=simweb.ca, log=tmp_path / "coordinator")
+    try:
+        wait_for(lambda: holding(client, worker.pid), worker, tmp_path / "worker.err", "the worker's leases")
+        worker.send_signal(signal.SIGTERM)
+        worker_code, worker_err = finish(worker, tmp_path / "worker")
+        code, err = finish(coordinator, tmp_path / "coordinator")
+    finally:
+        stop(worker)
+        stop(coordinator)
+        client.close()
+    assert worker_code == 128 + signal.SIGTERM and "go back to the shared crawl" in worker_err, worker_err
+    assert code == 0, err
+    assert runs_of(db) == [(1, "available", len(urls))]
+    assert checks_per_entry(db) == {entry: 1 for entry in urls}

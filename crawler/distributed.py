@@ -503,12 +503,16 @@ def _outlive(client: redis.Redis, lead: Lock, url: str) -> bool:
 
 
 def _await_run(client: redis.Redis, queue: LeaseQueue, url: str, origin: str | None) -> tuple[int, float]:
+    """The run to help: the one going, or the next one to start (at most WORKER_WAIT seconds
+    from now). A run that starts and ends while this worker is still starting up is joined
+    all the same, so the worker says how it ended instead of waiting for another."""
     deadline = time.monotonic() + WORKER_WAIT
+    before = client.hget(RUN_KEY, "run_id")  # a run already over when we came is not ours
     while True:
         if origin:  # known as soon as it waits, so the run's first failures get a second look
             queue.register(origin, int(LEASE * 1000))
         run_id, state, lease = client.hmget(RUN_KEY, "run_id", "state", "lease")
-        if run_id and state == "running":
+        if run_id and (state == "running" or run_id != before):
             return int(run_id), float(lease or LEASE)
         if time.monotonic() > deadline:
             raise SharedCrawlError(

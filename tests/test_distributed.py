@@ -416,8 +416,13 @@ def test_network_unavailable_is_settled_once_for_every_process(
     db = services.pg_url("unavailable")
     shared = ["--directory", str(directory), "--db", db, "--redis", services.redis_url(), "--timeout", "2",
               *simweb.resolve_args()]
-    processes = [start(*shared, "--worker", "--reports", str(tmp_path / "w"), ca=simweb.ca, log=tmp_path / "worker"),
-                 start(*shared, "--reports", str(tmp_path / "r"), ca=simweb.ca, log=tmp_path / "coordinator")]
+    worker = start(*shared, "--worker", "--origin", "w", "--reports", str(tmp_path / "w"), ca=simweb.ca,
+                   log=tmp_path / "worker")
+    # The worker is waiting (it has said where it is from) before the run, which ends at once, starts.
+    client = redis.Redis.from_url(shared[shared.index("--redis") + 1], decode_responses=True)
+    wait_for(lambda: client.hget("websites:origins", "w"), worker, tmp_path / "worker.err", "the worker waiting")
+    client.close()
+    processes = [worker, start(*shared, "--reports", str(tmp_path / "r"), ca=simweb.ca, log=tmp_path / "coordinator")]
     codes = [p.wait(timeout=DEADLINE) for p in processes]
     errors = [(tmp_path / name).with_suffix(".err").read_text() for name in ("worker", "coordinator")]
     assert codes == [3, 3], errors

@@ -247,13 +247,23 @@ class SharedCrawl:
             return self.failure is not None
         try:
             self._keep_lead()
-            if self.coordinator:
-                self.complete = self.queue.remaining() == 0
-                return self.complete
-            pipe = self.redis.pipeline(transaction=False)
+            # One transaction: the run's state and what is left come from the same Redis
+            # (a restart between two reads could make an emptied queue look finished).
+            pipe = self.redis.pipeline()
             pipe.hmget(RUN_KEY, "run_id", "state")
             pipe.exists(LEAD_KEY)
-            (run_id, state), lead = pipe.execute()
+            self.queue.count_remaining(pipe)
+            (run_id, state), lead, *left = pipe.execute()
+            if run_id is None:  # Redis is back from a restart that lost its data (or was flushed)
+                if not self.coordinator:
+                    self._lost("it lost the run's data; waiting for the coordinator to list the run again")
+                    return False
+                logger.warning("shared crawl: Redis lost the run's data; listing what has no check yet")
+                self.list_missing()
+                return False
+            if self.coordinator:
+                self.complete = sum(left) == 0
+                return self.complete
         except RedisError as exc:
             self._lost(exc)
             return False
@@ -291,12 +301,12 @@ class SharedCrawl:
 
     # --- Redis going away and coming back ---------------------------------------------------
 
-    def _lost(self, exc: RedisError) -> None:
+    def _lost(self, why: RedisError | str) -> None:
         if self._outage_since is None:
             self._outage_since = self._tried = time.monotonic()
             logger.warning(
                 "shared crawl: Redis at %s went away (%s); taking no new entries, recording the checks in "
-                "progress, and waiting up to %.0f s for it", self.url, exc, self.grace,
+                "progress, and waiting up to %.0f s for it", self.url, why, self.grace,
             )
 
     def _recovered(self) -> bool:
@@ -363,7 +373,7 @@ class SharedCrawl:
         self.held.clear()  # nothing to give back to a run that is over
         try:
             pipe = self.redis.pipeline()
-            pipe.hset(RUN_KEY, mapping={"state": "finished", "network": network.value})
+            pipe.hset(RUN_KEY, mapping={"run_id": self.run_id, "state": "finished", "network": network.value})
             pipe.expire(RUN_KEY, FINISHED_TTL)
             pipe.expire(self.counts_key, FINISHED_TTL)
             pipe.delete(*self.queue.keys)

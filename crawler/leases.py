@@ -268,7 +268,11 @@ class LeaseQueue:
     def remaining(self) -> int:
         """Entries waiting or lent out (expired leases included, until someone asks for work)."""
         pipe = self.client.pipeline(transaction=False)
+        self.count_remaining(pipe)
+        return int(sum(pipe.execute()))
+
+    def count_remaining(self, pipe: redis.client.Pipeline) -> None:
+        """Add to `pipe` the three counts whose sum is `remaining` (for one transaction with more)."""
         pipe.llen(self.pending)
         pipe.llen(self.recheck_list)
         pipe.zcard(self.leases)
-        return int(sum(pipe.execute()))

@@ -718,6 +718,31 @@ def saying(log: Path, words: str) -> Callable[[], bool]:
     return lambda: words in log.read_text()
 
 
+def test_redis_losing_its_data_unnoticed_loses_nothing(
+    simweb: SimWeb, services: Services, own_redis: OwnRedis, tmp_path: Path
+) -> None:
+    # A restart faster than any process noticed, or a FLUSHALL: no connection error, just
+    # an empty Redis. An empty queue must not pass for a finished run.
+    urls = slow_directory(simweb, tmp_path / "d.yaml", 16)
+    db = services.pg_url("flushed")
+    common = shared_args(simweb, tmp_path / "d.yaml", db, own_redis.url, "--reports", str(tmp_path / "r"), "--lease", "3")
+    worker = start(*common, "--worker", ca=simweb.ca, log=tmp_path / "worker")
+    coordinator = start(*common, ca=simweb.ca, log=tmp_path / "coordinator")
+    client = redis.Redis.from_url(own_redis.url)
+    try:
+        wait_for(lambda: sum(checks_per_entry(db).values()) >= 2, coordinator, tmp_path / "coordinator.err", "checks")
+        client.flushall()
+        codes = [finish(p, tmp_path / name)[0] for p, name in ((coordinator, "coordinator"), (worker, "worker"))]
+    finally:
+        client.close()
+        stop(worker)
+        stop(coordinator)
+    texts = [(tmp_path / name).read_text() for name in ("coordinator.err", "worker.err")]
+    assert codes == [0, 0], texts
+    assert runs_of(db) == [(1, "available", len(urls))]
+    assert checks_per_entry(db) == {entry: 1 for entry in urls}
+
+
 @pytest.mark.parametrize("comes_back", [True, False], ids=["redis-returns", "redis-stays-away"])
 def test_redis_going_away_loses_nothing(
     simweb: SimWeb, services: Services, own_redis: OwnRedis, tmp_path: Path, comes_back: bool

@@ -225,3 +225,20 @@ def _count(db: Path) -> int:
             return int(connection.execute("SELECT count(*) FROM checks").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
+
+
+def test_the_network_verdict_is_the_whole_runs(simweb: SimWeb, tmp_path: Path) -> None:
+    # Nothing answers in either child: one verdict for the run, nothing recorded as failed.
+    urls: dict[str, str | None] = {f"refused-{n}": simweb.url("refused.org") for n in range(3)}
+    urls.update({f"nowhere-{n}": "http://no-such-host.invalid/" for n in range(3)})
+    directory = write_directory(tmp_path / "d.yaml", urls)
+    db = tmp_path / "h.sqlite3"
+    result = run_crawler("crawl", "--jobs", "2", "-v", "--directory", str(directory), "--db", str(db),
+                         "--reports", str(tmp_path / "r"), "--timeout", "2", *simweb.resolve_args(), ca=simweb.ca)
+    assert result.returncode == 3, result.stderr[-2000:]
+    assert "network unavailable" in result.stderr
+    assert len(re.findall(r"crawl process \d of 2 .* ended", result.stderr)) == 2  # both children took part
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT network, checked FROM runs").fetchall() == [("unavailable", 0)]
+        assert connection.execute("SELECT count(*) FROM checks").fetchone() == (0,)
+    connection.close()

@@ -10,7 +10,6 @@ handling stays in the parent alone.
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import socket
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
 
-logger = logging.getLogger(__name__)
 
 #: The exit code of a child whose parent went away (nobody reads it but the logs).
 PARENT_GONE = 75

@@ -289,7 +289,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
 
 
 def _gate_run(args: argparse.Namespace, path: str, checked: int, fail_on: frozenset[Status]) -> gate_output.GateRun:
-    return gate_output.GateRun(repository_path(path), checked, fail_on, args.changed_since)
+    return gate_output.GateRun(path, repository_path(path), checked, fail_on, args.changed_since)
 
 
 def _say(fmt: str, line: str) -> None:

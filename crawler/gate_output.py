@@ -9,8 +9,9 @@
   location, one rule per status, and a fingerprint that stays the same while the entry,
   its status and its URL do (so an alert follows the entry when lines move).
 
-PATH is the directory file's path inside its repository (`location.repository_path`), the
-form annotations and code scanning need.
+In ``text``, PATH is the directory file as the user named it (a terminal or an editor opens
+it from there); elsewhere it is the path inside its repository (`location.repository_path`),
+the form annotations and code scanning need, and never a path of this machine.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ RULE_TEXT: dict[Status, str] = {
 class GateRun:
     """What the output needs besides the problems."""
 
-    path: str  # the directory file, repository-relative
+    path: str  # the directory file as the user named it
+    repository_path: str  # the same file, relative to its repository's root
     checked: int
     fail_on: frozenset[Status]
     changed_since: str | None = None
@@ -90,7 +92,7 @@ def _github(run: GateRun, problems: Sequence[Problem]) -> str:
         message = _message(problem) if problem.fails else f"{_message(problem)} (ignored: {problem.ignored_because})"
         title = f"{problem.entry.id}: {problem.entry.status}" + ("" if problem.fails else " (ignored)")
         lines.append(
-            f"::{command} file={_property(run.path)},line={problem.entry.line},title={_property(title)}::{_data(message)}"
+            f"::{command} file={_property(run.repository_path)},line={problem.entry.line},title={_property(title)}::{_data(message)}"
         )
     return "".join(f"{line}\n" for line in lines)
 
@@ -108,7 +110,7 @@ def _property(text: str) -> str:
 def _json(run: GateRun, problems: Sequence[Problem]) -> str:
     document = {
         "format_version": 1,
-        "directory": run.path,
+        "directory": run.repository_path,
         "checked": run.checked,
         "fail_on": sorted(run.fail_on),
         "changed_since": run.changed_since,
@@ -157,7 +159,7 @@ def _sarif(run: GateRun, problems: Sequence[Problem]) -> str:
             "message": {"text": f"{problem.entry.id}: {message}"},
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": {"uri": run.path, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": run.repository_path, "uriBaseId": "%SRCROOT%"},
                     "region": {"startLine": problem.entry.line},
                 },
             }],
@@ -182,7 +184,7 @@ def _sarif(run: GateRun, problems: Sequence[Problem]) -> str:
                     for status in rules
                 ],
             }},
-            "automationDetails": {"id": f"crawler/check/{run.path}/"},
+            "automationDetails": {"id": f"crawler/check/{run.repository_path}/"},
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],

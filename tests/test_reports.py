@@ -26,6 +26,7 @@ from crawler.reports import (
     iter_json,
     iter_junit,
     iter_markdown,
+    render_atom,
     render_html,
     render_json,
     render_junit,
@@ -718,3 +719,61 @@ def test_write_reports_memory_stays_small_for_a_large_directory(tmp_path: Path) 
         tracemalloc.stop()
     assert (tmp_path / "staleness.json").stat().st_size > 3_500_000  # it was a large report
     assert peak < 10 * 2**20, f"write_reports peaked at {peak / 2**20:.1f} MB"
+
+
+# ---------------------------------------------------------------- Atom
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _past(day: int, status: str, reason: str | None = None) -> PastCheck:
+    return PastCheck(f"2026-11-{day:02d}T10:00:00Z", Status(status), reason or status)
+
+
+def changing_report(generated_at: str = GENERATED) -> Report:
+    """Entries whose histories hold every kind of change the feed lists."""
+    return replace(
+        make_report(
+            make_entry(id="flaky", history=(_past(1, "ok"), _past(2, "dead", "timeout"), _past(3, "ok"))),
+            make_entry(id="moving", status="moved", reason="redirect", final_url="https://elsewhere.example/",
+                       history=(_past(1, "ok"), _past(2, "moved", "redirect"))),
+            make_entry(id="lapsed", status="parked", reason="parked", history=(_past(2, "ok"), _past(3, "parked"))),
+            make_entry(id="steady", history=(_past(1, "ok"), _past(2, "ok"))),
+            make_entry(id="hostile", name=HOSTILE[3], history=(_past(4, "ok"), _past(5, "dead", "dns"))),
+        ),  # fmt: skip
+        generated_at=generated_at,
+    )
+
+
+def test_atom_feed_lists_changes_and_parses() -> None:
+    feedparser = pytest.importorskip("feedparser")
+    text = render_atom(changing_report())
+    feed = feedparser.parse(text)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    kinds = [(e.id, [t.term for t in e.tags][0]) for e in feed.entries]
+    assert [k for _, k in kinds] == ["failing", "parked", "recovered", "moved", "failing"]  # newest first
+    titles = [e.title for e in feed.entries]
+    assert titles[0].endswith("unreachable since 2026-11-05 (dns)")
+    assert "answers again" in titles[2]
+    assert all(e.link.startswith("index.html#org-") for e in feed.entries)
+    # RFC 4287's required elements, read with a plain XML parser.
+    root = ET.fromstring(text)
+    assert root.tag == f"{ATOM}feed"
+    for tag in ("id", "title", "updated", "author"):
+        assert root.find(f"{ATOM}{tag}") is not None, tag
+    for item in root.findall(f"{ATOM}entry"):
+        for tag in ("id", "title", "updated", "content"):
+            assert (item.findtext(f"{ATOM}{tag}") or "").strip(), tag
+    assert not _CONTROL.search(text)
+
+
+def test_atom_ids_are_stable_from_run_to_run() -> None:
+    feedparser = pytest.importorskip("feedparser")
+    first = feedparser.parse(render_atom(changing_report()))
+    later = feedparser.parse(render_atom(changing_report(generated_at="2026-12-24T10:00:00Z")))
+    ids = [e.id for e in first.entries]
+    assert ids == [e.id for e in later.entries] and len(set(ids)) == len(ids)
+    assert all(i.startswith("urn:uuid:") for i in ids) and first.feed.id.startswith("urn:uuid:")
+    assert first.feed.updated == "2026-11-05T10:00:00Z"  # the newest change, not when it was written

@@ -8,6 +8,7 @@ or usage, 3 the network was unavailable for the whole run, 70 the crawler itself
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
@@ -277,8 +278,8 @@ def cmd_check(args: argparse.Namespace) -> Exit:
         return _finish(result, args)
     # The model, not the raw checks: it knows the history (failing since, the grace rules).
     wanted = {c.entry_id for c in result.checks}
-    model = report(directory, CrawlOptions(db=args.db))
-    problems = gate.judge((e for e in model.entries if e.id in wanted), fail_on, touched)
+    checked = dataclasses.replace(directory, entries=tuple(e for e in directory.entries if e.id in wanted))
+    problems = gate.judge(report(checked, CrawlOptions(db=args.db)).entries, fail_on, touched)
     sys.stdout.write(gate_output.render(fmt, _gate_run(args, directory.path, len(wanted), fail_on), problems))
     failing = sum(p.fails for p in problems)
     if not args.quiet:

@@ -167,7 +167,7 @@ def test_store_keeps_every_check_of_every_run(crawled: Crawled) -> None:
 
 def test_every_report_is_written(crawled: Crawled) -> None:
     names = sorted(p.name for p in crawled.reports.iterdir())
-    assert names == ["index.html", "junit.xml", "staleness.json", "staleness.md"]
+    assert names == ["changes.atom", "index.html", "junit.xml", "staleness.json", "staleness.md"]
     markdown = (crawled.reports / "staleness.md").read_text()
     line = crawled.entry(crawled.second, "perm-redirect.org")["line"]
     assert f"{crawled.directory}:{line}" in markdown or f"organisations.yaml:{line}" in markdown

@@ -752,7 +752,7 @@ def test_atom_feed_lists_changes_and_parses() -> None:
     feed = feedparser.parse(text)
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.version == "atom10"
-    kinds = [(e.id, [t.term for t in e.tags][0]) for e in feed.entries]
+    kinds = [(e.id, next(t.term for t in e.tags)) for e in feed.entries]
     assert [k for _, k in kinds] == ["failing", "parked", "recovered", "moved", "failing"]  # newest first
     titles = [e.title for e in feed.entries]
     assert titles[0].endswith("unreachable since 2026-11-05 (dns)")

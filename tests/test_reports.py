@@ -741,7 +741,7 @@ def changing_report(generated_at: str = GENERATED) -> Report:
             make_entry(id="lapsed", status="parked", reason="parked", history=(_past(2, "ok"), _past(3, "parked"))),
             make_entry(id="steady", history=(_past(1, "ok"), _past(2, "ok"))),
             make_entry(id="hostile", name=HOSTILE[3], history=(_past(4, "ok"), _past(5, "dead", "dns"))),
-        ),  # fmt: skip
+        ),
         generated_at=generated_at,
     )
 

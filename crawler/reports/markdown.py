@@ -22,6 +22,7 @@ from crawler.reports.model import (
     Action,
     EntryReport,
     Report,
+    shown_status,
     source_link,
 )
 from crawler.verdict.outcome import Network, Status
@@ -135,11 +136,13 @@ def _finding(entry: EntryReport) -> str:
     url = md_code(entry.url) or "no URL"
     since = _since(entry)
     match entry.action:
+        # Where a redirect leads is said once, in our words: the check's detail would repeat it.
         case Action.FIX_URL:
-            return f"replace {url} with {md_code(entry.final_url)} ({_evidence(entry, since)})"
+            return f"replace {url} with {md_code(entry.final_url)} ({_evidence(entry, since, detail=False)})"
         case Action.CHECK_IDENTITY:
             if entry.status is Status.MOVED:
-                return f"{url} now leads to {md_code(entry.final_url) or 'another site'} ({_evidence(entry, since)})"
+                found = md_code(entry.final_url) or "another site"
+                return f"{url} now leads to {found} ({_evidence(entry, since, detail=False)})"
             if entry.status is Status.PARKED:
                 return f"{url} shows a parking or for-sale page ({_evidence(entry, since)})"
             if entry.title_changed:
@@ -148,8 +151,7 @@ def _finding(entry: EntryReport) -> str:
                 return f"{url} title changed from “{old}” to “{new}” (seen {since})"
             return f"{url} {_evidence(entry, since)}"
         case Action.REMOVE | Action.WATCH:
-            word = "unreachable" if entry.status is Status.DEAD and not entry.dead_confirmed else str(entry.status)
-            found = f"{url} {md_escape(word)} since {since}"
+            found = f"{url} {md_escape(shown_status(entry).replace('-', ' '))} since {since}"
             if entry.consecutive_failures:
                 found += f", {_count(entry.consecutive_failures, 'failed check', 'failed checks')}"
             return f"{found}: {_reason(entry)}"
@@ -165,17 +167,19 @@ def _finding(entry: EntryReport) -> str:
             assert_never(entry.action)
 
 
-def _evidence(entry: EntryReport, since: str) -> str:
+def _evidence(entry: EntryReport, since: str, *, detail: bool = True) -> str:
     """``http-301, since 2026-11-02``: the reason, its detail, and since when."""
-    return f"{_reason(entry)}, since {since}" if since else _reason(entry)
+    reason = _reason(entry, detail=detail)
+    return f"{reason}, since {since}" if since else reason
 
 
-def _reason(entry: EntryReport) -> str:
+def _reason(entry: EntryReport, *, detail: bool = True) -> str:
     """``dns: name not found``: the reason and the detail, escaped; the status where the
     reason would only repeat it."""
     reason = md_escape(entry.reason if entry.reason and entry.reason != entry.status else entry.status)
-    detail = md_escape(plain_text(entry.detail))
-    return f"{reason}: {detail}" if detail else reason
+    # The classifier writes redirect chains with "->", which Markdown would show escaped.
+    said = md_escape(plain_text(entry.detail).replace(" -> ", " → ")) if detail else ""
+    return f"{reason}: {said}" if said else reason
 
 
 def _since(entry: EntryReport) -> str:

@@ -148,7 +148,7 @@ def _why(entry: EntryReport) -> str:
     why = clean_text(entry.detail) or (clean_text(entry.reason) if entry.reason and entry.reason != entry.status else "")
     if entry.status == "moved" and entry.final_url:
         why = f"now leads to {clean_text(entry.final_url)}" + (f" ({why})" if why else "")
-    return plain_text(why)
+    return plain_text(why.replace(" -> ", " → "))  # the classifier's redirect chains, as arrows
 
 
 def _failing_since(entry: EntryReport) -> str | None:

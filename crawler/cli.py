@@ -47,7 +47,8 @@ history store and written as reports (staleness.md, staleness.json, index.html,
 junit.xml, changes.atom)."""
 
 EPILOG = """\
-exit codes: 0 fine, 1 problems found (check), 2 bad input or usage,
+exit codes: 0 fine, 1 problems found (check), 2 bad input or usage (or no history
+            store: only crawl creates one),
             3 the network was unavailable (nothing answered; nothing recorded as failed),
             70 the crawler itself failed (a bug: please report it with its log),
             74 a report or the history store could not be written (a full disk, say)

@@ -574,10 +574,16 @@ def test_addresses_that_lead_elsewhere_are_text_not_links(visit: Visit) -> None:
 def test_history_strip_has_fixed_slots_with_dates_and_shares(visit: Visit) -> None:
     sync_api = importlib.import_module("playwright.sync_api")
     page = visit.page
+    # Fixed slots: the two checks take the last two of 30, the 28 before them are one empty block.
     slots = page.locator("#org-once .strip li")
-    assert slots.count() == 30  # fixed slots: two checks, twenty-eight empty ones before them
-    assert page.locator("#org-once .strip li.empty").count() == 28
-    assert (slots.nth(29).get_attribute("title") or "").startswith(days_ago(0, 1)[:10])
+    assert slots.count() == 3
+    assert page.locator("#org-once .strip li.empty").get_attribute("title") == "28 slots without a check"
+    full = page.locator("#org-la-chispa .strip").bounding_box()
+    last = slots.nth(2).bounding_box()
+    assert full is not None and last is not None
+    assert abs((last["x"] + last["width"]) - (full["x"] + full["width"])) < 1  # the newest check ends the strip
+    assert last["width"] < full["width"] / 25  # one slot of 30 wide, in the same grid as a full strip
+    assert (slots.nth(2).get_attribute("title") or "").startswith(days_ago(0, 1)[:10])
     dates = page.locator("#org-once .strip-dates").inner_text()
     assert dates == f"{days_ago(1)[:10]} to {days_ago(0, 1)[:10]}"  # the first and last check
     shares = page.locator("#org-la-chispa .checks small[title]")

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
+from markupsafe import Markup
 
 from crawler.reports.escape import plain_text
 from crawler.reports.model import (
@@ -107,8 +108,28 @@ def _template() -> Template:
     environment.globals.update(
         csp=CSP, columns=COLUMNS, marks=STATUS_MARKS, slots=SLOTS, long_page=LONG_PAGE, linkable=linkable,
         shown_status=shown_status, why=_why, failing_since=_failing_since, tally=_tally, share=_share,
+        mark=_mark, when=_when,
     )  # fmt: skip
     return environment.get_template("index.html")
+
+
+@cache
+def _mark(status: str) -> Markup:
+    """The status as a symbol and a word (the symbol hidden from screen readers), its
+    meaning on hover; the same few fragments on every row, so made once each."""
+    symbol, word, meaning = STATUS_MARKS.get(status, ("?", status, "unknown status"))
+    css = status if status in STATUS_MARKS else "unknown"
+    return Markup('<span class="mark st-{}" title="{}"><span aria-hidden="true">{}</span> {}</span>').format(
+        css, meaning, symbol, word
+    )
+
+
+def _when(iso: str, relative: bool = True) -> Markup:
+    """``<time>`` with the absolute date as its text (true whenever the page is read);
+    `relative` ones are rewritten as "3 days ago" by the page's script."""
+    exact = clean_text(iso)
+    template = '<time datetime="{0}" title="{0}" data-ago>{1}</time>' if relative else '<time datetime="{0}" title="{0}">{1}</time>'
+    return Markup(template).format(exact, _day(iso))
 
 
 def _sections(report: Report) -> list[Section]:

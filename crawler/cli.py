@@ -8,6 +8,7 @@ or usage, 3 the network was unavailable for the whole run, 70 the crawler itself
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
@@ -15,17 +16,17 @@ from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
 
-from crawler import __version__, changes, fix
+from crawler import __version__, changes, fix, gate, gate_output
 from crawler.demo import command as demo
-from crawler.directory import Directory, DirectoryError, load_directory
-from crawler.errors import CrawlerError, UsageError
+from crawler.directory import DirectoryError, load_directory
+from crawler.errors import CrawlerError, StoreError, UsageError
 from crawler.net.resolver import parse_resolve
 from crawler.options import CrawlOptions, check_origin
 from crawler.reports import write_reports
+from crawler.reports.location import repository_path
 from crawler.run import CrawlFailed, CrawlResult, crawl, report
-from crawler.store.rows import CheckRow
-from crawler.text import clean_text
-from crawler.verdict.outcome import DEFAULT_FAIL_ON, Network, parse_statuses
+from crawler.store import is_postgres
+from crawler.verdict.outcome import DEFAULT_FAIL_ON, Network, Status, parse_statuses
 
 logger = logging.getLogger("crawler")
 
@@ -43,10 +44,11 @@ DESCRIPTION = """\
 Check the websites listed in a directory of organisations: which still answer, which
 moved, died or were parked, and when each was last verified. Results are kept in a
 history store and written as reports (staleness.md, staleness.json, index.html,
-junit.xml)."""
+junit.xml, changes.atom)."""
 
 EPILOG = """\
-exit codes: 0 fine, 1 problems found (check), 2 bad input or usage,
+exit codes: 0 fine, 1 problems found (check), 2 bad input or usage (or no history
+            store: only crawl creates one),
             3 the network was unavailable (nothing answered; nothing recorded as failed),
             70 the crawler itself failed (a bug: please report it with its log),
             74 a report or the history store could not be written (a full disk, say)
@@ -56,6 +58,7 @@ examples:
   crawler crawl
   crawler check --only england-wales --fail-on dead,parked
   crawler check --changed-since origin/main
+  crawler check --format sarif > results.sarif
   crawler report
   crawler fix --dry-run
   crawler demo"""
@@ -68,20 +71,21 @@ def _add_directory(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_store(parser: argparse.ArgumentParser) -> None:
+def _add_store(parser: argparse.ArgumentParser, reports: str | None = "reports") -> None:
     parser.add_argument(
         "--db", default="data/history.sqlite3", metavar="PATH",
         help="the history store: an SQLite file, or a postgresql:// URL (default: %(default)s)",
     )
     parser.add_argument(
-        "--reports", default="reports", metavar="DIR",
-        help="where reports are written (default: %(default)s/)",
+        "--reports", default=reports, metavar="DIR",
+        help="where reports are written (default: %(default)s/)" if reports
+        else "also write the reports into DIR (by default the gate writes none)",
     )
 
 
-def _add_crawling(parser: argparse.ArgumentParser) -> None:
+def _add_crawling(parser: argparse.ArgumentParser, reports: str | None = "reports") -> None:
     _add_directory(parser)
-    _add_store(parser)
+    _add_store(parser, reports)
     parser.add_argument(
         "--timeout", type=float, default=30.0, metavar="SECONDS",
         help="per request (default: %(default)s)",
@@ -153,10 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "check", help="the CI gate: check chosen entries, print problems, exit 1 if any",
-        description="Check the chosen entries and print one line per problem as "
-        "PATH:LINE: category: detail (GitHub annotations when GITHUB_ACTIONS=true).",
+        description="Check the chosen entries against an existing history store and print "
+        "one line per problem, in file order, as PATH:LINE: category: URL: detail (GitHub "
+        "annotations when GITHUB_ACTIONS=true). Writes no reports unless --reports is given.",
     )
-    _add_crawling(p)
+    _add_crawling(p, reports=None)
     p.add_argument("--only", nargs="+", default=[], metavar="ID", help="check only these entry ids")
     p.add_argument(
         "--changed-since", metavar="GIT_REF",
@@ -165,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fail-on", default=",".join(sorted(DEFAULT_FAIL_ON)), metavar="CATEGORY,...",
         help="statuses that fail the check (default: %(default)s)",
+    )
+    p.add_argument(
+        "--format", choices=gate_output.FORMATS, metavar="FORMAT",
+        help="text, github (annotations), json or sarif (SARIF 2.1.0, for GitHub code scanning); "
+        "default: github when GITHUB_ACTIONS=true, else text",
     )
 
     p = commands.add_parser("report", help="rewrite the reports from the history store, without crawling")
@@ -272,39 +282,54 @@ def cmd_crawl(args: argparse.Namespace) -> Exit:
     return _finish(result, args)
 
 
+def _require_store(db: str) -> None:
+    """Only `crawl` creates a history store: elsewhere a missing one is a mistyped --db,
+    which must not pass for an empty history (empty reports, a gate without grace)."""
+    if not is_postgres(db) and not Path(db).exists():
+        raise StoreError(f"{db}: no history store there (`crawler crawl` creates one; check --db)")
+
+
 def cmd_check(args: argparse.Namespace) -> Exit:
     fail_on = parse_statuses(args.fail_on)
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     directory = load_directory(args.directory)
+    _require_store(args.db)
     chosen = list(args.only)
     unknown = [i for i in chosen if i not in {e.id for e in directory.entries}]
     if unknown:
         raise UsageError(f"--only: no entry with id {', '.join(unknown)} in {args.directory}")
+    touched = None
     if args.changed_since:
-        changed = changes.changed_entries(directory, args.changed_since)
-        chosen = sorted(set(chosen) | changed) if chosen else sorted(changed)
+        touched = changes.changes_since(directory, args.changed_since)
+        chosen = sorted(set(chosen) | touched.all) if chosen else sorted(touched.all)
         if not chosen:
-            print(f"no entries added or changed since {args.changed_since}")
+            _say(fmt, f"no entries added or changed since {args.changed_since}")
+            if fmt in ("json", "sarif"):
+                sys.stdout.write(gate_output.render(fmt, _gate_run(args, directory.path, 0, fail_on), []))
             return Exit.OK
     result = crawl(_options(args, only=chosen), directory)
     if result.network is not Network.AVAILABLE:
         return _finish(result, args)
-    problems = [c for c in result.checks if c.status in fail_on]
-    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
-    for check in problems:
-        print(_problem_line(directory, check, annotate))
+    # The model, not the raw checks: it knows the history (failing since, the grace rules).
+    wanted = {c.entry_id for c in result.checks}
+    checked = dataclasses.replace(directory, entries=tuple(e for e in directory.entries if e.id in wanted))
+    problems = gate.judge(report(checked, CrawlOptions(db=args.db)).entries, fail_on, touched)
+    sys.stdout.write(gate_output.render(fmt, _gate_run(args, directory.path, len(wanted), fail_on), problems))
+    failing = sum(p.fails for p in problems)
     if not args.quiet:
-        print(f"{len(result.checks)} checked, {len(problems)} failing on {','.join(sorted(fail_on))}")
-    return Exit.PROBLEMS if problems else Exit.OK
+        ignored = len(problems) - failing
+        summary = f"{len(wanted)} checked, {failing} failing on {','.join(sorted(fail_on))}"
+        _say(fmt, summary + (f", {ignored} ignored (not this change's doing)" if ignored else ""))
+    return Exit.PROBLEMS if failing else Exit.OK
 
 
-def _problem_line(directory: Directory, check: CheckRow, annotate: bool) -> str:
-    entry = directory.by_id(check.entry_id)
-    detail = clean_text(f"{check.reason}: {check.detail}" if check.detail else check.reason)
-    if annotate:
-        # GitHub workflow command: message data must escape %, CR and LF.
-        message = f"{check.status}: {detail}".replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={directory.path},line={entry.line},title={entry.id}::{message}"
-    return f"{directory.path}:{entry.line}: {check.status}: {detail}"
+def _gate_run(args: argparse.Namespace, path: str, checked: int, fail_on: frozenset[Status]) -> gate_output.GateRun:
+    return gate_output.GateRun(path, repository_path(path), checked, fail_on, args.changed_since)
+
+
+def _say(fmt: str, line: str) -> None:
+    """A line for people: on standard output, unless that carries a JSON document."""
+    print(line, file=sys.stderr if fmt in ("json", "sarif") else sys.stdout)
 
 
 def _finish(result: CrawlResult, args: argparse.Namespace) -> Exit:
@@ -320,7 +345,10 @@ def _finish(result: CrawlResult, args: argparse.Namespace) -> Exit:
     if getattr(args, "worker", False):
         print(f"{result.by_this_process} checks made here; {len(result.checks)} entries checked in run {result.run_id}")
         return Exit.OK
-    print(f"{len(result.checks)} entries checked; reports in {args.reports}/")
+    if args.reports:
+        print(f"{len(result.checks)} entries checked; reports in {args.reports}/")
+    else:
+        print(f"{len(result.checks)} entries checked")
     if result.by_this_process is not None:
         print(f"{result.by_this_process} checks made here (shared run {result.run_id})")
     return Exit.OK
@@ -328,6 +356,7 @@ def _finish(result: CrawlResult, args: argparse.Namespace) -> Exit:
 
 def cmd_report(args: argparse.Namespace) -> Exit:
     directory = load_directory(args.directory)
+    _require_store(args.db)
     written = write_reports(report(directory, CrawlOptions(db=args.db, reports=args.reports)), Path(args.reports))
     for path in written:
         print(path)
@@ -336,19 +365,28 @@ def cmd_report(args: argparse.Namespace) -> Exit:
 
 def cmd_fix(args: argparse.Namespace) -> Exit:
     directory = load_directory(args.directory)
+    _require_store(args.db)
     model = report(directory, CrawlOptions(db=args.db, reports=args.reports))
     diff = fix.apply_redirects(directory, model, write=not args.dry_run)
     if not diff:
         print("nothing to fix: no permanently redirected entries in the last crawl")
         return Exit.OK
     sys.stdout.write(diff)
+    changed = sum(1 for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++"))
+    lines = f"{changed} line{'s' if changed != 1 else ''}"
+    if args.dry_run:
+        print(f"dry run: {args.directory} not written ({lines} would change)")
+    else:
+        # The next report compares each entry's URL with where its check ended: the fixed
+        # entries are no longer "fix the URL".
+        print(f"wrote {args.directory}: {lines} changed; `crawler report` no longer lists them")
     return Exit.OK
 
 
 def cmd_demo(args: argparse.Namespace) -> Exit:
     result, reports = demo.run_demo(Path(args.out))
     print(f"{len(result.checks)} demo entries checked on the simulated web (127.0.0.1).")
-    for name in ("index.html", "staleness.md", "staleness.json", "junit.xml"):
+    for name in ("index.html", "staleness.md", "staleness.json", "junit.xml", "changes.atom"):
         print(f"  {reports / name}")
     return Exit.OK if result.network is Network.AVAILABLE else Exit.NETWORK_UNAVAILABLE
 

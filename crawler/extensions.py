@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -18,8 +19,9 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from crawler.context import STOP_FORCED, STOPPING, RunContext
-from crawler.items import OUTCOME_STAT
+from crawler.items import ANSWERED_STAT, OUTCOME_STAT
 from crawler.spiders.websites import WebsitesSpider
+from crawler.verdict.outcome import Network
 
 if TYPE_CHECKING:
     from typing import Self
@@ -97,12 +99,18 @@ class GarbageCollection:
 
 
 class Progress:
-    """Counts per status while the crawl runs, and a summary table at the end.
+    """How far the crawl is, while it runs; what it found, once, at the end.
 
-    On a terminal: one live line, redrawn in place. Elsewhere (logs, CI): one plain
-    line every CRAWLER_PROGRESS_INTERVAL seconds. CRAWLER_PROGRESS = False silences it.
-    The counts are the pipeline's stats (crawler/outcome/<status>), the total the run
-    context's entries: nothing is counted twice.
+    On a terminal: one live line, redrawn in place, cut to the terminal's width; a log
+    record never lands on it (the line is cleared before any handler of the root logger
+    writes, and drawn again at the next tick). Elsewhere (logs, CI): one plain line every
+    CRAWLER_PROGRESS_INTERVAL seconds. While the crawl runs the lines say how many checks
+    were made and how many a server answered, nothing more: whether a failure is the site's
+    or the network's is only known at the end. Then, if the network was available, a
+    table of the checks per status, printed once; if not, no table (the run's checks are
+    discarded, and the command says why). CRAWLER_PROGRESS = False silences it all.
+    The counts are the pipeline's stats (crawler/outcome/<status>, crawler/answered), the
+    total the run context's entries: nothing is counted twice.
     """
 
     def __init__(self, crawler: Crawler, stream: TextIO, interval: float) -> None:
@@ -110,9 +118,12 @@ class Progress:
         self.stream = stream
         self.live = stream.isatty()
         self.interval = 0.5 if self.live else interval
-        self.total: int | None = None  # entries to check, once the spider is open
+        self.context: RunContext | None = None  # the websites spider's, once it is open
         self.started = time.monotonic()
+        self.drawn = False  # the live line is on the screen
         self._task: task.LoopingCall | None = None
+        self._guard = _ClearLiveLine(self)
+        self._guarded: list[logging.Handler] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -126,7 +137,11 @@ class Progress:
     def spider_opened(self, spider: Spider) -> None:
         # Extensions are made before the spider; its context is read once it exists.
         if isinstance(spider, WebsitesSpider):
-            self.total = len(spider.context.entries)
+            self.context = spider.context
+        if self.live:
+            self._guarded = list(logging.getLogger().handlers)
+            for handler in self._guarded:
+                handler.addFilter(self._guard)
         self._task = task.LoopingCall(self.show)
         self._task.start(self.interval, now=False)
 
@@ -140,30 +155,73 @@ class Progress:
             if key.startswith(OUTCOME_STAT)
         }
 
+    def head(self, done: int) -> str:
+        """``checked 120/1,000 in 37s``."""
+        total = f"{len(self.context.entries):,}" if self.context is not None else "?"
+        return f"checked {done:,}/{total} in {time.monotonic() - self.started:.0f}s"
+
     def line(self, counts: dict[str, int]) -> str:
+        """``checked 120/1,000 in 37s, 98 answered``: short, and true whatever the end says."""
         done = sum(counts.values())
-        parts = ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
-        total = self.total if self.total is not None else "?"
-        return f"checked {done}/{total} in {time.monotonic() - self.started:.0f}s" + (f": {parts}" if parts else "")
+        text = self.head(done)
+        if done:
+            stats = self.crawler.stats
+            assert stats is not None
+            text += f", {int(stats.get_value(ANSWERED_STAT, 0)):,} answered"
+        return text
 
     def show(self) -> None:
+        text = self.line(self.counts())
         if self.live:
-            self.stream.write("\r\x1b[K" + self.line(self.counts()))
+            self.stream.write("\r\x1b[K" + fit(text, shutil.get_terminal_size().columns - 1))
+            self.drawn = True
         else:
-            self.stream.write(self.line(self.counts()) + "\n")
+            self.stream.write(text + "\n")
         self.stream.flush()
+
+    def clear(self) -> None:
+        """Take the live line off the screen (before a log record is written there)."""
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.drawn = False
 
     def spider_closed(self) -> None:
         if self._task and self._task.running:
             self._task.stop()
+        for handler in self._guarded:
+            handler.removeFilter(self._guard)
+        self._guarded = []
+        self.clear()
         counts = self.counts()
-        if self.live:
-            self.stream.write("\r\x1b[K")
-        self.stream.write(self.line(counts) + "\n")
+        self.stream.write(self.head(sum(counts.values())) + "\n")
+        network = self.context.network if self.context is not None else None
+        if network is Network.UNAVAILABLE:
+            self.stream.flush()
+            return  # its checks were discarded: a table of them would blame the sites
         width = max((len(s) for s in counts), default=6)
         for status, n in sorted(counts.items(), key=lambda kv: -kv[1]):
             self.stream.write(f"  {status:<{width}}  {n:>6}\n")
         self.stream.flush()
+
+
+class _ClearLiveLine(logging.Filter):
+    """A filter on the root logger's handlers that lets every record through, after
+    taking the live progress line off the screen, so the record starts on a clean line."""
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.progress.clear()
+        return True
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` characters (at least 1), ending in "…" when cut."""
+    width = max(width, 1)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class Shutdown:

@@ -10,6 +10,8 @@ from crawler.verdict.outcome import Outcome
 CANARY_ID = "__canary__"  # the pseudo-entry of the canary URL; never recorded
 # Stats key prefix of the recorded checks per status (crawler/outcome/ok, ...), for observing.
 OUTCOME_STAT = "crawler/outcome/"
+# Stats key of the recorded checks that some server answered (`Outcome.answered`), for observing.
+ANSWERED_STAT = "crawler/answered"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ class CrawlOptions:
 
     directory: str = "data/organisations.yaml"
     db: str = "data/history.sqlite3"
-    reports: str = "reports"
+    reports: str | None = "reports"  # None: write no reports (the gate, unless asked)
     timeout: float = 30.0
     concurrency: int | None = None
     resolve: Sequence[str] = ()

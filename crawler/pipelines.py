@@ -17,7 +17,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler.context import STOP_FORCED, RunContext
 from crawler.errors import CrawlerError, StoreError, WriteError
-from crawler.items import CANARY_ID, OUTCOME_STAT, Check
+from crawler.items import ANSWERED_STAT, CANARY_ID, OUTCOME_STAT, Check
 from crawler.reports import write_reports
 from crawler.reports.model import Policy, build_report
 from crawler.spiders.websites import WebsitesSpider
@@ -118,6 +118,8 @@ class HistoryPipeline:
         if item.outcome.status.reaches_network:
             self.attempted += 1
             self.answered += item.outcome.answered
+        if item.outcome.answered:
+            self.crawler.stats.inc_value(ANSWERED_STAT)
         self.crawler.stats.inc_value(OUTCOME_STAT + item.outcome.status.value)
         return item
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SimWeb, run_crawler, write_directory
+from conftest import ROOT, SimWeb, run_crawler, write_directory
 
 SPEC_ENTRY_KEYS = [
     "id", "name", "country", "line", "url", "status", "reason", "detail", "http_status",
@@ -167,10 +167,22 @@ def test_store_keeps_every_check_of_every_run(crawled: Crawled) -> None:
 
 def test_every_report_is_written(crawled: Crawled) -> None:
     names = sorted(p.name for p in crawled.reports.iterdir())
-    assert names == ["index.html", "junit.xml", "staleness.json", "staleness.md"]
+    assert names == ["changes.atom", "index.html", "junit.xml", "staleness.json", "staleness.md"]
     markdown = (crawled.reports / "staleness.md").read_text()
     line = crawled.entry(crawled.second, "perm-redirect.org")["line"]
     assert f"{crawled.directory}:{line}" in markdown or f"organisations.yaml:{line}" in markdown
+
+
+def test_no_report_names_a_path_of_this_machine(crawled: Crawled) -> None:
+    # The directory file was given as an absolute path outside any repository: the reports
+    # name it by its file name (inside a repository: its path there), never where it lives.
+    where = str(crawled.directory.parent)
+    assert where.startswith("/")
+    for report in crawled.reports.iterdir():
+        text = report.read_text(encoding="utf-8")
+        assert where not in text, report.name
+        assert str(Path.home()) not in text and str(ROOT) not in text, report.name
+    assert crawled.second["directory"] == "organisations.yaml"
 
 
 def test_report_command_rewrites_reports_without_crawling(crawled: Crawled, simweb: SimWeb, tmp_path: Path) -> None:

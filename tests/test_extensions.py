@@ -4,7 +4,10 @@ stats collector, the meta-refresh pre-test."""
 from __future__ import annotations
 
 import gc
+import io
 import logging
+import os
+import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,10 +18,14 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
-from crawler.extensions import GarbageCollection
+from crawler.context import RunContext
+from crawler.directory import Entry
+from crawler.extensions import GarbageCollection, Progress
+from crawler.items import ANSWERED_STAT, OUTCOME_STAT
 from crawler.logformatter import QuietLogFormatter
 from crawler.middlewares import MetaRefreshMiddleware, _may_refresh
 from crawler.stats import DirectStatsCollector
+from crawler.verdict.outcome import Network
 
 
 @pytest.fixture
@@ -110,3 +117,67 @@ def test_meta_refresh_is_only_looked_for_where_it_can_be(body: bytes, content_ty
     result = middleware.process_response(Request("http://site.example/"), response)
     if not may:
         assert result is response  # passed on undecoded, as Scrapy would pass it
+
+
+# ---------------------------------------------------------------- the progress line
+
+
+class _Terminal(io.StringIO):
+    """What a terminal receives: text, cursor moves included."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _progress(network: Network | None = Network.AVAILABLE, **statuses: int) -> tuple[Progress, _Terminal]:
+    crawler = get_crawler(settings_dict={"STATS_CLASS": get_project_settings()["STATS_CLASS"]})
+    assert crawler.stats is not None
+    for status, n in statuses.items():
+        crawler.stats.set_value(OUTCOME_STAT + status.replace("_", "-"), n)
+    crawler.stats.set_value(ANSWERED_STAT, sum(statuses.values()) // 2)
+    terminal = _Terminal()
+    progress = Progress(crawler, terminal, 10.0)
+    entries = tuple(Entry(f"e{i}", "C", "N", None, None, None, i, i) for i in range(10_000))
+    progress.context = RunContext(None, entries, network=network)
+    return progress, terminal
+
+
+def test_the_live_line_fits_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    progress, terminal = _progress(ok=9000, dead=400, parked=50, server_error=30, blocked=20)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(80, 24): os.terminal_size((40, 24)))
+    progress.show()
+    drawn = terminal.getvalue().split("\r\x1b[K")[-1]
+    assert len(drawn) <= 39 and "\n" not in drawn
+    assert drawn.startswith("checked 9,500/10,000 in")
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(80, 24): os.terminal_size((80, 24)))
+    progress.show()
+    assert terminal.getvalue().split("\r\x1b[K")[-1].endswith(", 4,750 answered")  # no verdicts mid-run
+
+
+def test_a_log_record_never_lands_on_the_live_line() -> None:
+    progress, terminal = _progress(ok=3)
+    handler = logging.StreamHandler(terminal)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        progress.spider_opened(Spider(name="other"))
+        progress.show()
+        logging.getLogger("scrapy.core.scraper").warning("a raw Scrapy warning")
+        assert terminal.getvalue().endswith("\r\x1b[Ka raw Scrapy warning\n")  # cleared, then the record
+        progress.spider_closed()
+    finally:
+        root.removeHandler(handler)
+    assert handler.filters == []  # the guard goes with the crawl
+
+
+@pytest.mark.parametrize("network", [Network.AVAILABLE, Network.UNAVAILABLE])
+def test_counts_once_and_none_for_a_run_without_network(network: Network) -> None:
+    progress, terminal = _progress(network, dead=32, ok=1)
+    progress.show()
+    progress.spider_closed()
+    said = terminal.getvalue().split("\r\x1b[K")[-1]
+    assert said.startswith("checked 33/10,000 in")
+    if network is Network.AVAILABLE:
+        assert said.count("dead") == 1 and "  dead      32" in said
+    else:
+        assert "dead" not in said  # nothing is blamed on the sites when nothing answered

@@ -90,7 +90,7 @@ def directory(simweb: SimWeb, tmp_path: Path) -> Path:
 def test_a_bug_exits_70_with_its_traceback(
     simweb: SimWeb, tmp_path: Path, directory: Path, command: str, broken: str
 ) -> None:
-    if command == "report":  # a history to report on, made by a sound crawl
+    if command in ("report", "check"):  # a history to report on or judge by, made by a sound crawl
         assert run_crawler("crawl", *_common(simweb, tmp_path, directory), ca=simweb.ca).returncode == 0
     result = _python(_INJECT, broken, command, *_common(simweb, tmp_path, directory, command), ca=simweb.ca)
     assert result.returncode == 70, result.stderr

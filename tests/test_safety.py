@@ -521,11 +521,12 @@ def refusing_server() -> Iterator[int]:
 def test_check_prints_no_escape_sequences(refusing_server: int, tmp_path: Path, github: bool) -> None:
     port = refusing_server
     directory = write_directory(tmp_path / "organisations.yaml", {"rude": f"http://rude.invalid:{port}/"})
+    store = ["--db", str(tmp_path / "history.sqlite3"), "--resolve", f"rude.invalid:{port}:127.0.0.1"]
+    first = crawler("crawl", "--no-freshness", "--directory", str(directory), *store, "--reports", str(tmp_path / "first"))
+    assert first.returncode == 0, first.stderr  # the history the gate reads
     result = crawler(
-        "check", "--fail-on", "blocked", "--no-freshness", "--directory", str(directory),
-        "--db", str(tmp_path / "history.sqlite3"), "--reports", str(tmp_path / "reports"),
-        "--resolve", f"rude.invalid:{port}:127.0.0.1",
-        env={"GITHUB_ACTIONS": "true"} if github else {},
+        "check", "--fail-on", "blocked", "--no-freshness", "--directory", str(directory), *store,
+        "--reports", str(tmp_path / "reports"), env={"GITHUB_ACTIONS": "true"} if github else {},
     )
     assert result.returncode == 1, result.stderr
     line = next(l for l in result.stdout.splitlines() if "blocked" in l)

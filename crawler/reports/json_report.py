@@ -14,8 +14,10 @@ from crawler.reports.model import EntryReport, Report
 
 # History of the format:
 # 1: the spec's schema, plus format_version and the per-entry fields name_en, notes,
-#    inactive, dead_confirmed, action, action_detail and history; later origin (where a
-#    shared crawl saw the latest check from, null elsewhere: a field added, not a new format).
+#    inactive, dead_confirmed, action, action_detail and history; later added (fields may
+#    be added within a version): "todo" (items a maintainer must act on, `Action.todo`)
+#    and per entry checks_30, verified_30, checks_365, verified_365; origin (where a
+#    shared crawl saw the latest check from, null elsewhere).
 FORMAT_VERSION = 1
 
 #: The spec's per-entry keys, in the spec's order. None may be removed or renamed.
@@ -50,6 +52,10 @@ EXTRA_ENTRY_KEYS: tuple[str, ...] = (
     "action",
     "action_detail",
     "history",
+    "checks_30",
+    "verified_30",
+    "checks_365",
+    "verified_365",
     "origin",
 )
 
@@ -68,6 +74,10 @@ def entry_dict(entry: EntryReport) -> dict[str, Any]:
             {"checked_at": c.checked_at, "status": c.status, "reason": c.reason}
             for c in entry.history
         ],
+        checks_30=entry.checks_30,
+        verified_30=entry.verified_30,
+        checks_365=entry.checks_365,
+        verified_365=entry.verified_365,
         origin=entry.origin,
     )
     return data
@@ -85,6 +95,8 @@ def _head_dict(report: Report) -> dict[str, Any]:
             "checked": report.run.checked,
             "network": report.run.network or "none",
         },
+        # What keeps the tracking issue open (.github/workflows/crawl.yml reads it).
+        "todo": sum(1 for e in report.entries if e.action.todo),
     }
 
 

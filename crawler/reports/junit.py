@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from crawler.reports.escape import plain_text, xml_attribute, xml_safe, xml_text
-from crawler.reports.model import EntryReport, Report, Unchecked
+from crawler.reports.model import EntryReport, Report, Unchecked, shown_status
 from crawler.verdict.outcome import Status
 
 
@@ -77,7 +77,8 @@ def _testcase(report: Report, entry: EntryReport) -> str:
 
     verdict = _verdict(entry.status)
     if verdict == "failure":
-        failure = _attributes(type=entry.status, message=_message(entry))
+        # The grace period shows here too: a failure not yet confirmed is "unreachable".
+        failure = _attributes(type=shown_status(entry), message=_message(entry))
         lines.append(f"    <failure{failure}>{xml_text(_failure_text(report, entry))}</failure>")
     elif verdict == "skipped":
         lines.append(f"    <skipped{_attributes(message=_message(entry))} />")
@@ -106,7 +107,8 @@ def _message(entry: EntryReport) -> str:
     """``dead (dns): name not found``: one line."""
     if entry.status == "unchecked":
         return "not checked yet"
-    message = f"{entry.status} ({entry.reason})" if entry.reason else entry.status
+    status = shown_status(entry)
+    message = f"{status} ({entry.reason})" if entry.reason else status
     if entry.detail:
         message += f": {entry.detail}"
     return _one_line(message)
@@ -114,7 +116,7 @@ def _message(entry: EntryReport) -> str:
 
 def _failure_text(report: Report, entry: EntryReport) -> str:
     """The failure's body: where to edit, what was found, since when."""
-    lines = [f"{report.directory}:{entry.line}: {entry.status}: {entry.reason}"]
+    lines = [f"{report.directory}:{entry.line}: {shown_status(entry)}: {entry.reason}"]
     if entry.detail:
         lines.append(f"detail: {entry.detail}")
     if entry.url:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any, Literal, assert_never
 
 from crawler.directory import Directory, Entry
+from crawler.reports.location import blob_base, line_link, repository_path
 from crawler.store import Store
 from crawler.store.rows import Summary
 from crawler.verdict import freshness
@@ -25,10 +26,23 @@ class Action(StrEnum):
     FIX_URL = "fix-url"  # permanently redirected: update the listed URL
     CHECK_IDENTITY = "check-identity"  # moved, parked or title changed: is it still them?
     REMOVE = "remove"  # dead past the grace period: remove or replace
-    WATCH = "watch"  # failing recently, blocked, server errors: look again later
+    CHECK_BY_HAND = "check-by-hand"  # refuses robots (401, 403, 429, a challenge): a person must look
+    WATCH = "watch"  # failing, not yet past the grace period: nothing to do yet
     INACTIVE = "inactive"  # answers, but its content has not changed for a long time
     ADD_WEBSITE = "add-website"  # no website listed
     NONE = "none"  # nothing to do
+
+    @property
+    def todo(self) -> bool:
+        """A maintainer has something to do now (the tracking issue stays open for it);
+        the other actions are for information: wait, or a long-standing state."""
+        match self:
+            case Action.FIX_URL | Action.CHECK_IDENTITY | Action.REMOVE | Action.CHECK_BY_HAND:
+                return True
+            case Action.WATCH | Action.INACTIVE | Action.ADD_WEBSITE | Action.NONE:
+                return False
+            case _:
+                assert_never(self)
 
 
 #: Headings of the maintainers' to-do list, in display order.
@@ -36,6 +50,7 @@ ACTION_HEADINGS: dict[Action, str] = {
     Action.FIX_URL: "Fix the URL",
     Action.CHECK_IDENTITY: "Check the identity",
     Action.REMOVE: "Remove or replace",
+    Action.CHECK_BY_HAND: "Check by hand",
     Action.WATCH: "Watch",
     Action.INACTIVE: "Inactive sites",
     Action.ADD_WEBSITE: "No website listed",
@@ -91,8 +106,13 @@ class EntryReport:
     inactive: bool = False  # content_updated older than the inactivity window
     dead_confirmed: bool = False  # failed often and long enough to call it dead
     action: Action = Action.NONE
-    action_detail: str = ""  # one line saying what to do, e.g. "http://a/ -> https://a/"
+    action_detail: str = ""  # one line saying what to do, e.g. "http://a/ → https://a/"
     history: tuple[PastCheck, ...] = ()  # up to the last 30 checks, oldest first
+    # Counted checks and how many of them verified the site, over the last 30 and 365 days.
+    checks_30: int = 0
+    verified_30: int = 0
+    checks_365: int = 0
+    verified_365: int = 0
     origin: str | None = None  # where a shared crawl saw the latest check from ("a,b": confirmed from b)
 
 
@@ -107,10 +127,42 @@ class RunInfo:
 @dataclass(frozen=True, slots=True)
 class Report:
     generated_at: str
-    directory: str  # the directory file's path as the user gave it
+    directory: str  # the directory file's path inside its repository (`location.repository_path`)
     run: RunInfo
     entries: tuple[EntryReport, ...] = field(default_factory=tuple)
     stale_after_days: int = 30
+    newest_check: str | None = None  # the newest counted check of any entry: how fresh the page is
+    link_base: str | None = None  # where `line_link` points (`location.blob_base`); None: the repository root
+
+
+# --- what every renderer asks of an entry -------------------------------------------------
+
+#: The word readers see for a failure still inside the grace period (`shown_status`).
+UNREACHABLE = "unreachable"
+
+
+def shown_status(entry: EntryReport) -> str:
+    """The status readers are shown: the entry's, except that a `dead` verdict not yet
+    confirmed by the grace rules (`EntryReport.dead_confirmed`) is "unreachable" (since
+    `failing_since`): one failed check does not make a site dead on any surface."""
+    if entry.status is Status.DEAD and not entry.dead_confirmed:
+        return UNREACHABLE
+    return str(entry.status)
+
+
+def linkable(entry: EntryReport) -> bool:
+    """Whether readers may follow the listed URL: an http(s) address whose latest check did
+    not find someone else there (moved away, parked). Every renderer asks this one question,
+    so a new reason to withhold a link is one more condition here."""
+    url = entry.url
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return False
+    return entry.status not in (Status.MOVED, Status.PARKED)
+
+
+def source_link(report: Report, line: int) -> str:
+    """The link GitHub renders for `line` of the directory file (`location.line_link`)."""
+    return line_link(report.directory, line, report.link_base)
 
 
 # --- building the model ------------------------------------------------------------------
@@ -145,14 +197,16 @@ def build_report(
     # are never all in memory beside the reports built from them.
     for start in range(0, len(directory.entries), SUMMARY_CHUNK):
         chunk = directory.entries[start : start + SUMMARY_CHUNK]
-        summaries = history.summaries(e.id for e in chunk)
+        summaries = history.summaries((e.id for e in chunk), now=_iso(now))
         entries.extend(_entry_report(e, summaries.get(e.id), policy, now) for e in chunk)
     return Report(
         generated_at=_iso(now),
-        directory=directory.path,
+        directory=repository_path(directory.path),
         run=run_info,
         entries=tuple(entries),
         stale_after_days=policy.stale_after_days,
+        newest_check=max((e.last_checked for e in entries if e.last_checked), default=None),
+        link_base=blob_base(),
     )
 
 
@@ -207,6 +261,10 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
         inactive=inactive,
         dead_confirmed=dead_confirmed,
         history=tuple(_past_check(c.checked_at, c.status, c.reason) for c in summary.recent),
+        checks_30=summary.shares.checks_30,
+        verified_30=summary.shares.verified_30,
+        checks_365=summary.shares.checks_365,
+        verified_365=summary.shares.verified_365,
         origin=latest.origin,
     )
     action, detail = advise(report)
@@ -226,8 +284,12 @@ def advise(entry: EntryReport) -> tuple[Action, str]:
     match status:
         case Status.NO_WEBSITE:
             return Action.ADD_WEBSITE, "no website listed"
+        case Status.REDIRECTED | Status.MOVED if entry.final_url and entry.final_url == entry.url:
+            # The directory already lists where the check ended (`crawler fix` wrote it, or
+            # a maintainer did): nothing is left to change until the next check says otherwise.
+            return Action.NONE, ""
         case Status.REDIRECTED:
-            return Action.FIX_URL, f"{entry.url} -> {entry.final_url}"
+            return Action.FIX_URL, f"{entry.url} → {entry.final_url}"
         case Status.MOVED:
             return Action.CHECK_IDENTITY, f"now redirects to {entry.final_url}"
         case Status.PARKED:
@@ -237,10 +299,10 @@ def advise(entry: EntryReport) -> tuple[Action, str]:
             detail = f"failing since {since} ({entry.consecutive_failures} checks): {entry.reason}"
             return (Action.REMOVE if entry.dead_confirmed else Action.WATCH), detail
         case Status.BLOCKED:
-            return Action.WATCH, f"refuses robots ({entry.reason}); check by hand"
+            return Action.CHECK_BY_HAND, f"refuses robots ({entry.reason}): open it in a browser"
         case Status.OK:
             if entry.title_changed:
-                return Action.CHECK_IDENTITY, f"title changed: {entry.previous_title!r} -> {entry.title!r}"
+                return Action.CHECK_IDENTITY, f"title changed: {entry.previous_title!r} → {entry.title!r}"
             if entry.inactive:
                 return Action.INACTIVE, f"content last updated {entry.content_updated}"
             return Action.NONE, ""

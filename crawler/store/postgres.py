@@ -32,7 +32,7 @@ from crawler.errors import StoreError
 from crawler.items import utc_now
 from crawler.store.rows import Summary, assemble_summaries
 from crawler.store.schema import SCHEMA_VERSION, tables, upgrade_steps
-from crawler.store.sql import COUNTED_CHECKS, SqlStore, SummaryQueries
+from crawler.store.sql import COUNTED_CHECKS, SqlStore, SummaryQueries, share_cutoffs
 from crawler.text import without_password
 from crawler.verdict.outcome import Network
 
@@ -191,14 +191,19 @@ class PostgresStore(SqlStore):
 
     # --- reading -----------------------------------------------------------------------
 
-    def summaries(self, entry_ids: Iterable[str], keep: int = 30) -> dict[str, Summary]:
-        """Per entry id with any counted check: its last `keep` checks and derived dates."""
-        wanted = {"wanted": sorted(set(entry_ids)), "keep": keep}
-        queries = SummaryQueries.over(f"{COUNTED_CHECKS} AND c.entry_id = ANY(%(wanted)s)", keep="%(keep)s")
+    def summaries(self, entry_ids: Iterable[str], keep: int = 30, now: str | None = None) -> dict[str, Summary]:
+        """Per entry id with any counted check: its last `keep` checks, derived dates, and
+        the shares of checks verified in the 30 and 365 days before `now` (default: now)."""
+        short, long = share_cutoffs(now)
+        wanted = {"wanted": sorted(set(entry_ids)), "keep": keep, "short": short, "long": long}
+        queries = SummaryQueries.over(
+            f"{COUNTED_CHECKS} AND c.entry_id = ANY(%(wanted)s)", keep="%(keep)s", short="%(short)s", long="%(long)s"
+        )
         return assemble_summaries(
             self._db.execute(queries.recent, wanted),
             self._db.execute(queries.last_verified, wanted),
             self._db.execute(queries.streaks, wanted),
+            self._db.execute(queries.shares, wanted),
         )
 
     def _one(self, query: str, params: tuple[Any, ...] = ()) -> Any:

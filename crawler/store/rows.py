@@ -56,6 +56,16 @@ class RunRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Shares:
+    """How many of an entry's checks were verified (ok or redirected), over two windows."""
+
+    checks_30: int = 0  # checks within the last 30 days
+    verified_30: int = 0
+    checks_365: int = 0  # checks within the last 365 days
+    verified_365: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     """What the whole history says about one entry."""
 
@@ -63,6 +73,7 @@ class Summary:
     last_verified: str | None
     failing_since: str | None
     consecutive_failures: int
+    shares: Shares = Shares()
 
     @property
     def latest(self) -> CheckRow:
@@ -76,16 +87,20 @@ def _reason(text: str) -> str:
 
 
 def assemble_summaries(
-    recent: Iterable[Sequence[Any]], last_verified: Iterable[Sequence[Any]], streaks: Iterable[Sequence[Any]]
+    recent: Iterable[Sequence[Any]],
+    last_verified: Iterable[Sequence[Any]],
+    streaks: Iterable[Sequence[Any]],
+    shares: Iterable[Sequence[Any]] = (),
 ) -> dict[str, Summary]:
-    """Summaries from the rows of the three `crawler.store.sql.SummaryQueries`."""
+    """Summaries from the rows of the four `crawler.store.sql.SummaryQueries`."""
     rows: dict[str, list[CheckRow]] = {}
     for row in recent:
         check = CheckRow.from_row(row)
         rows.setdefault(check.entry_id, []).append(check)
     verified = {entry: at for entry, at in last_verified}
     streak = {entry: (since, int(count)) for entry, since, count in streaks}
+    share = {entry: Shares(*(int(n or 0) for n in counts)) for entry, *counts in shares}
     return {
-        entry: Summary(tuple(checks), verified.get(entry), *streak.get(entry, (None, 0)))
+        entry: Summary(tuple(checks), verified.get(entry), *streak.get(entry, (None, 0)), share.get(entry, Shares()))
         for entry, checks in rows.items()
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crawler.errors import WriteError
@@ -41,17 +42,34 @@ COUNTED_CHECKS = (
 )
 
 
+#: The windows of `SummaryQueries.shares`, in days (the readers' page's "30 days", "365 days").
+SHARE_WINDOWS = (30, 365)
+
+
+def share_cutoffs(now: str | None = None) -> tuple[str, str]:
+    """The two cutoffs of `SummaryQueries.shares`: `SHARE_WINDOWS` days before `now`
+    (ISO-8601 UTC, default the present), as ISO-8601 UTC texts."""
+    moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
+    short, long = ((moment - timedelta(days=d)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") for d in SHARE_WINDOWS)
+    return short, long
+
+
 @dataclass(frozen=True, slots=True)
 class SummaryQueries:
-    """The three queries behind `summaries`, over a subquery of counted checks."""
+    """The four queries behind `summaries`, over a subquery of counted checks."""
 
     recent: str  # the last `keep` checks per entry, oldest first; one parameter: keep
     last_verified: str  # entry_id, last time it was ok or redirected
     streaks: str  # entry_id, start and length of the current failing streak
+    # entry_id, checks and verified checks since the short cutoff, and since the long one
+    # (the share of checks verified over 30 and 365 days, beyond the `keep` recent ones).
+    # Parameters, first: the short cutoff, the long cutoff (ISO-8601 UTC texts).
+    shares: str
 
     @classmethod
-    def over(cls, valid: str, keep: str) -> SummaryQueries:
-        """`valid` selects the counted checks; `keep` is the engine's placeholder for the limit."""
+    def over(cls, valid: str, keep: str, short: str = "?", long: str = "?") -> SummaryQueries:
+        """`valid` selects the counted checks; `keep`, `short` and `long` are the engine's
+        placeholders for the limit and the two cutoffs of `shares`."""
         failing = _in_list(s for s in Status if s.failing)
         verified = _in_list(s for s in Status if s.verified)
         return cls(
@@ -71,6 +89,19 @@ class SummaryQueries:
                 " GROUP BY entry_id)"
                 " SELECT v.entry_id, MIN(v.checked_at), COUNT(*) FROM v LEFT JOIN calm USING (entry_id)"
                 f" WHERE v.status IN ({failing}) AND (calm.id IS NULL OR v.id > calm.id)"
+                " GROUP BY v.entry_id"
+            ),
+            # The cutoffs come first in the text (a CTE), so positional placeholders meet
+            # their values in order: short, long, then whatever `valid` takes. Comparing
+            # ISO-8601 UTC texts compares the moments.
+            shares=(
+                f"WITH cut AS (SELECT CAST({short} AS TEXT) AS short, CAST({long} AS TEXT) AS long)"
+                " SELECT v.entry_id,"
+                " SUM(CASE WHEN v.checked_at >= cut.short THEN 1 ELSE 0 END),"
+                f" SUM(CASE WHEN v.checked_at >= cut.short AND v.status IN ({verified}) THEN 1 ELSE 0 END),"
+                " COUNT(*),"
+                f" SUM(CASE WHEN v.status IN ({verified}) THEN 1 ELSE 0 END)"
+                f" FROM ({valid}) v CROSS JOIN cut WHERE v.checked_at >= cut.long"
                 " GROUP BY v.entry_id"
             ),
         )

@@ -25,7 +25,7 @@ from crawler.errors import StoreError
 from crawler.items import utc_now
 from crawler.store.rows import Summary, assemble_summaries
 from crawler.store.schema import SCHEMA_VERSION, upgrade_steps
-from crawler.store.sql import COUNTED_CHECKS, SqlStore, SummaryQueries
+from crawler.store.sql import COUNTED_CHECKS, SqlStore, SummaryQueries, share_cutoffs
 
 _ID, _REF = "INTEGER PRIMARY KEY", "INTEGER"
 
@@ -139,17 +139,20 @@ class SqliteStore(SqlStore):
 
     # --- reading -----------------------------------------------------------------------
 
-    def summaries(self, entry_ids: Iterable[str], keep: int = 30) -> dict[str, Summary]:
-        """Per entry id with any counted check: its last `keep` checks and derived dates."""
+    def summaries(self, entry_ids: Iterable[str], keep: int = 30, now: str | None = None) -> dict[str, Summary]:
+        """Per entry id with any counted check: its last `keep` checks, derived dates, and
+        the shares of checks verified in the 30 and 365 days before `now` (default: now)."""
         wanted = json.dumps(sorted(set(entry_ids)))
         # The ids travel as one JSON list (no limit on SQL variables); the index on
         # entry_id serves the lookups.
         valid = f"{COUNTED_CHECKS} AND c.entry_id IN (SELECT value FROM json_each(?))"
         queries = SummaryQueries.over(valid, keep="?")
+        short, long = share_cutoffs(now)
         return assemble_summaries(
             self._db.execute(queries.recent, (wanted, keep)),
             self._db.execute(queries.last_verified, (wanted,)),
             self._db.execute(queries.streaks, (wanted,)),
+            self._db.execute(queries.shares, (short, long, wanted)),
         )
 
 

@@ -255,7 +255,7 @@ def _row(report: Report, entry: EntryReport) -> str:
         org += f"<small>{html_escape(entry.notes)}</small>"
     cells = [
         f'<th scope="row" data-label="{_COLUMNS[0]}">{org}</th>',
-        f'<td data-label="{_COLUMNS[1]}" class="url">{_link(entry.url)}</td>',
+        f'<td data-label="{_COLUMNS[1]}" class="url">{_address(entry)}</td>',
         f'<td data-label="{_COLUMNS[2]}">{_title(entry)}</td>',
         f'<td data-label="{_COLUMNS[3]}">{_status_cell(entry)}</td>',
         f'<td data-label="{_COLUMNS[4]}">{_verified(report, entry)}</td>',
@@ -279,6 +279,22 @@ def _link(url: str | None) -> str:
         href = html_escape(shown, free_text=False)
         return f'<a href="{href}" rel="nofollow noopener">{href}</a>'
     return html_escape(url, free_text=False)
+
+
+#: Why an address is shown without a link: the reader would reach someone else's page.
+UNLINKED_WHY = {
+    "lost": "not linked: the address now belongs to someone else",
+    "parked": "not linked: the address shows a parking or placeholder page",
+}
+
+
+def _address(entry: EntryReport) -> str:
+    """The entry's link, or, when the address is lost or parked, its text without a link and why
+    (as MusicBrainz shows links that were taken over)."""
+    why = UNLINKED_WHY["lost"] if entry.identity == "lost" else UNLINKED_WHY.get(entry.status)
+    if not entry.url or why is None:
+        return _link(entry.url)
+    return f'{html_escape(entry.url, free_text=False)}<small class="unlinked">{why}</small>'
 
 
 def _title(entry: EntryReport) -> str:

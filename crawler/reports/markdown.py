@@ -48,7 +48,8 @@ def iter_markdown(report: Report) -> Iterator[str]:
             continue
         yield f"## {heading} ({len(entries)})\n"
         yield "\n"
-        for entry in sorted(entries, key=lambda e: (e.line, e.id)):
+        # Lost identities lead: someone else holds the address (their evidence follows).
+        for entry in sorted(entries, key=lambda e: (e.identity != "lost", e.line, e.id)):
             yield _item(report, entry) + "\n"
         yield "\n"
 
@@ -103,6 +104,8 @@ def _finding(entry: EntryReport) -> str:
             return _with_detail(f"{url} ({reason})", entry.action_detail)
         case Action.CHECK_IDENTITY:
             found = f"{url} {reason}"
+            if entry.identity == "lost":
+                found += f"; identity lost: {md_escape(plain_text(entry.identity_detail))}"
             if entry.status == "moved" and entry.final_url:
                 found += f", now at {md_code(entry.final_url)}"
             if entry.title_changed:
@@ -112,6 +115,8 @@ def _finding(entry: EntryReport) -> str:
             return found
         case Action.REMOVE | Action.WATCH:
             found = f"{url} {reason}"
+            if entry.warnings:
+                found += f" (warnings: {md_escape(', '.join(entry.warnings))})"
             if entry.consecutive_failures:
                 found += f", {_count(entry.consecutive_failures, 'failed check', 'failed checks')}"
             if entry.status == "blocked":

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler.items import utc_now
-from crawler.store.rows import CheckRow, RunRow
-from crawler.verdict.outcome import ANSWERED_REASONS, Network, Outcome, Status
+from crawler.store.rows import CheckRow, DomainRow, RunRow
+from crawler.verdict.outcome import ANSWERED_REASONS, Identity, Network, Outcome, Status
 
 CHECK_COLUMNS = (
-    "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated"
+    "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated,"
+    " warnings, identity, identity_detail"
 )
+DOMAIN_COLUMNS = "domain, registered, expires, checked, answer, tried"
 RUN_COLUMNS = "id, started_at, finished_at, directory, network, checked"
 
 
@@ -38,6 +40,16 @@ COUNTED_CHECKS = (
     "SELECT c.* FROM checks c JOIN runs r ON r.id = c.run_id"
     f" WHERE r.network IN ({_in_list(n for n in Network if n.counted)})"
 )
+
+
+def identity_memory_sql(valid: str) -> str:
+    """Per entry and title, the last time a counted check confirmed the entry's identity
+    while its site showed that title (`crawler.store.rows.assemble_memory` reads it).
+    `valid` selects the counted checks."""
+    return (
+        f"SELECT entry_id, title, MAX(checked_at) FROM ({valid}) v"
+        f" WHERE identity = '{Identity.CONFIRMED}' GROUP BY entry_id, title"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +128,39 @@ class SqlStore:
         """Store one check, committed before returning."""
         with self._transaction():
             self._execute(
-                f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id, entry_id, url, checked_at, outcome.status.value, str(outcome.reason),
                     outcome.detail, outcome.http_status, outcome.final_url, outcome.title,
-                    outcome.content_updated,
+                    outcome.content_updated, ",".join(outcome.warnings),
+                    outcome.identity.value if outcome.identity else None, outcome.identity_detail,
                 ),
             )
+
+    def record_domain(self, row: DomainRow) -> None:
+        """Store a registered domain's lookup, committed. An answered lookup (`row.answer`
+        set) replaces what was known; an unanswered one only moves `tried`, so the last
+        answer stands."""
+        with self._transaction():
+            if row.answer is None:
+                self._execute(
+                    "INSERT INTO domains (domain, tried) VALUES (?, ?)"
+                    " ON CONFLICT (domain) DO UPDATE SET tried = excluded.tried",
+                    (row.domain, row.tried),
+                )
+                return
+            self._execute(
+                f"INSERT INTO domains ({DOMAIN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (domain) DO UPDATE SET registered = excluded.registered,"
+                " expires = excluded.expires, checked = excluded.checked, answer = excluded.answer,"
+                " tried = excluded.tried",
+                (row.domain, row.registered, row.expires, row.checked, row.answer, row.tried),
+            )
+
+    def domains(self) -> dict[str, DomainRow]:
+        """Every registered domain's last RDAP answer, by domain (one row per domain listed)."""
+        rows = self._execute(f"SELECT {DOMAIN_COLUMNS} FROM domains").fetchall()
+        return {row[0]: DomainRow.from_row(row) for row in rows}
 
     def finish_run(self, run_id: int, *, network_available: bool) -> RunRow:
         """Close a run. When the network was unavailable its checks are discarded:

@@ -64,7 +64,7 @@ from crawler.directory import Entry, load_directory
 from crawler.errors import SharedCrawlError
 from crawler.items import CANARY_ID, Check, utc_now
 from crawler.pipelines import HistoryPipeline
-from crawler.spiders.websites import WebsitesSpider
+from crawler.spiders.websites import WebsitesSpider, entry_request
 from crawler.store import is_postgres
 from crawler.store.postgres import PostgresStore
 from crawler.store.rows import RunRow
@@ -348,9 +348,7 @@ class SharedWebsitesSpider(RedisMixin, WebsitesSpider):
     def make_request_from_data(self, data: bytes | str) -> scrapy.Request:
         message = json.loads(bytes_to_str(data, self.redis_encoding))
         entry = Entry(**message["meta"]["entry"])
-        return scrapy.Request(
-            message["url"], callback=self.parse, errback=self.failed, dont_filter=True, meta={"entry": entry}
-        )
+        return entry_request(entry, message["url"], self.parse, self.failed)
 
     def spider_idle(self) -> None:
         """scrapy-redis keeps an idle spider open; ours stays open in `start()` instead,

@@ -14,8 +14,9 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.directory import DirectoryError, load_directory
 from crawler.errors import StoreError
-from crawler.items import CANARY_ID, Check
+from crawler.items import CANARY_ID, Check, DomainLookup
 from crawler.reports import write_reports
+from crawler.registrations import row_of
 from crawler.reports.model import Policy, build_report
 from crawler.store import Store, open_store
 from crawler.store.rows import RunRow
@@ -75,6 +76,10 @@ class HistoryPipeline:
         self.run_id = self.store.begin_run(self._directory_path())
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, DomainLookup):  # an RDAP lookup, for the store's cache
+            assert self.store is not None
+            self.store.record_domain(row_of(item))
+            return item
         if not isinstance(item, Check) or item.entry_id == CANARY_ID:
             return item
         assert self.store is not None

@@ -56,7 +56,19 @@ class SimWeb:
         for entry in self.info["hosts"].values():
             for port in entry["ports"]:
                 args += ["--resolve", f"{entry['ascii_host']}:{port}:127.0.0.1"]
+        for service in self.info["services"].values():  # its RDAP server, its caIssuers URLs
+            for port in service["ports"]:
+                args += ["--resolve", f"{service['host']}:{port}:127.0.0.1"]
         return args
+
+    @property
+    def rdap_bootstrap(self) -> str:
+        """Path of an RDAP bootstrap file that sends the scenarios' domains to the web's RDAP server."""
+        return str(self.info["rdap_bootstrap"])
+
+    def takeover(self) -> None:
+        """Make the domains of ``TAKEOVER_HOSTS`` change hands (pages and RDAP registration)."""
+        self._control("/__takeover__")
 
     def requests(self) -> list[dict[str, str]]:
         """Every request recorded since the start or the last `reset()`, oldest first."""
@@ -126,7 +138,9 @@ def run_crawler(
     """Run ``python -m crawler ARGS`` in a fresh process (a fresh Twisted reactor each time).
 
     `ca` becomes SSL_CERT_FILE, so the simulated web's certificates verify as real ones do.
+    A crawl that does not name an RDAP bootstrap file gets ``--no-rdap`` (`without_rdap`).
     """
+    args = without_rdap(args)
     environment = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
     environment.pop("SSL_CERT_FILE", None)
     for proxy in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
@@ -140,11 +154,26 @@ def run_crawler(
     )
 
 
-def write_directory(path: Path, urls: dict[str, str | None], country: str = "Testland") -> Path:
-    """A directory file with one entry per id -> URL (None: no website)."""
+def without_rdap(args: tuple[str, ...] | list[str]) -> list[str]:
+    """`args` of a crawling command with ``--no-rdap`` added, unless they name an RDAP bootstrap
+    file (then the test points the registration watch at the simulated web itself). The bundled
+    bootstrap names the real registries: a test crawl must never ask them (no test traffic
+    leaves 127.0.0.0/8), and the tests that are not about RDAP are not slowed by it."""
+    args = list(args)
+    if args and args[0] in ("crawl", "check") and not {"--no-rdap", "--rdap-bootstrap"} & set(args):
+        return [args[0], "--no-rdap", *args[1:]]
+    return args
+
+
+def write_directory(
+    path: Path, urls: dict[str, str | None], country: str = "Testland", names: dict[str, str] | None = None
+) -> Path:
+    """A directory file with one entry per id -> URL (None: no website), named "Entry ID"
+    unless `names` names it."""
     lines = ["organisations:"]
     for entry_id, url in urls.items():
-        lines += [f"  - id: {entry_id}", f"    country: {country}", f"    name: Entry {entry_id}"]
+        name = json.dumps((names or {}).get(entry_id, f"Entry {entry_id}"), ensure_ascii=False)
+        lines += [f"  - id: {entry_id}", f"    country: {country}", f"    name: {name}"]
         lines.append(f"    website: {url}" if url else "    website: null")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -402,7 +402,7 @@ def start(*args: str, ca: str, log: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
     env["SSL_CERT_FILE"] = ca
     with log.with_suffix(".out").open("wb") as out, log.with_suffix(".err").open("wb") as err:
-        return subprocess.Popen([sys.executable, "-m", "crawler", "crawl", *args], cwd=ROOT, env=env,
+        return subprocess.Popen([sys.executable, "-m", "crawler", "crawl", "--no-rdap", *args], cwd=ROOT, env=env,
                                 stdout=out, stderr=err)
 
 

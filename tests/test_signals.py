@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import get_args
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from crawler.verdict.page_signals import (
     CHALLENGE_THRESHOLD,
     PARKED_THRESHOLD,
+    Kind,
     SAME_PAGE_MAX_WORDS,
     SIGNALS,
     TEXT_WORDS,
@@ -38,7 +40,7 @@ def html(title: str, body: str, head: str = "") -> str:
 def test_signal_names_are_unique_and_kinds_known() -> None:
     names = [signal.name for signal in SIGNALS]
     assert len(names) == len(set(names))
-    assert {signal.kind for signal in SIGNALS} == {"parked", "challenge", "soft-404"}
+    assert {signal.kind for signal in SIGNALS} == set(get_args(Kind))
     assert all(signal.weight > 0 for signal in SIGNALS)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SimWeb, run_crawler, wait_for, write_directory
+from conftest import ROOT, SimWeb, run_crawler, wait_for, without_rdap, write_directory
 
 from crawler.errors import StoreError
 from crawler.store.rows import DomainRow
@@ -41,7 +41,7 @@ def start_crawl(*args: str, ca: str | None = None, log: Path) -> subprocess.Pope
     if ca:
         env["SSL_CERT_FILE"] = ca
     with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT, env=env,
+        return subprocess.Popen([sys.executable, "-m", "crawler", *without_rdap(args)], cwd=ROOT, env=env,
                                 stdout=out, stderr=subprocess.STDOUT)
 
 

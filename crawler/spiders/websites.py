@@ -8,7 +8,7 @@ verdict; it knows nothing of the history store or the reports (the pipeline does
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -19,17 +19,23 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.directory import DirectoryError, Entry, load_directory
-from crawler.items import Check, utc_now
+from crawler.items import Check, DomainLookup, utc_now
+from crawler.memory import Memory, load_memory
 from crawler.net.diagnostics import DIAGNOSTICS
-from crawler.verdict import freshness, page_signals
+from crawler.registrations import RegistrationWatch
+from crawler.verdict import freshness, identity, page_signals, rdap
 from crawler.verdict.classify import (
+    SCRIPT,
     Hop,
     Page,
     classify_failure,
     classify_page,
+    read,
+    script_hop,
     wants_soft404_probe,
 )
-from crawler.verdict.outcome import Outcome, Reason, Status
+from crawler.verdict.domains import host_of, registered_domain
+from crawler.verdict.outcome import Outcome, Reason, Status, WarningCode
 from crawler.verdict.title import decode_html, title_from_text
 
 if TYPE_CHECKING:
@@ -51,6 +57,11 @@ class WebsitesSpider(scrapy.Spider):
         self.canary_failed: bool | None = None
         self.soft404 = True  # CRAWLER_SOFT404_ENABLED, set in from_crawler
         self.freshness = True  # CRAWLER_FRESHNESS_ENABLED, set in from_crawler
+        # What the history remembers (identities, RDAP answers) and the RDAP lookups: loaded
+        # for the directory's entries in start(), or for every entry on first use (a shared
+        # crawl's workers never see the directory).
+        self._memory: Memory | None = None
+        self._registrations: RegistrationWatch | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -73,6 +84,7 @@ class WebsitesSpider(scrapy.Spider):
             return
         entries = [e for e in directory.entries if not only or e.id in only]
         self.total = len(entries)
+        self.remember([e.id for e in entries])
         canary = settings.get("CRAWLER_CANARY_URL")
         if canary:
             yield scrapy.Request(
@@ -83,9 +95,7 @@ class WebsitesSpider(scrapy.Spider):
             if url is None:
                 yield Check(entry.id, None, utc_now(), Outcome(Status.NO_WEBSITE, Reason.NO_WEBSITE, "no website listed"))
                 continue
-            yield scrapy.Request(
-                url, callback=self.parse, errback=self.failed, dont_filter=True, meta={"entry": entry}
-            )
+            yield entry_request(entry, url, self.parse, self.failed)
 
     def directory_path(self) -> str:
         """`-a directory=PATH` if given, else the CRAWLER_DIRECTORY setting."""
@@ -93,42 +103,93 @@ class WebsitesSpider(scrapy.Spider):
 
     # --- answered ----------------------------------------------------------------------
 
-    # A coroutine returning its one item, not an async generator: Scrapy passes a list
-    # through the spider middlewares' plain path, without an async chain per response.
-    async def parse(self, response: Response) -> list[Check]:
+    # A coroutine returning its items, not an async generator: Scrapy passes a list through the
+    # spider middlewares' plain path, without an async chain per response.
+    async def parse(self, response: Response) -> list[Check | DomainLookup]:
         entry: Entry = response.meta["entry"]
         listed = entry.ascii_url or response.url
-        text = decode_html(response.body, _header(response, "Content-Type"))
-        redirect_urls = response.meta.get("redirect_urls", [])
-        reasons = response.meta.get("redirect_reasons", [])
-        page = Page(
-            listed_url=listed,
-            final_url=response.url,
-            status=response.status,
-            headers=_headers(response),
-            hops=tuple(Hop(u, r) for u, r in zip(redirect_urls, reasons)),
-            text=text,
-            title=title_from_text(text),
-        )
+        page = _page(response, listed)
+        reading = read(page)
+        # A page whose only job is a script sending the browser elsewhere on the listed domain
+        # is followed like a temporary redirect (a script to another domain is `moved`).
+        while (target := script_hop(page, reading)) is not None:
+            followed = await self._fetch(target, entry, read_limit=None)
+            if followed is None:
+                break
+            page = _page(followed, listed, (*page.hops, Hop(page.final_url, SCRIPT)))
+            reading = read(page)
         if self.soft404 and wants_soft404_probe(page):
-            page = await self._probe(page)
-        outcome = classify_page(page)
+            page = await self._probe(page, entry)
+        outcome = classify_page(page, reading)
         if outcome.status.verified and self.freshness:
-            updated = await self._content_updated(response, text)
+            updated = await self._content_updated(page, entry)
             if updated:
                 outcome = replace(outcome, content_updated=updated.isoformat())
-        return [Check(entry.id, listed, utc_now(), outcome)]
+        seen = identity.Seen(outcome.status, page.text, page.title, reading.text, page.final_url)
+        return await self._judged(entry, listed, outcome, seen)
 
-    async def _probe(self, page: Page) -> Page:
+    async def _judged(
+        self, entry: Entry, listed: str | None, outcome: Outcome, seen: identity.Seen | None
+    ) -> list[Check | DomainLookup]:
+        """The entry's check, with its identity (when a page answered) and the warnings of its
+        domain's registration; and the RDAP lookup made for it, if one was."""
+        domain = registered_domain(host_of(listed)) if listed else ""
+        row, lookup = await self.registrations.lookup(domain) if self.registrations and domain else (
+            self.memory.domains.get(domain), None
+        )
+        found = row is not None and row.answer == "found"
+        warnings = list(outcome.warnings)
+        if row is not None:
+            expires = date.fromisoformat(row.expires) if found and row.expires else None
+            warnings += rdap.warnings_for(row.answer, expires, date.today())
+        if seen is not None:
+            remembered = self.memory.identity_of(entry.id)
+            known = identity.Known(
+                tuple(n for n in (entry.name, entry.name_en) if n),
+                remembered.confirmed_titles,
+                remembered.last_confirmed,
+                date.fromisoformat(row.registered) if found and row and row.registered else None,
+                domain,
+            )
+            judgement = identity.judge(known, seen)
+            warnings += judgement.warnings
+            outcome = replace(outcome, identity=judgement.identity, identity_detail=judgement.detail)
+        outcome = replace(outcome, warnings=tuple(dict.fromkeys(warnings)))
+        items: list[Check | DomainLookup] = [Check(entry.id, listed, utc_now(), outcome)]
+        if lookup is not None:
+            items.append(lookup)
+        return items
+
+    # --- what the history remembers -----------------------------------------------------
+
+    def remember(self, entry_ids: list[str] | None) -> None:
+        """Read what the history store remembers of these entries (all when None)."""
+        self._memory = load_memory(self.crawler.settings.get("CRAWLER_DB"), entry_ids)
+        self._registrations = RegistrationWatch.from_crawler(self.crawler, self._memory)
+
+    @property
+    def memory(self) -> Memory:
+        if self._memory is None:
+            self.remember(None)
+        assert self._memory is not None
+        return self._memory
+
+    @property
+    def registrations(self) -> RegistrationWatch | None:
+        if self._memory is None:
+            self.remember(None)
+        return self._registrations
+
+    async def _probe(self, page: Page, entry: Entry) -> Page:
         """Ask the same host for a path that surely does not exist, and compare."""
         missing = urljoin(page.final_url, f"/{secrets.token_hex(8)}-this-page-should-not-exist")
-        response = await self._fetch(missing)
+        response = await self._fetch(missing, entry)
         if response is None:
             return page
         probe_text = decode_html(response.body, _header(response, "Content-Type"))
         return replace(page, probe_status=response.status, probe_same_page=page_signals.same_page(page.text, probe_text))
 
-    async def _content_updated(self, response: Response, text: str) -> date | None:
+    async def _content_updated(self, page: Page, entry: Entry) -> date | None:
         """The newest date the site gives, at most two small extra requests per site.
 
         The header and the page come free; a feed the page links to is asked for (sites
@@ -136,24 +197,26 @@ class WebsitesSpider(scrapy.Spider):
         extra request is a site's worth of CPU in a large crawl.
         """
         found = [
-            freshness.from_last_modified(_header(response, "Last-Modified")),
-            freshness.from_html(text),
+            freshness.from_last_modified(page.headers.get("last-modified")),
+            freshness.from_html(page.text),
         ]
-        for feed in freshness.feed_links(text, response.url)[:1]:
-            feed_response = await self._fetch(feed)
+        for feed in freshness.feed_links(page.text, page.final_url)[:1]:
+            feed_response = await self._fetch(feed, entry)
             if feed_response is not None and feed_response.status == 200:
                 found.append(freshness.from_feed(feed_response.body))
         if not any(found):
-            sitemap = await self._fetch(urljoin(response.url, "/sitemap.xml"))
+            sitemap = await self._fetch(urljoin(page.final_url, "/sitemap.xml"), entry)
             if sitemap is not None and sitemap.status == 200:
                 found.append(freshness.from_sitemap(sitemap.body))
         return freshness.newest(*found)
 
-    async def _fetch(self, url: str) -> Response | None:
-        """A small side request through the full downloader stack (guard included)."""
-        request = scrapy.Request(
-            url, dont_filter=True, meta={"dont_retry": True, "read_limit": _SMALL, "side_request": True}
-        )
+    async def _fetch(self, url: str, entry: Entry, read_limit: int | None = _SMALL) -> Response | None:
+        """A side request through the full downloader stack (guard included), in the entry's
+        cookie jar; `read_limit` None reads as much as the page itself."""
+        meta: dict[str, Any] = {"dont_retry": True, "side_request": True, "cookiejar": entry.id}
+        if read_limit is not None:
+            meta["read_limit"] = read_limit
+        request = scrapy.Request(url, dont_filter=True, meta=meta)
         try:
             return await self.crawler.engine.download_async(request)
         except Exception:  # a side request's failure never changes the verdict
@@ -161,7 +224,7 @@ class WebsitesSpider(scrapy.Spider):
 
     # --- not answered ------------------------------------------------------------------
 
-    def failed(self, failure: Failure) -> Iterator[Check]:
+    async def failed(self, failure: Failure) -> list[Check | DomainLookup]:
         request = failure.request  # type: ignore[attr-defined]
         entry: Entry = request.meta["entry"]
         host = urlsplit(request.url).hostname or ""
@@ -172,7 +235,7 @@ class WebsitesSpider(scrapy.Spider):
             refused_address=DIAGNOSTICS.refused_address(host),
             tls_problem=DIAGNOSTICS.tls_problem(host) if request.url.startswith("https:") else None,
         )
-        yield Check(entry.id, entry.ascii_url, utc_now(), outcome)
+        return await self._judged(entry, entry.ascii_url, outcome, None)
 
     # --- the canary --------------------------------------------------------------------
 
@@ -181,6 +244,36 @@ class WebsitesSpider(scrapy.Spider):
 
     def _canary_failed(self, failure: Failure) -> None:
         self.canary_failed = True
+
+
+def entry_request(entry: Entry, url: str, callback: Any, errback: Any) -> scrapy.Request:
+    """The request of an entry's check: its own cookie jar (a browser keeps a visit's cookies;
+    no site sees another's, and nothing outlives the crawl)."""
+    return scrapy.Request(
+        url, callback=callback, errback=errback, dont_filter=True, meta={"entry": entry, "cookiejar": entry.id}
+    )
+
+
+def _page(response: Response, listed: str, earlier: tuple[Hop, ...] = ()) -> Page:
+    """What `response` showed, as the classifier reads it; `earlier` are hops before its request."""
+    text = decode_html(response.body, _header(response, "Content-Type"))
+    meta = response.meta
+    hops = tuple(Hop(u, r) for u, r in zip(meta.get("redirect_urls", []), meta.get("redirect_reasons", [])))
+    warnings: list[str] = []
+    if "dataloss" in response.flags:
+        warnings.append(WarningCode.TRUNCATED)  # the connection ended early: what arrived is used
+    if response.url.startswith("https:") and DIAGNOSTICS.chain_completed(host_of(response.url)):
+        warnings.append(WarningCode.TLS_CHAIN_INCOMPLETE)
+    return Page(
+        listed_url=listed,
+        final_url=response.url,
+        status=response.status,
+        headers=_headers(response),
+        hops=earlier + hops,
+        text=text,
+        title=title_from_text(text),
+        warnings=tuple(warnings),
+    )
 
 
 def _headers(response: Response) -> dict[str, str]:

@@ -194,6 +194,7 @@ class WarningCode(StrEnum):
     TRUNCATED = "truncated"  # the connection ended before the announced end of the body
     DOMAIN_EXPIRES_SOON = "domain-expires-soon"  # RDAP: the registration ends within 30 days
     DOMAIN_REREGISTERED = "domain-re-registered"  # RDAP: registered after the last confirmed check
+    DOMAIN_NOT_REGISTERED = "domain-not-registered"  # RDAP: the registry holds no such domain
 
 
 def parse_warnings(text: str | None) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from crawler.directory import Directory, DirectoryError, load_directory
 from crawler.errors import StoreError
 from crawler.net.resolver import parse_resolve
 from crawler.options import CrawlOptions
-from crawler.registrations import DEFAULT_BOOTSTRAP, bootstrap_location
+from crawler.registrations import DEFAULT_BOOTSTRAP
 from crawler.reports import write_reports
 from crawler.run import CrawlFailed, CrawlResult, crawl, report
 from crawler.store.rows import CheckRow
@@ -326,7 +326,9 @@ def cmd_rdap_bootstrap(args: argparse.Namespace) -> Exit:
         bootstrap = rdap_refresh.refresh(args.url, Path(args.out))
         print(f"{args.out}: {len(bootstrap.services)} top-level domains, published {bootstrap.publication or 'undated'}")
         return Exit.OK
-    bootstrap = rdap.Bootstrap.load(bootstrap_location(args.out))
+    if not Path(args.out).exists():
+        print(f"{args.out} does not exist (write it with --refresh); crawls use the bundled snapshot:")
+    bootstrap = rdap.Bootstrap.load(args.out if Path(args.out).exists() else None)
     print(f"{bootstrap.source}: {len(bootstrap.services)} top-level domains, published {bootstrap.publication or 'undated'}")
     return Exit.OK
 

@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -97,10 +98,9 @@ def _read_first_line(stream: Any, timeout: float) -> bytes:
         raise TimeoutError(f"no line from the simulated web within {timeout} s") from None
 
 
-@pytest.fixture(scope="session")
-def simweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimWeb]:
-    """The simulated web, started once for the session; `reset()` it before counting requests."""
-    state_dir = tmp_path_factory.mktemp("simweb")
+@contextmanager
+def started_simweb(state_dir: Path) -> Iterator[SimWeb]:
+    """A simulated web of its own, running until the block ends (state in `state_dir`)."""
     stderr = (state_dir / "stderr.log").open("wb")  # a file, so a chatty server never blocks
     process = subprocess.Popen(
         [sys.executable, "-m", "crawler.demo.web", "--state-dir", str(state_dir)],
@@ -129,6 +129,14 @@ def simweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimWeb]:
             process.wait(timeout=10)
         process.stdout.close()
         stderr.close()
+
+
+@pytest.fixture(scope="session")
+def simweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimWeb]:
+    """The simulated web, started once for the session; `reset()` it before counting requests.
+    Nobody calls its `takeover()`: a test that needs one starts its own (`started_simweb`)."""
+    with started_simweb(tmp_path_factory.mktemp("simweb")) as web:
+        yield web
 
 
 def run_crawler(

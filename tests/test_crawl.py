@@ -212,3 +212,11 @@ def test_retry_after_is_honoured_once(crawled: Crawled) -> None:
     asked = [r for r in crawled.requests if r["host"] == "ratelimited.org" and r["path"] == "/"]
     assert len(asked) == 2  # the first answer said "Retry-After: 1"; one polite retry
     assert crawled.entry(crawled.first, "ratelimited.org")["detail"] == "retry after 1"
+
+
+def test_cookies_stay_with_their_visit(crawled: Crawled) -> None:
+    asked = [r for r in crawled.requests if r["host"] == "cookie-wall.org"]
+    # Sent back the cookie it set, as a browser does; the first request had none.
+    assert [r["cookie"] for r in asked[:2]] == ["", "visit_token=ok"]
+    # No other site ever saw it.
+    assert all(not r["cookie"] for r in crawled.requests if r["host"] != "cookie-wall.org")

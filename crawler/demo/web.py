@@ -747,8 +747,21 @@ def rdap_record(domain: str) -> tuple[date, date] | None:
 def _registered_domains() -> frozenset[str]:
     return frozenset(registered_domain(s.ascii_host) for s in SCENARIOS if s.site is not None)
 
-# What 127.0.0.1 itself serves, apart from the control paths.
-LOOPBACK_SITE = Site({"/secret": Page("<!DOCTYPE html><title>Secret</title><p>internal only</p>")})
+@dataclass(frozen=True, slots=True)
+class BootstrapFile(Answer):
+    """The RDAP bootstrap file of this web (`rdap_bootstrap`), as IANA serves its own."""
+
+    def serve(self, request: server.Request, ports: Ports) -> bytes:
+        request.setHeader("Content-Type", "application/json")
+        return json.dumps(rdap_bootstrap(ports["https"])).encode()
+
+
+# What 127.0.0.1 itself serves, apart from the control paths: a page the address guard must keep
+# crawls from, and the bootstrap file for ``crawler rdap-bootstrap --refresh --url``.
+LOOPBACK_SITE = Site({
+    "/secret": Page("<!DOCTYPE html><title>Secret</title><p>internal only</p>"),
+    "/rdap/dns.json": BootstrapFile(),
+})
 CONTROL_HOST = "127.0.0.1"
 
 # --- The server -----------------------------------------------------------------------------

@@ -162,17 +162,19 @@ def _confirmation(names: list[Name], former: list[Name], seen: Seen) -> str | No
     """The evidence that the page names the organisation, in words; None if it does not."""
     for where, text, short in _self_descriptions(seen):
         subject = Subject.of(text)
-        for name in names:
-            how = match(name, subject, short_subject=short)
-            if how is not None:
-                return _evidence(where, how, name, text)
+        found = [how for name in names if (how := match(name, subject, short_subject=short)) is not None]
+        if found:  # the surest way any of its names is named there
+            return _evidence(where, min(found, key=_SURENESS.index), text)
         for name in former:
             if match(name, subject, short_subject=False) == "name":
                 return f"{where} matches a former title ({_quote(name.shown)})"
     return None
 
 
-def _evidence(where: str, how: str, name: Name, text: str) -> str:
+_SURENESS = ("name", "abbreviation", "part")
+
+
+def _evidence(where: str, how: str, text: str) -> str:
     if how == "abbreviation":
         return f"{where} names it by its abbreviation ({_quote(text)})"
     if how == "part":

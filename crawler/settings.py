@@ -88,7 +88,7 @@ RETRY_EXCEPTIONS = [
     OSError,  # HttpCompressionMiddleware on an empty compressed body
 ]
 REDIRECT_ENABLED = True
-REDIRECT_MAX_TIMES = 10  # a longer chain is reported as a redirect loop
+REDIRECT_MAX_TIMES = 20  # as browsers (Chrome, Firefox); a longer chain is a redirect loop
 METAREFRESH_ENABLED = True  # <meta http-equiv=refresh> is followed as a redirect
 METAREFRESH_MAXDELAY = 30  # seconds; longer delays are "come back later", not a move
 HTTPERROR_ALLOW_ALL = True  # every status reaches the spider: 404 is a verdict, not an error

@@ -91,6 +91,8 @@ def classify_page(page: Page, reading: page_signals.Reading | None = None) -> Ou
         reading = read(page)
 
     if 200 <= code < 300:
+        if page_signals.challenge_header(page.headers):  # the CDN says so itself, whatever the status
+            return outcome(Status.BLOCKED, Reason.CHALLENGE, f"bot challenge (HTTP {code})")
         if page_signals.parked_enough(reading.parked):
             return outcome(Status.PARKED, Reason.PARKED, "parking signals: " + ", ".join(reading.parked))
         if (stand_in := _hosting_page(page, reading)) is not None:

@@ -139,10 +139,11 @@ def _judge(known: Known, seen: Seen) -> Judgement:
     if seen.status in CONTENT_STATUSES and other:
         signs = _takeover_signs(known, former, seen)
         if _weight(signs) >= TAKEOVER_THRESHOLD:
+            shown = [sign for sign in signs if sign not in page_signals.COUNTER_TAKEOVER]
             return Judgement(
                 Identity.LOST,
                 f"the page names {_quote(other)}, not the organisation, and shows a taken-over domain's "
-                f"signs: {', '.join(signs)}",
+                f"signs: {', '.join(shown)}",
             )
         if known.last_confirmed and former and _unrelated(names, former, seen):
             return Judgement(
@@ -286,9 +287,10 @@ _EXTRA_WEIGHTS = {"link-farm": LINK_FARM_WEIGHT, "keyword-stuffed": STUFFED_WEIG
 
 
 def _weight(signs: Sequence[str]) -> float:
-    """The summed weight of takeover signs: the table's, and this module's own."""
+    """The summed weight of takeover signs (the table's, less its counter-evidence, and this
+    module's own)."""
     table = [sign for sign in signs if sign not in _EXTRA_WEIGHTS]
-    return page_signals.score(table) + sum(_EXTRA_WEIGHTS.get(sign, 0.0) for sign in signs)
+    return page_signals.takeover_score(table) + sum(_EXTRA_WEIGHTS.get(sign, 0.0) for sign in signs)
 
 
 def _stuffed(text: str) -> bool:

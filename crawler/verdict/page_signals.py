@@ -57,10 +57,11 @@ class Signal:
     # it matched. Three parking-host signals each checking 24 host names as clues cost a
     # quarter of the crawler's CPU per page; one search for "//" + a parking host does not.
     gate: re.Pattern[str] | None = None
-    # Only on a thin page (at most THIN_WORDS words a reader sees): hosting and builder
-    # placeholders are a few dozen words, and their phrases ("coming soon", "account
-    # suspended") turn up in the news of a living page, which is longer.
-    thin_only: bool = False
+    # Only on a page a reader sees at most this many words of (None: any page). Hosting and
+    # builder placeholders are a few dozen words (THIN_WORDS), and their phrases ("coming soon",
+    # "account suspended") turn up in the news of a living page, which is longer; parking
+    # landers are a few hundred (LANDER_WORDS), and a long living page need not pay for them.
+    max_words: int | None = None
 
     def clued(self, present: Callable[[str], bool]) -> bool:
         """Whether the pattern is worth trying: it has no clues, or `present` finds one."""
@@ -81,9 +82,11 @@ PARKED_THRESHOLD = 3.0
 # The same bar for the other kinds of page that stand in for a site.
 PLACEHOLDER_THRESHOLD = SUSPENDED_THRESHOLD = SERVER_DEFAULT_THRESHOLD = 3.0
 TAKEOVER_THRESHOLD = 3.0
-# A page a reader sees at most this many words on is "thin" (see `Signal.thin_only`). The
+# A page a reader sees at most this many words on is "thin" (`thin_only` signals). The
 # placeholders of cPanel, Wix, GoDaddy, Shopify and the registrars are 10-120 words.
 THIN_WORDS = 200
+# A parking lander, its lists of sponsored links included, shows at most this many words.
+LANDER_WORDS = 600
 CHALLENGE_THRESHOLD = 2.0
 # Statuses a CDN or firewall answers a challenge with; at any other status only a strong header
 # (the CDN saying so itself) makes a page a challenge.
@@ -168,10 +171,12 @@ def _signal(
     clues: Iterable[str] = (),
     gate: re.Pattern[str] | None = None,
     thin_only: bool = False,
+    max_words: int | None = None,
 ) -> Signal:
+    """A signal; `thin_only` is `max_words=THIN_WORDS`."""
     # MULTILINE: header signals anchor each header line with ^; every other subject is one line.
     compiled = re.compile(pattern, re.MULTILINE)
-    return Signal(name, kind, compiled, weight, where, tuple(clues), gate, thin_only)
+    return Signal(name, kind, compiled, weight, where, tuple(clues), gate, THIN_WORDS if thin_only else max_words)
 
 
 # Website builders and shop systems whose placeholder pages name them, besides the registrars.
@@ -211,8 +216,12 @@ _DRUG_CLUES = (
     "viagra", "cialis", "levitra", "kamagra", "tramadol", "xanax", "valium", "ambien",
     "phentermine", "oxycodone", "adderall", "modafinil", "propecia",
 )  # fmt: skip
-_ADULT_WORDS = r"porn|porno|pornhub|xxx|hentai|onlyfans|camgirls?|cam girls?|sex cams?|sex videos?|sex chat|escorts?"
-_ADULT_CLUES = ("porn", "xxx", "hentai", "onlyfans", "cam", "sex ", "escort")
+# Not "xxx" (a party's 30th congress is its XXX Congress) nor a bare "escort" (a march's police escort).
+_ADULT_WORDS = (
+    r"porn|porno|pornhub|hentai|onlyfans|camgirls?|cam girls?|sex cams?|sex videos?|sex chat"
+    r"|escort (?:girls?|services?|agency|agencies)"
+)
+_ADULT_CLUES = ("porn", "hentai", "onlyfans", "cam", "sex ", "escort")
 _LOAN_WORDS = (
     r"payday loans?|cash advances?|bad credit loans?|quick loans?|fast loans?|instant loans?"
     r"|title loans?|loans? online|no credit check|instant cash"
@@ -398,6 +407,7 @@ SIGNALS: tuple[Signal, ...] = (
         3,
         "text",
         clues=("neither the service provider", "served automatically by a third party"),
+        max_words=LANDER_WORDS,
     ),
     # ... and Sedo's footer.
     _signal(
@@ -407,6 +417,7 @@ SIGNALS: tuple[Signal, ...] = (
         3,
         "text",
         clues=("domain owner using",),
+        max_words=LANDER_WORDS,
     ),
     # Brokers' landers invite enquiries about the domain itself.
     _signal(
@@ -418,6 +429,7 @@ SIGNALS: tuple[Signal, ...] = (
         3,
         "text",
         clues=("inquire", "interested in", "may still be available"),
+        max_words=LANDER_WORDS,
     ),
     _signal(
         "premium-domain",
@@ -426,6 +438,7 @@ SIGNALS: tuple[Signal, ...] = (
         1.5,
         "text",
         clues=("premium domain",),
+        max_words=LANDER_WORDS,
     ),
     # "This domain is for sale" in the languages parking pages are served in.
     _signal(
@@ -441,8 +454,8 @@ SIGNALS: tuple[Signal, ...] = (
         r"|域名(?:出售|转让|轉讓)|このドメインは販売中",
         3,
         "text",
-        clues=("verkauf", "vendre", "venta", "venda", "vendita", "te koop", "sprzedaż", "домен",
-               "域名", "ドメイン"),
+        clues=("verkauf", "vend", "venta", "te koop", "sprzeda", "домен", "域名", "ドメイン"),
+        max_words=LANDER_WORDS,
     ),
     # --- placeholder: a website builder's or registrar's page where no site was built --------
     # The title of a placeholder is its message; a living site's title is its name.
@@ -542,10 +555,10 @@ SIGNALS: tuple[Signal, ...] = (
         "title-site-expired",
         "placeholder",
         r"^(?:web ?site|site) (?:has )?expired\b|^(?:web ?site|site) (?:is )?(?:unavailable|disabled"
-        r"|deactivated|not available)\b",
+        r"|deactivated|not available|not (?:yet )?published|unpublished)\b",
         2,
         "title",
-        clues=("expired", "unavailable", "disabled", "deactivated", "not available"),
+        clues=("expired", "unavailable", "disabled", "deactivated", "not available", "published"),
         thin_only=True,
     ),
     # A builder or registrar named at the top of a thin page: with its "coming soon", its page.
@@ -697,7 +710,8 @@ SIGNALS: tuple[Signal, ...] = (
         clues=("default", "placeholder page", "welcome page", "litespeed"),
     ),
     # The stock pages' own sentences: with the stock title or heading, or each other, they
-    # decide; alone they may be a sysadmin's notes quoting them.
+    # decide; alone they may be a sysadmin's notes quoting them. Read on thin pages only: a long
+    # stock page (Ubuntu's) is decided by its title, and the rest of the web pays nothing.
     _signal(
         "text-apache-default",
         "server-default",
@@ -707,6 +721,7 @@ SIGNALS: tuple[Signal, ...] = (
         2,
         "text",
         clues=("used to test the", "functioning normally"),
+        thin_only=True,
     ),
     _signal(
         "text-nginx-default",
@@ -715,6 +730,7 @@ SIGNALS: tuple[Signal, ...] = (
         2,
         "text",
         clues=("nginx web server",),
+        thin_only=True,
     ),
     _signal(
         "text-litespeed-default",
@@ -724,6 +740,7 @@ SIGNALS: tuple[Signal, ...] = (
         2,
         "text",
         clues=("litespeed",),
+        thin_only=True,
     ),
     _signal(
         "text-no-content-yet",
@@ -738,6 +755,7 @@ SIGNALS: tuple[Signal, ...] = (
         "text",
         clues=("no content has been added", "put up any", "default page for this",
                "default web page for this", "plesk", "installed tomcat", "web server is working"),
+        thin_only=True,
     ),
     # IIS's start page is one image and no words.
     _signal(
@@ -947,6 +965,22 @@ SIGNALS: tuple[Signal, ...] = (
     _signal("title-adult", "takeover", rf"\b(?:{_ADULT_WORDS})\b", 2, "title", clues=_ADULT_CLUES),
     _signal("loans", "takeover", rf"\b(?:{_LOAN_WORDS})\b", 2, "text", clues=_LOAN_CLUES),
     _signal("title-loans", "takeover", rf"\b(?:{_LOAN_WORDS})\b", 2, "title", clues=_LOAN_CLUES),
+    # Counter-evidence, subtracted from the signs above (`takeover_score`): a page that speaks of
+    # gambling, drugs or debt as a harm to help with is a charity's, not a seller's. (A licensed
+    # casino's "problem gambling? get help" footer cancels its signs too: a takeover missed, never
+    # a charity lost.)
+    _signal(
+        "harm-context",
+        "takeover",
+        r"\b(?:problem|compulsive|gambling|betting) (?:gambling|addiction|harm|harms|disorder)\b"
+        r"|\b(?:gambling|betting|debt|drug|addiction) (?:support|help|advice|helpline|recovery|charity|harm)\b"
+        r"|\b(?:harm reduction|support groups?|helpline|recovery support|self-exclusion)\b"
+        r"|\b(?:hurt|harmed|affected by) (?:by )?(?:gambling|betting|debt|addiction)\b|\bdebt advice\b",
+        3,
+        "text",
+        clues=("gambling", "betting", "addiction", "harm", "support", "helpline", "recovery", "exclusion",
+               "hurt", "affected by", "debt"),
+    ),
     # Link sellers and spam SEO: weak alone, a takeover's companion.
     _signal(
         "seo-spam",
@@ -1062,9 +1096,9 @@ def _header_lines(headers: Iterable[tuple[str, str]]) -> str:
     return "\n".join(f"{_collapse(name)}: {_collapse(value)}" for name, value in headers)
 
 
-def _matching(kinds: frozenset[Kind], subjects: Mapping[Where, str], thin: bool = False) -> list[str]:
+def _matching(kinds: frozenset[Kind], subjects: Mapping[Where, str], words: int = 0) -> list[str]:
     """Names of the signals of `kinds` the subjects show (lower-cased already), in table order.
-    Signals for thin pages only are skipped unless `thin`."""
+    Signals for pages of at most N words are skipped on a page of `words` words."""
     # Several signals share clues and gates; each is looked for once per subject.
     clues: dict[tuple[str, Where], bool] = {}
     gates: dict[tuple[int, Where], bool] = {}
@@ -1088,7 +1122,7 @@ def _matching(kinds: frozenset[Kind], subjects: Mapping[Where, str], thin: bool 
         signal.name
         for signal in SIGNALS
         if signal.kind in kinds
-        and (thin or not signal.thin_only)
+        and (signal.max_words is None or words <= signal.max_words)
         and signal.where in subjects
         and opened(signal)
         and signal.pattern.search(subjects[signal.where]) is not None
@@ -1143,7 +1177,7 @@ def read_page(html_text: str, title: str | None, final_url: str | None) -> Readi
         # Only thin-page signals read the headings; finding them costs a pass over the HTML.
         subjects["heading"] = _headings(html_text)
     found: dict[Kind, list[str]] = {kind: [] for kind in _STAND_INS}
-    for name in _matching(_STAND_INS, _lowered(subjects), thin):
+    for name in _matching(_STAND_INS, _lowered(subjects), words):
         found[_BY_NAME[name].kind].append(name)
     return Reading(
         tuple(found["parked"]), tuple(found["placeholder"]), tuple(found["suspended"]),
@@ -1164,6 +1198,16 @@ def is_parked(html_text: str, title: str | None, final_url: str | None) -> bool:
 def parked_enough(names: Iterable[str]) -> bool:
     """Whether these parking signals (from `parked_signals`) make a parked page."""
     return score(names) >= PARKED_THRESHOLD
+
+
+#: Takeover-kind signals that count against a takeover (`takeover_score`).
+COUNTER_TAKEOVER = frozenset({"harm-context"})
+
+
+def takeover_score(names: Iterable[str]) -> float:
+    """The weight of takeover signs (from `takeover_signals`), less that of counter-evidence."""
+    names = list(names)
+    return score(n for n in names if n not in COUNTER_TAKEOVER) - score(n for n in names if n in COUNTER_TAKEOVER)
 
 
 def takeover_signals(text: str, title: str | None) -> list[str]:
@@ -1191,6 +1235,22 @@ def _challenge(
         for name in found
     )
     return tuple(found) if strong_header else ()
+
+
+_STRONG_HEADERS = tuple(
+    signal
+    for signal in SIGNALS
+    if signal.kind == "challenge" and signal.where == "header" and signal.weight >= STRONG_HEADER_WEIGHT
+)
+
+
+def challenge_header(headers: Mapping[str, str]) -> bool:
+    """Whether the headers alone say a CDN answered with a challenge (a strong header signal),
+    whatever the status: cheap, for the pages that answered 2xx."""
+    if not headers:
+        return False
+    lines = _header_lines(tuple(headers.items())).lower()
+    return any(signal.search(lines) for signal in _STRONG_HEADERS)
 
 
 def challenge_signals(

@@ -51,12 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         if case.known_miss:
             print(f"  known miss {case.name}: {case.known_miss}")
 
-    started = time.perf_counter()
+    started = time.process_time()
     for _ in range(args.repeat):
         for case in CASES:
             judge_case(case)
-    per_page = (time.perf_counter() - started) / (args.repeat * len(CASES)) * 1000
-    print(f"\nverdict + identity per page (decode, title, signals, classification, identity): {per_page:.3f} ms")
+    per_page = (time.process_time() - started) / (args.repeat * len(CASES)) * 1000
+    print(f"\nverdict + identity per page (decode, title, signals, classification, identity): {per_page:.3f} ms CPU")
     return 0
 
 

@@ -694,6 +694,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     # A script-only page sending readers to a path of the same site: followed, then judged.
     Scenario("script-local.org", Site({"/": Page(pages.SCRIPT_LOCAL), "/en/index.html": live("Script Local")}),
              OK, title="Script Local"),
+    # A script-only page sending readers to a path of the same site that is gone: dead, as the reader finds it.
+    Scenario("script-to-gone.org", Site({"/": Page(pages.SCRIPT_LOCAL)}), (Status.DEAD, "http-404")),
     # --- look-alikes: living pages that mention the placeholders' words
     Scenario("news-mentions.org", everywhere(Page(pages.NEWS_MENTIONS)), OK,
              name="Riverside Tenants' Association", identity="confirmed"),

@@ -113,9 +113,9 @@ class WebsitesSpider(scrapy.Spider):
         # A page whose only job is a script sending the browser elsewhere on the listed domain
         # is followed like a temporary redirect (a script to another domain is `moved`).
         while (target := script_hop(page, reading)) is not None:
-            followed = await self._fetch(target, entry, read_limit=None)
-            if followed is None:
-                break
+            followed = await self._follow(target, entry)
+            if isinstance(followed, Failure):  # the reader would land on a page that fails
+                return await self._judged(entry, listed, self._failure_outcome(followed, target), None)
             page = _page(followed, listed, (*page.hops, Hop(page.final_url, SCRIPT)))
             reading = read(page)
         if self.soft404 and wants_soft404_probe(page):
@@ -210,6 +210,15 @@ class WebsitesSpider(scrapy.Spider):
                 found.append(freshness.from_sitemap(sitemap.body))
         return freshness.newest(*found)
 
+    async def _follow(self, url: str, entry: Entry) -> Response | Failure:
+        """The page a script-only page sends the reader to, read as the entry's own page, or the
+        failure that came instead."""
+        request = scrapy.Request(url, dont_filter=True, meta={"side_request": True, "cookiejar": entry.id})
+        try:
+            return await self.crawler.engine.download_async(request)
+        except Exception:
+            return Failure()
+
     async def _fetch(self, url: str, entry: Entry, read_limit: int | None = _SMALL) -> Response | None:
         """A side request through the full downloader stack (guard included), in the entry's
         cookie jar; `read_limit` None reads as much as the page itself."""
@@ -227,15 +236,18 @@ class WebsitesSpider(scrapy.Spider):
     async def failed(self, failure: Failure) -> list[Check | DomainLookup]:
         request = failure.request  # type: ignore[attr-defined]
         entry: Entry = request.meta["entry"]
-        host = urlsplit(request.url).hostname or ""
-        outcome = classify_failure(
-            failure.value,
-            request.url,
-            redirect_urls=request.meta.get("redirect_urls", []),
-            refused_address=DIAGNOSTICS.refused_address(host),
-            tls_problem=DIAGNOSTICS.tls_problem(host) if request.url.startswith("https:") else None,
-        )
+        outcome = self._failure_outcome(failure, request.url, request.meta.get("redirect_urls", []))
         return await self._judged(entry, entry.ascii_url, outcome, None)
+
+    def _failure_outcome(self, failure: Failure, url: str, redirect_urls: list[str] | None = None) -> Outcome:
+        host = urlsplit(url).hostname or ""
+        return classify_failure(
+            failure.value,
+            url,
+            redirect_urls=redirect_urls or [],
+            refused_address=DIAGNOSTICS.refused_address(host),
+            tls_problem=DIAGNOSTICS.tls_problem(host) if url.startswith("https:") else None,
+        )
 
     # --- the canary --------------------------------------------------------------------
 

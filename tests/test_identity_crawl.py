@@ -151,6 +151,7 @@ def test_a_re_registered_domain_is_lost_on_the_registry_s_word(crawls: Crawls) -
     assert entry["domain"]["registered"] == registered
     assert registered in entry["identity_detail"] and "after the last check that confirmed" in entry["identity_detail"]
     assert crawls.after.rdap.count("/rdap/domain/harbour-rowing.org") == 1  # a month on: asked again
+    assert entry["last_verified"] < entry["last_checked"]  # answering as someone else verifies nothing
 
 
 def test_a_taken_over_page_is_lost_on_its_own_evidence(crawls: Crawls) -> None:

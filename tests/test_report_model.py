@@ -133,6 +133,7 @@ def test_a_lost_identity_is_checked_first_whatever_the_status(tmp_path: Path) ->
     entry = history_of(tmp_path, [(3, OK), (0, lost)])
     assert (entry.identity, entry.action) == (Identity.LOST, Action.CHECK_IDENTITY)
     assert entry.action_detail == lost.identity_detail
+    assert entry.last_verified == at(3)  # answering as someone else verifies nothing
 
 
 def test_warnings_of_a_healthy_site_are_watched(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from crawler.verdict import identity, page_signals  # noqa: F401 - re-exported for the benchmark
+from crawler.verdict import identity
 from crawler.verdict.classify import Page, classify_page, read, wants_soft404_probe
 from crawler.verdict.outcome import Identity, Status
 from crawler.verdict.title import decode_html, title_from_text
@@ -406,4 +406,4 @@ def _class(status: Status, reason: str, judged: Identity) -> str:
     return classes.get((status, reason), f"{status}/{reason}")
 
 
-__all__ = ["CASES", "LABELS", "Case", "judge_case", "judged", "page_signals"]
+__all__ = ["CASES", "LABELS", "Case", "judge_case", "judged"]

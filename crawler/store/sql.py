@@ -57,7 +57,7 @@ class SummaryQueries:
     """The three queries behind `summaries`, over a subquery of counted checks."""
 
     recent: str  # the last `keep` checks per entry, oldest first; one parameter: keep
-    last_verified: str  # entry_id, last time it was ok or redirected
+    last_verified: str  # entry_id, last time it was ok or redirected (and not lost to someone else)
     streaks: str  # entry_id, start and length of the current failing streak
 
     @classmethod
@@ -71,9 +71,10 @@ class SummaryQueries:
                 f" (PARTITION BY entry_id ORDER BY id DESC) AS rn FROM ({valid}) v) numbered"
                 f" WHERE rn <= {keep} ORDER BY entry_id, id"
             ),
+            # A site that answered ok as someone else's (identity lost) was not verified.
             last_verified=(
-                f"SELECT entry_id, MAX(checked_at) FROM ({valid}) v"
-                f" WHERE status IN ({verified}) GROUP BY entry_id"
+                f"SELECT entry_id, MAX(checked_at) FROM ({valid}) v WHERE status IN ({verified})"
+                f" AND (identity IS NULL OR identity <> '{Identity.LOST}') GROUP BY entry_id"
             ),
             # Failing checks after the last check that was not one.
             streaks=(

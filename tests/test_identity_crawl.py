@@ -14,7 +14,7 @@ import re
 import sqlite3
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +136,7 @@ def test_each_registered_domain_is_asked_once(crawls: Crawls) -> None:
 def test_registration_warnings(crawls: Crawls) -> None:
     expiring = crawls.first.entry("cookie-wall.org")
     assert "domain-expires-soon" in expiring["warnings"]
-    assert date.fromisoformat(expiring["domain"]["expires"]) <= date.today() + timedelta(days=30)
+    assert date.fromisoformat(expiring["domain"]["expires"]) <= datetime.now(UTC).date() + timedelta(days=30)
     assert expiring["status"] == "ok" and expiring["action"] == "watch"
     gone = crawls.first.entry("gone-410.org")
     assert gone["warnings"] == ["domain-not-registered"] and gone["domain"]["found"] is False
@@ -146,7 +146,7 @@ def test_registration_warnings(crawls: Crawls) -> None:
 
 def test_a_re_registered_domain_is_lost_on_the_registry_s_word(crawls: Crawls) -> None:
     entry = crawls.after.entry("harbour-rowing.org")
-    registered = (date.today() - timedelta(days=2)).isoformat()
+    registered = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
     assert entry["status"] == "ok" and entry["identity"] == "lost", entry
     assert entry["domain"]["registered"] == registered
     assert registered in entry["identity_detail"] and "after the last check that confirmed" in entry["identity_detail"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -141,7 +141,7 @@ class WebsitesSpider(scrapy.Spider):
         warnings = list(outcome.warnings)
         if row is not None:
             expires = date.fromisoformat(row.expires) if found and row.expires else None
-            warnings += rdap.warnings_for(row.answer, expires, date.today())
+            warnings += rdap.warnings_for(row.answer, expires, datetime.now(UTC).date())
         if seen is not None:
             remembered = self.memory.identity_of(entry.id)
             known = identity.Known(

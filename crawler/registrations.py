@@ -62,7 +62,7 @@ class RegistrationWatch:
         *,
         max_age: timedelta = timedelta(days=30),
         retry_after: timedelta = timedelta(days=1),
-        per_run: int = 2000,
+        per_run: int = 1000,
     ) -> None:
         self.crawler = crawler
         self.bootstrap = bootstrap

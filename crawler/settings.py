@@ -32,7 +32,7 @@ CRAWLER_ONLY: list[str] = []  # entry ids to check; empty = all
 CRAWLER_RDAP_ENABLED = True
 CRAWLER_RDAP_BOOTSTRAP = "data/rdap-dns.json"  # IANA's bootstrap file; the bundled snapshot until written
 CRAWLER_RDAP_MAX_AGE_DAYS = 30  # an answer younger than this is not asked again
-CRAWLER_RDAP_PER_RUN = 2000  # domains asked per crawl at most; the rest at the next crawl
+CRAWLER_RDAP_PER_RUN = 1000  # domains asked per crawl at most (a registry is asked 2 at a time); the rest next crawl
 CRAWLER_RDAP_RETRY_DAYS = 1  # a lookup that got no answer waits this long
 CRAWLER_PROGRESS = True  # a live line on a terminal, a periodic plain line in logs
 CRAWLER_PROGRESS_INTERVAL = 10.0  # seconds between plain progress lines

@@ -17,7 +17,8 @@ from crawler.reports.model import EntryReport, Report
 #    inactive, dead_confirmed, action, action_detail and history; later added (fields may
 #    be added within a version): "todo" (items a maintainer must act on, `Action.todo`)
 #    and per entry checks_30, verified_30, checks_365, verified_365.
-FORMAT_VERSION = 1
+# 2: the spec's second-wave fields identity, identity_detail, warnings and domain.
+FORMAT_VERSION = 2
 
 #: The spec's per-entry keys, in the spec's order. None may be removed or renamed.
 SPEC_ENTRY_KEYS: tuple[str, ...] = (
@@ -42,6 +43,9 @@ SPEC_ENTRY_KEYS: tuple[str, ...] = (
     "stale",
 )
 
+#: The spec's second-wave keys (2026-12), after the first ones.
+SECOND_WAVE_ENTRY_KEYS: tuple[str, ...] = ("identity", "identity_detail", "warnings", "domain")
+
 #: Keys this project adds after the spec's ones.
 EXTRA_ENTRY_KEYS: tuple[str, ...] = (
     "name_en",
@@ -61,6 +65,15 @@ EXTRA_ENTRY_KEYS: tuple[str, ...] = (
 def entry_dict(entry: EntryReport) -> dict[str, Any]:
     """One entry as a JSON-ready dict: the spec's keys first, then ours."""
     data: dict[str, Any] = {key: getattr(entry, key) for key in SPEC_ENTRY_KEYS}
+    domain = entry.domain
+    data.update(
+        identity=entry.identity,
+        identity_detail=entry.identity_detail,
+        warnings=list(entry.warnings),
+        domain=None
+        if domain is None
+        else {"registered": domain.registered, "expires": domain.expires, "checked": domain.checked, "found": domain.found},
+    )
     data.update(
         name_en=entry.name_en,
         notes=entry.notes,

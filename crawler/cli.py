@@ -16,16 +16,18 @@ from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
 
-from crawler import __version__, changes, fix, gate, gate_output
+from crawler import __version__, changes, fix, gate, gate_output, rdap_refresh
 from crawler.demo import command as demo
 from crawler.directory import DirectoryError, load_directory
 from crawler.errors import CrawlerError, StoreError, UsageError
 from crawler.net.resolver import parse_resolve
 from crawler.options import CrawlOptions, check_origin
+from crawler.registrations import DEFAULT_BOOTSTRAP
 from crawler.reports import write_reports
 from crawler.reports.location import repository_path
 from crawler.run import CrawlFailed, CrawlResult, crawl, report
 from crawler.store import is_postgres
+from crawler.verdict import rdap
 from crawler.verdict.outcome import DEFAULT_FAIL_ON, Network, Status, parse_statuses
 
 logger = logging.getLogger("crawler")
@@ -61,7 +63,8 @@ examples:
   crawler check --format sarif > results.sarif
   crawler report
   crawler fix --dry-run
-  crawler demo"""
+  crawler demo
+  crawler rdap-bootstrap --refresh"""
 
 
 def _add_directory(parser: argparse.ArgumentParser) -> None:
@@ -114,6 +117,15 @@ def _add_crawling(parser: argparse.ArgumentParser, reports: str | None = "report
     parser.add_argument(
         "--no-freshness", dest="freshness", action="store_false",
         help="skip the sitemap and feed requests that date each site's content",
+    )
+    parser.add_argument(
+        "--no-rdap", dest="rdap", action="store_false",
+        help="skip the registration watch (the RDAP lookups of each listed domain)",
+    )
+    parser.add_argument(
+        "--rdap-bootstrap", metavar="FILE",
+        help="IANA's RDAP bootstrap file to use (default: data/rdap-dns.json once "
+        "'crawler rdap-bootstrap --refresh' wrote it, else the bundled snapshot)",
     )
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true", help="print only problems and errors")
@@ -185,6 +197,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_directory(p)
 
     p = commands.add_parser(
+        "rdap-bootstrap", help="show the RDAP bootstrap file in use, or refresh it from IANA",
+        description="Show which RDAP bootstrap file the registration watch uses (its publication "
+        "date and how many top-level domains it lists); with --refresh, download IANA's current "
+        "file and write it where crawls look first.",
+    )
+    p.add_argument("--refresh", action="store_true", help="download the current file (the only time this command uses the network)")
+    p.add_argument("--url", default=rdap.IANA_URL, help="where to download it from (default: %(default)s)")
+    p.add_argument(
+        "--out", default=DEFAULT_BOOTSTRAP, metavar="FILE",
+        help="the file to show, or to write with --refresh (default: %(default)s)",
+    )
+
+    p = commands.add_parser(
         "fix", help="rewrite permanently redirected URLs in the directory file, showing the diff",
         description="Replace each permanently redirected entry's URL by the one it redirects "
         "to, as the last crawl recorded; nothing else in the file changes.",
@@ -246,10 +271,13 @@ def _options(args: argparse.Namespace, only: Sequence[str] = ()) -> CrawlOptions
         raise UsageError("--jobs must be at least 1")
     if args.jobs not in (None, 1) and getattr(args, "redis", None):
         raise UsageError("--jobs shares a crawl on one machine; with --redis, start more workers instead")
+    if args.rdap and args.rdap_bootstrap:
+        _bootstrap(args.rdap_bootstrap)  # a bad file is a usage error before anything starts
     return CrawlOptions(
         directory=args.directory, db=args.db, reports=args.reports, timeout=args.timeout,
         concurrency=args.concurrency, resolve=tuple(args.resolve), allow_private=args.allow_private,
         canary=args.canary, only=tuple(only), freshness=args.freshness,
+        rdap=args.rdap, rdap_bootstrap=args.rdap_bootstrap,
         progress=not args.quiet,
         log_level="INFO" if args.verbose else "WARNING" if not args.quiet else "ERROR",
         redis=getattr(args, "redis", None), worker=getattr(args, "worker", False), jobs=args.jobs,
@@ -383,6 +411,26 @@ def cmd_fix(args: argparse.Namespace) -> Exit:
     return Exit.OK
 
 
+def _bootstrap(path: str | None) -> rdap.Bootstrap:
+    """The RDAP bootstrap file at `path` (the bundled snapshot for None); a bad one is bad input."""
+    try:
+        return rdap.Bootstrap.load(path)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_rdap_bootstrap(args: argparse.Namespace) -> Exit:
+    if args.refresh:
+        bootstrap = rdap_refresh.refresh(args.url, Path(args.out))
+        print(f"{args.out}: {len(bootstrap.services)} top-level domains, published {bootstrap.publication or 'undated'}")
+        return Exit.OK
+    if not Path(args.out).exists():
+        print(f"{args.out} does not exist (write it with --refresh); crawls use the bundled snapshot:")
+    bootstrap = _bootstrap(args.out if Path(args.out).exists() else None)
+    print(f"{bootstrap.source}: {len(bootstrap.services)} top-level domains, published {bootstrap.publication or 'undated'}")
+    return Exit.OK
+
+
 def cmd_demo(args: argparse.Namespace) -> Exit:
     result, reports = demo.run_demo(Path(args.out))
     print(f"{len(result.checks)} demo entries checked on the simulated web (127.0.0.1).")
@@ -398,4 +446,5 @@ COMMANDS = {
     "validate": cmd_validate,
     "fix": cmd_fix,
     "demo": cmd_demo,
+    "rdap-bootstrap": cmd_rdap_bootstrap,
 }

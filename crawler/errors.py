@@ -26,6 +26,12 @@ class SharedCrawlError(StoreError):
     """The shared crawl cannot start or go on; the message says why and what to do."""
 
 
+class NetworkUnavailable(CrawlerError):
+    """Nothing on the network answered a request the command needed (the spec's exit 3)."""
+
+    exit_code = 3
+
+
 class WriteError(CrawlerError):
     """A file or store could not be written (a full disk, a read-only folder): an environment
     failure, not bad input. Exit 74, sysexits' EX_IOERR."""

@@ -1,4 +1,4 @@
-"""The item the spider yields and the pipeline records, and the clock that stamps it."""
+"""The items the spider yields and the pipeline records, and the clock that stamps them."""
 
 from __future__ import annotations
 
@@ -22,6 +22,21 @@ class Check:
     url: str | None  # the URL checked (punycode host); None when no website is listed
     checked_at: str  # ISO-8601 UTC
     outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class DomainLookup:
+    """One RDAP lookup of a registered domain (`crawler.registrations`), for the store's cache.
+
+    `answer` is "found" or "not-found" when the registry answered, None when it did not (then
+    only `tried` is kept, and the last answer stands).
+    """
+
+    domain: str  # registered domain, ASCII, lower case
+    tried: str  # ISO-8601 UTC
+    answer: str | None = None
+    registered: str | None = None  # YYYY-MM-DD
+    expires: str | None = None  # YYYY-MM-DD
 
 
 def utc_now() -> str:

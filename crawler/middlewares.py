@@ -1,25 +1,36 @@
 """Downloader middlewares: the address guard for IP literals, each entry's time budget, the
-inflate cap, Retry-After, and Scrapy's meta refresh without decoding pages that cannot hold one."""
+inflate cap, Retry-After, Scrapy's meta refresh without decoding pages that cannot hold one,
+cookies kept per visit, and certificate chains completed from their caIssuers URL."""
 
 from __future__ import annotations
 
 import codecs
+import logging
 import time
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from http.cookiejar import Cookie
+from typing import TYPE_CHECKING, Any
 
-from scrapy import Request
+from scrapy import Request, signals
+from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.downloadermiddlewares.redirect import (
     MetaRefreshMiddleware as ScrapyMetaRefresh,
 )
 from scrapy.exceptions import DownloadTimeoutError, NotConfigured
 from scrapy.http import HtmlResponse, Response
+from scrapy.http.cookies import CookieJar
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.task import deferLater
 from w3lib.encoding import http_content_type_encoding
 
 from crawler.net.addresses import AddressRefused, allowed, parse_ip_literal
+from crawler.net.chains import CHAINS, MAX_ISSUER_BYTES, parse_issuers
+from crawler.net.diagnostics import DIAGNOSTICS
+from crawler.verdict.domains import is_public_suffix
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from typing import Self
@@ -196,3 +207,106 @@ def _writes_ascii_as_ascii(encoding: str) -> bool:
         return "refresh".encode(codecs.lookup(encoding).name) == b"refresh"
     except (LookupError, UnicodeError):
         return False
+
+
+class VisitCookiesMiddleware(CookiesMiddleware):
+    """Scrapy's cookies, kept as a browser keeps them within one visit.
+
+    A site (or its bot-management layer) may set a cookie and send the browser back to the
+    same URL, serving the page only when the cookie returns. Each entry's check has its own
+    jar (``meta["cookiejar"]``, the entry id), shared by its redirects and side requests,
+    never by another entry's, and dropped when the entry's check is done: nothing outlives
+    the crawl. A request without a jar key (RDAP, caIssuers, the canary) neither sends nor
+    keeps cookies. Jars are made on the first cookie, so a site that sets none costs a
+    lookup. Domain attributes are judged with our public suffix list (`crawler.verdict.domains`,
+    never fetched), not with Scrapy's tldextract, which would fetch one.
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = super().from_crawler(crawler)
+        crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)
+        return middleware
+
+    def process_request(self, request: Request) -> None:
+        key = request.meta.get("cookiejar")
+        if key is None or request.meta.get("dont_merge_cookies") or (key not in self.jars and not request.cookies):
+            return None  # no visit, or nothing to send yet
+        return super().process_request(request)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        key = request.meta.get("cookiejar")
+        if key is None or (key not in self.jars and not response.headers.getlist("Set-Cookie")):
+            return response
+        return super().process_response(request, response)
+
+    def item_scraped(self, item: Any) -> None:
+        entry_id = getattr(item, "entry_id", None)
+        if entry_id is not None:
+            self.jars.pop(entry_id, None)  # the visit is over
+
+    def _process_cookies(self, cookies: Iterable[Cookie], *, jar: CookieJar, request: Request) -> None:
+        # Scrapy's rule (a cookie for a public suffix is kept only for that exact host), with
+        # the suffix list judged offline.
+        hostname = urlparse_cached(request).hostname
+        if hostname is None:
+            return
+        request_domain = hostname.lower()
+        for cookie in cookies:
+            cookie_domain = cookie.domain.removeprefix(".")
+            if cookie_domain and is_public_suffix(cookie_domain):
+                if cookie_domain != request_domain:
+                    continue
+                cookie.domain = request_domain
+            jar.set_cookie_if_ok(cookie, request)
+
+
+class ChainCompletionMiddleware:
+    """Completes a certificate chain the server sent short, then tries the request again.
+
+    When a handshake failed only because the leaf's issuer was missing and the leaf names a
+    caIssuers URL (`crawler.net.chains`), that URL is fetched over plain HTTP through Scrapy's
+    downloader (address guard, resolver overrides, politeness; at most MAX_ISSUER_BYTES) and
+    the request is sent again, once per host per chain; the handshake then verifies the
+    completed chain against the trust store. Any other failure passes on untouched.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"):
+            raise NotConfigured
+        return cls(crawler)
+
+    async def process_exception(self, request: Request, exception: Exception) -> Request | None:
+        host = (urlparse_cached(request).hostname or "").lower()
+        tried: list[str] = request.meta.get("chain_completed_for", [])
+        url = CHAINS.wanted.pop(host, None)
+        if url is None or host in tried or request.meta.get("chain_issuer"):
+            return None
+        if url not in CHAINS.issuers:
+            CHAINS.remember(url, await self._issuers(url))
+        if not CHAINS.issuers[url]:
+            return None  # nothing usable there: the handshake's failure stands
+        DIAGNOSTICS.tls.pop(host, None)
+        return request.replace(dont_filter=True, meta={**request.meta, "chain_completed_for": [*tried, host]})
+
+    async def _issuers(self, url: str) -> list[Any]:
+        fetch = Request(
+            url, dont_filter=True,
+            meta={"chain_issuer": True, "side_request": True, "dont_retry": True, "read_limit": MAX_ISSUER_BYTES},
+        )
+        try:
+            response = await self.crawler.engine.download_async(fetch)
+        except Exception as exc:  # the certificate could not be fetched: the site stays unverified
+            logger.info("caIssuers %s could not be fetched: %s", url, type(exc).__name__)
+            return []
+        if response.status != 200 or len(response.body) > MAX_ISSUER_BYTES:
+            return []
+        try:
+            return parse_issuers(response.body)
+        except ValueError:
+            logger.info("caIssuers %s holds no certificate", url)
+            return []

@@ -25,6 +25,8 @@ class CrawlOptions:
     canary: str | None = None
     only: Sequence[str] = ()
     freshness: bool = True
+    rdap: bool = True  # the registration watch (crawler.registrations); --no-rdap turns it off
+    rdap_bootstrap: str | None = None  # --rdap-bootstrap: IANA's bootstrap file to use
     progress: bool = True
     log_level: str = "WARNING"
     redis: str | None = None  # a shared crawl's Redis URL (crawler.distributed)

@@ -17,7 +17,8 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler.context import STOP_FORCED, RunContext
 from crawler.errors import CrawlerError, StoreError, WriteError
-from crawler.items import ANSWERED_STAT, CANARY_ID, OUTCOME_STAT, Check
+from crawler.items import ANSWERED_STAT, CANARY_ID, OUTCOME_STAT, Check, DomainLookup
+from crawler.registrations import row_of
 from crawler.reports import write_reports
 from crawler.reports.model import Policy, build_report
 from crawler.spiders.websites import WebsitesSpider
@@ -104,6 +105,10 @@ class HistoryPipeline:
         self.context.run_id = self.store.begin_run(self.context.directory_path)
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, DomainLookup):  # an RDAP lookup, for the store's cache
+            assert self.store is not None
+            self.store.record_domain(row_of(item))
+            return item
         if not isinstance(item, Check) or item.entry_id == CANARY_ID:
             return item
         assert self.store is not None and self.context.run_id is not None

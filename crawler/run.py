@@ -61,6 +61,7 @@ def settings_for(options: CrawlOptions) -> Settings:
         "CRAWLER_CANARY_URL": options.canary,
         "CRAWLER_ONLY": list(options.only),
         "CRAWLER_FRESHNESS_ENABLED": options.freshness,
+        "CRAWLER_RDAP_ENABLED": options.rdap,
         "CRAWLER_PROGRESS": options.progress,
         "DOWNLOAD_TIMEOUT": options.timeout,
         "DNS_TIMEOUT": options.timeout,
@@ -68,6 +69,8 @@ def settings_for(options: CrawlOptions) -> Settings:
     }
     if options.concurrency:
         overrides["CONCURRENT_REQUESTS"] = options.concurrency
+    if options.rdap_bootstrap:
+        overrides["CRAWLER_RDAP_BOOTSTRAP"] = options.rdap_bootstrap
     if os.environ.get("NO_COLOR"):  # https://no-color.org/
         overrides["LOG_COLOR"] = False
     if options.redis:

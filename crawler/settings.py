@@ -29,6 +29,12 @@ CRAWLER_INACTIVE_AFTER_DAYS = 365  # content older than this is flagged "inactiv
 CRAWLER_INFLATE_LIMIT = 8 * 1024 * 1024  # bytes a body may inflate to (gzip/brotli bombs)
 CRAWLER_KEEPALIVE = 10  # seconds an idle connection waits for its site's next request
 CRAWLER_ONLY: list[str] = []  # entry ids to check; empty = all
+# The registration watch (crawler/registrations.py): RDAP records of the listed domains.
+CRAWLER_RDAP_ENABLED = True
+CRAWLER_RDAP_BOOTSTRAP = "data/rdap-dns.json"  # IANA's bootstrap file; the bundled snapshot until written
+CRAWLER_RDAP_MAX_AGE_DAYS = 30  # an answer younger than this is not asked again
+CRAWLER_RDAP_PER_RUN = 1000  # domains asked per crawl at most (a registry is asked 2 at a time); the rest next crawl
+CRAWLER_RDAP_RETRY_DAYS = 1  # a lookup that got no answer waits this long
 CRAWLER_PROGRESS = True  # a live line on a terminal, a periodic plain line in logs
 CRAWLER_PROGRESS_INTERVAL = 10.0  # seconds between plain progress lines
 CRAWLER_READ_LIMIT = 512 * 1024  # bytes read per page: the title and dates are near the top
@@ -51,7 +57,9 @@ ROBOTSTXT_OBEY = False  # we fetch one page per listed site, as a reader's brows
 CONCURRENT_REQUESTS = 512
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # per host: never hammer one site
 DOWNLOAD_DELAY = 0
-COOKIES_ENABLED = False  # a check is stateless
+# Cookies as a browser keeps them within one visit: a jar per entry, dropped when its check is
+# done, never shared between sites, never stored (crawler.middlewares.VisitCookiesMiddleware).
+COOKIES_ENABLED = True
 HTTPPROXY_ENABLED = False  # a proxy would resolve and connect for us, past the address guard
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's remote control: unused, and it needs asyncio
@@ -82,11 +90,14 @@ RETRY_EXCEPTIONS = [
     OSError,  # HttpCompressionMiddleware on an empty compressed body
 ]
 REDIRECT_ENABLED = True
-REDIRECT_MAX_TIMES = 10  # a longer chain is reported as a redirect loop
+REDIRECT_MAX_TIMES = 20  # as browsers (Chrome, Firefox); a longer chain is a redirect loop
 METAREFRESH_ENABLED = True  # <meta http-equiv=refresh> is followed as a redirect
 METAREFRESH_MAXDELAY = 30  # seconds; longer delays are "come back later", not a move
 HTTPERROR_ALLOW_ALL = True  # every status reaches the spider: 404 is a verdict, not an error
 DOWNLOAD_MAXSIZE = 0  # see DecompressionCapMiddleware: ReadLimit and the inflate cap bound size
+# A body cut short after its headers is used as far as it came, as a browser shows it; the
+# response's "dataloss" flag becomes the check's `truncated` warning.
+DOWNLOAD_FAIL_ON_DATALOSS = False
 DOWNLOAD_WARNSIZE = 0  # our read limit stops downloads long before any warning matters
 
 # --- TLS -------------------------------------------------------------------------------
@@ -124,6 +135,11 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, in Scrapy's place (580), without decoding pages that cannot hold a refresh.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.MetaRefreshMiddleware": 580,
+    # Scrapy's cookies, one jar per entry, in Scrapy's place (700).
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.middlewares.VisitCookiesMiddleware": 700,
+    # Before RetryMiddleware (550) sees a TLS failure: complete a chain the server left short.
+    "crawler.middlewares.ChainCompletionMiddleware": 555,
 }
 EXTENSIONS = {
     "crawler.extensions.ReadLimit": 100,

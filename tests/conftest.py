@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,19 @@ class SimWeb:
         for entry in self.info["hosts"].values():
             for port in entry["ports"]:
                 args += ["--resolve", f"{entry['ascii_host']}:{port}:127.0.0.1"]
+        for service in self.info["services"].values():  # its RDAP server, its caIssuers URLs
+            for port in service["ports"]:
+                args += ["--resolve", f"{service['host']}:{port}:127.0.0.1"]
         return args
+
+    @property
+    def rdap_bootstrap(self) -> str:
+        """Path of an RDAP bootstrap file that sends the scenarios' domains to the web's RDAP server."""
+        return str(self.info["rdap_bootstrap"])
+
+    def takeover(self) -> None:
+        """Make the domains of ``TAKEOVER_HOSTS`` change hands (pages and RDAP registration)."""
+        self._control("/__takeover__")
 
     def requests(self) -> list[dict[str, str]]:
         """Every request recorded since the start or the last `reset()`, oldest first."""
@@ -85,10 +98,9 @@ def _read_first_line(stream: Any, timeout: float) -> bytes:
         raise TimeoutError(f"no line from the simulated web within {timeout} s") from None
 
 
-@pytest.fixture(scope="session")
-def simweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimWeb]:
-    """The simulated web, started once for the session; `reset()` it before counting requests."""
-    state_dir = tmp_path_factory.mktemp("simweb")
+@contextmanager
+def started_simweb(state_dir: Path) -> Iterator[SimWeb]:
+    """A simulated web of its own, running until the block ends (state in `state_dir`)."""
     stderr = (state_dir / "stderr.log").open("wb")  # a file, so a chatty server never blocks
     process = subprocess.Popen(
         [sys.executable, "-m", "crawler.demo.web", "--state-dir", str(state_dir)],
@@ -119,6 +131,14 @@ def simweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimWeb]:
         stderr.close()
 
 
+@pytest.fixture(scope="session")
+def simweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimWeb]:
+    """The simulated web, started once for the session; `reset()` it before counting requests.
+    Nobody calls its `takeover()`: a test that needs one starts its own (`started_simweb`)."""
+    with started_simweb(tmp_path_factory.mktemp("simweb")) as web:
+        yield web
+
+
 def run_crawler(
     *args: str, ca: str | None = None, env: dict[str, str] | None = None, cwd: Path = ROOT,
     timeout: float = 180,
@@ -126,7 +146,9 @@ def run_crawler(
     """Run ``python -m crawler ARGS`` in a fresh process (a fresh Twisted reactor each time).
 
     `ca` becomes SSL_CERT_FILE, so the simulated web's certificates verify as real ones do.
+    A crawl that does not name an RDAP bootstrap file gets ``--no-rdap`` (`without_rdap`).
     """
+    args = without_rdap(args)
     environment = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
     environment.pop("SSL_CERT_FILE", None)
     for proxy in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
@@ -140,11 +162,26 @@ def run_crawler(
     )
 
 
-def write_directory(path: Path, urls: dict[str, str | None], country: str = "Testland") -> Path:
-    """A directory file with one entry per id -> URL (None: no website)."""
+def without_rdap(args: tuple[str, ...] | list[str]) -> list[str]:
+    """`args` of a crawling command with ``--no-rdap`` added, unless they name an RDAP bootstrap
+    file (then the test points the registration watch at the simulated web itself). The bundled
+    bootstrap names the real registries: a test crawl must never ask them (no test traffic
+    leaves 127.0.0.0/8), and the tests that are not about RDAP are not slowed by it."""
+    args = list(args)
+    if args and args[0] in ("crawl", "check") and not {"--no-rdap", "--rdap-bootstrap"} & set(args):
+        return [args[0], "--no-rdap", *args[1:]]
+    return args
+
+
+def write_directory(
+    path: Path, urls: dict[str, str | None], country: str = "Testland", names: dict[str, str] | None = None
+) -> Path:
+    """A directory file with one entry per id -> URL (None: no website), named "Entry ID"
+    unless `names` names it."""
     lines = ["organisations:"]
     for entry_id, url in urls.items():
-        lines += [f"  - id: {entry_id}", f"    country: {country}", f"    name: Entry {entry_id}"]
+        name = json.dumps((names or {}).get(entry_id, f"Entry {entry_id}"), ensure_ascii=False)
+        lines += [f"  - id: {entry_id}", f"    country: {country}", f"    name: {name}"]
         lines.append(f"    website: {url}" if url else "    website: null")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

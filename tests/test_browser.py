@@ -563,10 +563,12 @@ def test_failing_once_reads_unreachable_since_and_only_confirmed_reads_dead(visi
 def test_addresses_that_lead_elsewhere_are_text_not_links(visit: Visit) -> None:
     sync_api = importlib.import_module("playwright.sync_api")
     page = visit.page
-    for slug in ("lsp", "psl"):  # moved, parked
+    for slug, why in (("lsp", "now leads to another site"), ("psl", "shows a parking or placeholder page")):
         cell = page.locator(f"#org-{slug} td.url")
         assert cell.locator("a").count() == 0
-        sync_api.expect(cell).to_have_text(f"https://{slug}.example/")
+        # The address as text, and why it is not a link.
+        sync_api.expect(cell).to_have_text(f"https://{slug}.example/not linked: the address {why}")
+        sync_api.expect(cell.locator("small.unlinked")).to_have_text(f"not linked: the address {why}")
     sync_api.expect(page.locator("#org-la-chispa td.url a")).to_have_attribute("href", "https://la-chispa.example/")
     sync_api.expect(page.locator("#org-lsp td").nth(2)).to_contain_text("now leads to https://elsewhere.example/")
 

@@ -238,7 +238,7 @@ def test_check_changed_since_answers_only_for_what_the_change_did(simweb: SimWeb
     changed = dict(base, uk=simweb.url("gone-404.org"), new=simweb.url("forsale-lander.com"))  # website, added
     write_directory(directory, changed)
     text = directory.read_text(encoding="utf-8")
-    directory.write_text(text.replace("name: Entry renamed", "name: Entry renamed again"), encoding="utf-8")
+    directory.write_text(text.replace('name: "Entry renamed"', 'name: "Entry renamed again"'), encoding="utf-8")
     simweb.reset()
     result = run_crawler(
         "check", *check_args(simweb, tmp_path, directory, "--changed-since", "HEAD"), ca=simweb.ca, cwd=repo
@@ -258,7 +258,7 @@ def test_check_changed_since_answers_only_for_what_the_change_did(simweb: SimWeb
 
     # A pull request that only renames the failing entry passes, saying what it ignored.
     git(repo, "checkout", "-q", "--", ".")
-    directory.write_text(directory.read_text(encoding="utf-8").replace("name: Entry renamed", "name: Entry renamed again"), encoding="utf-8")
+    directory.write_text(directory.read_text(encoding="utf-8").replace('name: "Entry renamed"', 'name: "Entry renamed again"'), encoding="utf-8")
     rename = run_crawler(
         "check", *check_args(simweb, tmp_path, directory, "--changed-since", "HEAD"), ca=simweb.ca, cwd=repo,
         env={"GITHUB_ACTIONS": "true"},

@@ -48,7 +48,8 @@ def crawled(simweb: SimWeb, tmp_path_factory: pytest.TempPathFactory) -> Crawled
     work = tmp_path_factory.mktemp("crawl")
     urls: dict[str, str | None] = {entry_id(h): s["url"] for h, s in simweb.hosts.items()}
     urls["no-website-listed"] = None
-    directory = write_directory(work / "organisations.yaml", urls)
+    names = {entry_id(h): s["name"] for h, s in simweb.hosts.items() if "name" in s}
+    directory = write_directory(work / "organisations.yaml", urls, names=names)
     common = [
         "--directory", str(directory), "--db", str(work / "history.sqlite3"),
         "--reports", str(work / "reports"), "--timeout", "2", *simweb.resolve_args(),
@@ -85,6 +86,29 @@ def test_each_scenario_gets_its_verdict(crawled: Crawled, simweb: SimWeb, host: 
     entry = crawled.entry(crawled.first, host)
     expected = simweb.hosts[host]["expect"]
     assert [entry["status"], entry["reason"]] == expected, entry
+
+
+@pytest.mark.parametrize("host", scenario_hosts("identity"))
+def test_each_identity_is_judged(crawled: Crawled, simweb: SimWeb, host: str) -> None:
+    entry = crawled.entry(crawled.first, host)
+    assert entry["identity"] == simweb.hosts[host]["identity"], entry
+
+
+def test_no_living_page_is_called_lost(crawled: Crawled, simweb: SimWeb) -> None:
+    # Whatever a page says, only positive evidence loses an identity: every other scenario that
+    # answered is confirmed or unconfirmed, whatever name the directory gives it.
+    for host, scenario in simweb.hosts.items():
+        entry = crawled.entry(crawled.first, host)
+        if scenario.get("identity") != "lost":
+            assert entry["identity"] != "lost", entry
+        if entry["http_status"] is None:
+            assert entry["identity"] is None, entry  # nothing answered: nothing to judge
+
+
+@pytest.mark.parametrize("host", scenario_hosts())
+def test_each_scenario_gets_its_warnings(crawled: Crawled, simweb: SimWeb, host: str) -> None:
+    entry = crawled.entry(crawled.first, host)
+    assert entry["warnings"] == simweb.hosts[host].get("warnings", []), entry
 
 
 @pytest.mark.parametrize("host", [h for h in scenario_hosts("title") if h != "long-title.org"])
@@ -218,3 +242,12 @@ def test_the_time_budget_cuts_slow_extra_requests_short(crawled: Crawled) -> Non
     assert paths == ["/", "/a/", "/home/", "/feed.xml", "/sitemap.xml"]
     entry = crawled.entry(crawled.first, "slow-extras.org")
     assert (entry["status"], entry["reason"]) == ("ok", "ok")
+    assert entry["warnings"] == ["budget-cut"]
+
+
+def test_cookies_stay_with_their_visit(crawled: Crawled) -> None:
+    asked = [r for r in crawled.requests if r["host"] == "cookie-wall.org"]
+    # Sent back the cookie it set, as a browser does; the first request had none.
+    assert [r["cookie"] for r in asked[:2]] == ["", "visit_token=ok"]
+    # No other site ever saw it.
+    assert all(not r["cookie"] for r in crawled.requests if r["host"] != "cookie-wall.org")

@@ -70,7 +70,7 @@ def _python(program: str, *args: str, ca: str | None = None) -> subprocess.Compl
 def _common(simweb: SimWeb, work: Path, directory: Path, command: str = "crawl") -> list[str]:
     """The options of `command` for a crawl of `directory` into `work`."""
     files = ["--directory", str(directory), "--db", str(work / "h.sqlite3"), "--reports", str(work / "reports")]
-    return files if command == "report" else [*files, "--timeout", "3", *simweb.resolve_args()]
+    return files if command == "report" else [*files, "--timeout", "3", "--no-rdap", *simweb.resolve_args()]
 
 
 @pytest.fixture

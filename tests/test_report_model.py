@@ -14,9 +14,17 @@ import pytest
 
 from crawler.directory import parse_directory
 from crawler.reports.location import blob_base, repository_path
-from crawler.reports.model import Action, EntryReport, Policy, build_report, shown_status
+from crawler.reports.model import (
+    Action,
+    DomainInfo,
+    EntryReport,
+    Policy,
+    build_report,
+    shown_status,
+)
+from crawler.store.rows import DomainRow
 from crawler.store.sqlite import SqliteStore as History
-from crawler.verdict.outcome import Outcome, Status
+from crawler.verdict.outcome import Identity, Outcome, Status
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 DIRECTORY = parse_directory(
@@ -165,3 +173,32 @@ def test_reports_name_the_directory_file_inside_its_repository(tmp_path: Path) -
            "GITHUB_SHA": "abc"}  # fmt: skip
     assert blob_base(env) == "https://github.com/o/r/blob/abc/"
     assert blob_base({}) is None
+def test_a_lost_identity_is_checked_first_whatever_the_status(tmp_path: Path) -> None:
+    lost = Outcome(Status.OK, "ok", http_status=200, title="Casino", identity=Identity.LOST,
+                   identity_detail="the page names “Casino” and shows gambling")
+    entry = history_of(tmp_path, [(3, OK), (0, lost)])
+    assert (entry.identity, entry.action) == (Identity.LOST, Action.CHECK_IDENTITY)
+    assert entry.action_detail == lost.identity_detail
+    assert entry.last_verified == at(3)  # answering as someone else verifies nothing
+
+
+def test_warnings_of_a_healthy_site_are_watched(tmp_path: Path) -> None:
+    warned = Outcome(Status.OK, "ok", http_status=200, title="Site", warnings=("domain-expires-soon",),
+                     identity=Identity.CONFIRMED, identity_detail="the title names it")
+    entry = history_of(tmp_path, [(0, warned)])
+    assert entry.warnings == ("domain-expires-soon",) and entry.identity == Identity.CONFIRMED
+    assert (entry.action, entry.action_detail) == (Action.WATCH, "warnings: domain-expires-soon")
+
+
+def test_the_listed_domain_s_rdap_record_joins_its_entry(tmp_path: Path) -> None:
+    store = History.open(tmp_path / "h.sqlite3", write=True)
+    try:
+        store.record_domain(DomainRow("site.example", tried=at(1), answer="found", registered="2001-02-03",
+                                      expires="2027-02-03", checked=at(2)))
+        entry = build_report(DIRECTORY, store, Policy(), now=NOW).entries[0]
+        store.record_domain(DomainRow("site.example", tried=at(0)))  # unanswered: the answer stands
+        again = build_report(DIRECTORY, store, Policy(), now=NOW).entries[0]
+    finally:
+        store.close()
+    assert entry.domain == again.domain == DomainInfo("2001-02-03", "2027-02-03", at(2)[:10], True)
+    assert entry.status == "unchecked"  # a domain record comes from RDAP, not from a check

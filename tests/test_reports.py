@@ -38,13 +38,14 @@ from crawler.reports.model import (
     ACTION_HEADINGS,
     UNCHECKED,
     Action,
+    DomainInfo,
     EntryReport,
     PastCheck,
     Report,
     RunInfo,
 )
 from crawler.text import clean_text
-from crawler.verdict.outcome import Network, Status
+from crawler.verdict.outcome import Identity, Network, Status
 
 DIRECTORY = "data/organisations.yaml"
 GENERATED = "2026-11-24T10:00:00Z"
@@ -55,6 +56,8 @@ SPEC_ENTRY_KEYS = [
     "final_url", "title", "previous_title", "title_changed", "last_checked", "last_verified",
     "failing_since", "consecutive_failures", "content_updated", "stale",
 ]  # fmt: skip
+# The spec's second-wave keys (2026-12), in its order.
+SECOND_WAVE_ENTRY_KEYS = ["identity", "identity_detail", "warnings", "domain"]
 EXTRA_ENTRY_KEYS = [
     "name_en", "notes", "inactive", "dead_confirmed", "action", "action_detail", "history",
     "checks_30", "verified_30", "checks_365", "verified_365", "origin",
@@ -205,12 +208,12 @@ def hostile_report(text: str) -> Report:
 
 def test_json_has_the_spec_schema() -> None:
     data = json.loads(render_json(make_report(*ALL_ENTRIES)))
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     assert {"generated_at", "directory", "run", "entries"} <= data.keys()
     assert list(data["run"]) == ["started_at", "finished_at", "checked", "network"]
     assert len(data["entries"]) == len(ALL_ENTRIES)
     for got, entry in zip(data["entries"], ALL_ENTRIES, strict=True):
-        assert list(got) == SPEC_ENTRY_KEYS + EXTRA_ENTRY_KEYS
+        assert list(got) == SPEC_ENTRY_KEYS + SECOND_WAVE_ENTRY_KEYS + EXTRA_ENTRY_KEYS
         assert got["id"] == entry.id and got["status"] == entry.status
         assert got["action"] == entry.action.value
     redirects = data["entries"][1]
@@ -439,6 +442,72 @@ def test_junit_counts_and_failures() -> None:
     assert props["final_url"] == "https://redirects.example/"
     assert by_id["robot-wall"].find("skipped") is not None
     assert by_id["fine"].find("failure") is None and by_id["fine"].find("skipped") is None
+
+
+# ---------------------------------------------------------------- identity, warnings, domains
+
+TAKEN_OVER = make_entry(
+    id="taken-over", line=35, title="Best Online Casino 2026", identity=Identity.LOST,
+    identity_detail="the page names “Best Online Casino 2026” and shows gambling", action=Action.CHECK_IDENTITY,
+    action_detail="the page names “Best Online Casino 2026” and shows gambling",
+    url="https://taken-over.example/",
+    domain=DomainInfo("2026-11-01", "2027-11-01", "2026-11-24", True),
+)
+CHAIN_WARNED = make_entry(
+    id="chain-warned", line=45, identity=Identity.CONFIRMED, identity_detail="the title names it",
+    warnings=("tls-chain-incomplete",), action=Action.WATCH, action_detail="warnings: tls-chain-incomplete",
+)
+
+
+def test_json_carries_identity_warnings_and_domain() -> None:
+    data = json.loads(render_json(make_report(TAKEN_OVER, CHAIN_WARNED, ALL_ENTRIES[0])))
+    lost, warned, fine = data["entries"]
+    assert (lost["identity"], lost["identity_detail"]) == ("lost", TAKEN_OVER.identity_detail)
+    assert lost["domain"] == {"registered": "2026-11-01", "expires": "2027-11-01", "checked": "2026-11-24", "found": True}
+    assert warned["warnings"] == ["tls-chain-incomplete"] and warned["identity"] == "confirmed"
+    assert (fine["identity"], fine["warnings"], fine["domain"]) == (None, [], None)
+
+
+def test_markdown_lost_identities_lead_check_the_identity_with_their_evidence() -> None:
+    md = render_markdown(make_report(*ALL_ENTRIES, TAKEN_OVER, CHAIN_WARNED))
+    section = md.split("## Check the identity", 1)[1].split("##", 1)[0]
+    items = [line for line in section.splitlines() if line.startswith("- [ ]")]
+    # The lost entry is on line 35, after moved-away (20) and parked-domain (30): it still leads.
+    assert "taken" in items[0] and "identity lost" in items[0] and "shows gambling" in items[0]
+    watch = md.split("## Watch", 1)[1].split("##", 1)[0]
+    warned = next(line for line in watch.splitlines() if "chain" in line and "warned" in line)
+    assert re.search(r"warnings: tls\\?-chain\\?-incomplete", warned), warned
+
+
+@pytest.mark.parametrize(
+    ("entry", "linked"),
+    [
+        (TAKEN_OVER, False),
+        (ALL_ENTRIES[3], False),  # parked
+        (ALL_ENTRIES[0], True),
+        (CHAIN_WARNED, True),
+        (ALL_ENTRIES[2], False),  # moved: it leads to another site (issue 13: shown as text too)
+    ],
+    ids=["lost", "parked", "ok", "warned", "moved"],
+)
+def test_html_does_not_link_lost_or_parked_addresses(entry: EntryReport, linked: bool) -> None:
+    text = render_html(make_report(entry))
+    assert_self_contained(text)
+    cell = re.search(r'<td data-label="Website" class="url">(.*?)</td>', text)
+    assert cell is not None
+    assert ("<a " in cell.group(1)) is linked
+    if not linked:
+        assert entry.url is not None and entry.url in cell.group(1) and "not linked" in cell.group(1)
+
+
+def test_junit_fails_a_lost_identity_whatever_the_status() -> None:
+    root = ET.fromstring(render_junit(make_report(TAKEN_OVER, CHAIN_WARNED)))
+    by_id = {c.get("name"): c for c in root.findall("testcase")}
+    failure = by_id["taken-over"].find("failure")
+    assert failure is not None and failure.get("type") == "lost"
+    assert "identity lost" in (failure.get("message") or "") and "gambling" in (failure.text or "")
+    assert by_id["chain-warned"].find("failure") is None
+    assert root.get("failures") == "1"
 
 
 # ---------------------------------------------------------------- hostile text, every format

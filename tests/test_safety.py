@@ -301,7 +301,7 @@ def measured_crawl(work: Path, urls: dict[str, str | None], args: list[str], ca:
     work.mkdir(parents=True, exist_ok=True)
     directory = write_directory(work / "organisations.yaml", urls)
     stats = work / "rusage.txt"
-    command = [sys.executable, "-m", "crawler", "crawl", "--directory", str(directory),
+    command = [sys.executable, "-m", "crawler", "crawl", "--no-rdap", "--directory", str(directory),
                "--db", str(work / "history.sqlite3"), "--reports", str(work / "reports"),
                "--no-freshness", *args]
     time_bin = shutil.which("time", path="/usr/bin")

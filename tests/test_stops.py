@@ -24,12 +24,12 @@ _STUCK = """
 import sys
 import crawler.verdict.classify as classify
 real = classify.classify_page
-def stuck(page):
+def stuck(page, *rest):
     if "stale-site.org" in page.final_url:
         print("STUCK-IN-PARSE", file=sys.stderr, flush=True)
         while True:
             pass
-    return real(page)
+    return real(page, *rest)
 classify.classify_page = stuck
 from crawler.cli import main
 sys.exit(main(sys.argv[1:]))
@@ -43,7 +43,7 @@ def _start(program: list[str], simweb: SimWeb, work: Path, urls: dict[str, str |
     env["SSL_CERT_FILE"] = simweb.ca
     process = subprocess.Popen(
         [*program, "crawl", "--directory", str(directory), "--db", str(work / "h.sqlite3"),
-         "--reports", str(work / "reports"), "--timeout", "60", *simweb.resolve_args()],
+         "--reports", str(work / "reports"), "--timeout", "60", "--no-rdap", *simweb.resolve_args()],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
     )  # fmt: skip
     return process, log

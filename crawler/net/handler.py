@@ -39,6 +39,7 @@ from twisted.web.iweb import IPolicyForHTTPS
 from zope.interface import implementer
 
 from crawler.context import STOPPING
+from crawler.net.chains import CHAINS, MISSING_ISSUER, ca_issuers_url
 from crawler.net.connect import DirectScrapyAgent
 from crawler.net.diagnostics import DIAGNOSTICS
 
@@ -106,6 +107,16 @@ class _DiagnosingCreator:
 
     def _verify(self, conn: SSL.Connection, cert: X509, err: int, depth: int, ok: int) -> bool:
         if not ok:
+            if depth == 0 and err in MISSING_ISSUER:
+                # The server left out the leaf's issuer: accepted only if the issuer fetched from
+                # the leaf's caIssuers URL completes a chain to a trusted root (crawler.net.chains);
+                # the host name is checked below, on OpenSSL's closing call for the leaf.
+                if CHAINS.completes(conn, cert):
+                    DIAGNOSTICS.completed[self.host] = True
+                    return True
+                url = ca_issuers_url(cert)
+                if url is not None:
+                    CHAINS.wanted[self.host] = url
             DIAGNOSTICS.tls[self.host] = describe_verify_error(err, cert)
             return False
         if depth != 0:

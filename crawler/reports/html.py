@@ -36,6 +36,7 @@ from crawler.reports.model import (
     Report,
     linkable,
     shown_status,
+    unlinked_why,
 )
 from crawler.text import clean_text
 
@@ -106,7 +107,7 @@ def _template() -> Template:
     )
     environment.filters.update(plain=plain_text, literal=clean_text, day=_day, moment=_moment)
     environment.globals.update(
-        csp=CSP, columns=COLUMNS, marks=STATUS_MARKS, slots=SLOTS, long_page=LONG_PAGE, linkable=linkable,
+        csp=CSP, columns=COLUMNS, marks=STATUS_MARKS, slots=SLOTS, long_page=LONG_PAGE, linkable=linkable, unlinked_why=unlinked_why,
         shown_status=shown_status, why=_why, failing_since=_failing_since, tally=_tally, share=_share,
         mark=_mark, when=_when,
     )  # fmt: skip

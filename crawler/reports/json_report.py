@@ -16,9 +16,10 @@ from crawler.reports.model import EntryReport, Report
 # 1: the spec's schema, plus format_version and the per-entry fields name_en, notes,
 #    inactive, dead_confirmed, action, action_detail and history; later added (fields may
 #    be added within a version): "todo" (items a maintainer must act on, `Action.todo`)
-#    and per entry checks_30, verified_30, checks_365, verified_365; origin (where a
-#    shared crawl saw the latest check from, null elsewhere).
-FORMAT_VERSION = 1
+#    and per entry checks_30, verified_30, checks_365, verified_365.
+# 2: the spec's second-wave fields identity, identity_detail, warnings and domain; later
+#    origin (where a shared crawl saw the latest check from, null elsewhere).
+FORMAT_VERSION = 2
 
 #: The spec's per-entry keys, in the spec's order. None may be removed or renamed.
 SPEC_ENTRY_KEYS: tuple[str, ...] = (
@@ -43,6 +44,9 @@ SPEC_ENTRY_KEYS: tuple[str, ...] = (
     "stale",
 )
 
+#: The spec's second-wave keys (2026-12), after the first ones.
+SECOND_WAVE_ENTRY_KEYS: tuple[str, ...] = ("identity", "identity_detail", "warnings", "domain")
+
 #: Keys this project adds after the spec's ones.
 EXTRA_ENTRY_KEYS: tuple[str, ...] = (
     "name_en",
@@ -63,6 +67,15 @@ EXTRA_ENTRY_KEYS: tuple[str, ...] = (
 def entry_dict(entry: EntryReport) -> dict[str, Any]:
     """One entry as a JSON-ready dict: the spec's keys first, then ours."""
     data: dict[str, Any] = {key: getattr(entry, key) for key in SPEC_ENTRY_KEYS}
+    domain = entry.domain
+    data.update(
+        identity=entry.identity,
+        identity_detail=entry.identity_detail,
+        warnings=list(entry.warnings),
+        domain=None
+        if domain is None
+        else {"registered": domain.registered, "expires": domain.expires, "checked": domain.checked, "found": domain.found},
+    )
     data.update(
         name_en=entry.name_en,
         notes=entry.notes,

@@ -27,7 +27,7 @@ def iter_junit(report: Report) -> Iterator[str]:
     """
     failures = skipped = 0
     for entry in report.entries:
-        verdict = _verdict(entry.status)
+        verdict = _verdict(entry)
         failures += verdict == "failure"
         skipped += verdict == "skipped"
     attributes = {
@@ -67,7 +67,7 @@ def _testcase(report: Report, entry: EntryReport) -> str:
     lines = [f"  <testcase{case}>"]
     properties = [
         f'      <property{_attributes(name=key, value=plain_text(str(value)))} />'
-        for key in ("url", "final_url", "status", "reason", "http_status", "title")
+        for key in ("url", "final_url", "status", "reason", "http_status", "title", "identity")
         if (value := getattr(entry, key)) is not None and value != ""
     ]
     if properties:
@@ -75,10 +75,12 @@ def _testcase(report: Report, entry: EntryReport) -> str:
     else:
         lines.append("    <properties />")
 
-    verdict = _verdict(entry.status)
+    verdict = _verdict(entry)
     if verdict == "failure":
-        # The grace period shows here too: a failure not yet confirmed is "unreachable".
-        failure = _attributes(type=shown_status(entry), message=_message(entry))
+        # The grace period shows here too: a failure not yet confirmed is "unreachable"; a
+        # site that answers but is someone else's now fails as "lost".
+        lost = entry.identity == "lost" and not _failing(entry.status)
+        failure = _attributes(type="lost" if lost else shown_status(entry), message=_message(entry))
         lines.append(f"    <failure{failure}>{xml_text(_failure_text(report, entry))}</failure>")
     elif verdict == "skipped":
         lines.append(f"    <skipped{_attributes(message=_message(entry))} />")
@@ -91,14 +93,18 @@ def _attributes(**values: str) -> str:
     return "".join(f' {name}="{xml_attribute(value)}"' for name, value in values.items())
 
 
-def _verdict(status: Status | Unchecked) -> str:
-    """"failure", "skipped" or "passed"."""
+def _failing(status: Status | Unchecked) -> bool:
+    return isinstance(status, Status) and status.failing
+
+
+def _verdict(entry: EntryReport) -> str:
+    """"failure" (a failing status, or an identity lost to someone else), "skipped" or "passed"."""
+    status = entry.status
     if not isinstance(status, Status):  # unchecked: no check yet
         return "skipped"
-    known = status
-    if known.failing:
+    if status.failing or entry.identity == "lost":
         return "failure"
-    if known in (Status.BLOCKED, Status.NO_WEBSITE):
+    if status in (Status.BLOCKED, Status.NO_WEBSITE):
         return "skipped"
     return "passed"
 
@@ -111,6 +117,8 @@ def _message(entry: EntryReport) -> str:
     message = f"{status} ({entry.reason})" if entry.reason else status
     if entry.detail:
         message += f": {entry.detail}"
+    if entry.identity == "lost":
+        message += f"; identity lost: {entry.identity_detail}"
     return _one_line(message)
 
 
@@ -125,6 +133,8 @@ def _failure_text(report: Report, entry: EntryReport) -> str:
         lines.append(f"final url: {entry.final_url}")
     if entry.title_changed:
         lines.append(f"title: {entry.previous_title or ''} -> {entry.title or ''}")
+    if entry.identity == "lost":
+        lines.append(f"identity lost: {entry.identity_detail}")
     if entry.failing_since:
         failures = entry.consecutive_failures
         lines.append(f"failing since {entry.failing_since}, {failures} consecutive failures")

@@ -25,7 +25,7 @@ from crawler.reports.model import (
     shown_status,
     source_link,
 )
-from crawler.verdict.outcome import Network, Status
+from crawler.verdict.outcome import Identity, Network, Status
 
 _NETWORK_WORDS = {
     Network.AVAILABLE: "network available",
@@ -81,7 +81,8 @@ def iter_markdown(report: Report) -> Iterator[str]:
         yield f"{ACTION_ADVICE[action]}\n"
         yield "\n"
         bullet = "- [ ] " if action.todo else "- "
-        for entry in sorted(entries, key=lambda e: (e.line, e.id)):
+        # Lost identities lead their section: someone else holds the address.
+        for entry in sorted(entries, key=lambda e: (e.identity is not Identity.LOST, e.line, e.id)):
             yield f"{bullet}{_item(report, entry)}\n"
         yield "\n"
 
@@ -150,6 +151,9 @@ def _finding(entry: EntryReport) -> str:
         case Action.FIX_URL:
             return f"replace {url} with {md_code(entry.final_url)} ({_evidence(entry, since, detail=False)})"
         case Action.CHECK_IDENTITY:
+            if entry.identity is Identity.LOST:
+                evidence = md_escape(plain_text(entry.identity_detail)) or "someone else now holds the address"
+                return f"{url} identity lost: {evidence} ({_evidence(entry, since, detail=False)})"
             if entry.status is Status.MOVED:
                 found = md_code(entry.final_url) or "another site"
                 return f"{url} now leads to {found} ({_evidence(entry, since, detail=False)})"
@@ -161,6 +165,8 @@ def _finding(entry: EntryReport) -> str:
                 return f"{url} title changed from “{old}” to “{new}” (seen {since})"
             return f"{url} {_evidence(entry, since)}"
         case Action.REMOVE | Action.WATCH:
+            if isinstance(entry.status, Status) and not entry.status.failing:  # it answers; warnings are why
+                return f"{url} answers, with warnings: {md_escape(', '.join(entry.warnings))}"
             found = f"{url} {md_escape(shown_status(entry).replace('-', ' '))} since {since}"
             if entry.consecutive_failures:
                 found += f", {_count(entry.consecutive_failures, 'failed check', 'failed checks')}"

@@ -15,16 +15,17 @@ from typing import Any, Literal, assert_never
 from crawler.directory import Directory, Entry
 from crawler.reports.location import blob_base, line_link, repository_path
 from crawler.store import Store
-from crawler.store.rows import Summary
+from crawler.store.rows import DomainRow, Summary
 from crawler.verdict import freshness
-from crawler.verdict.outcome import Network, Reason, Status
+from crawler.verdict.domains import host_of, registered_domain
+from crawler.verdict.outcome import Identity, Network, Reason, Status
 
 
 class Action(StrEnum):
     """What a maintainer should do about an entry, in the order the to-do list shows them."""
 
     FIX_URL = "fix-url"  # permanently redirected: update the listed URL
-    CHECK_IDENTITY = "check-identity"  # moved, parked or title changed: is it still them?
+    CHECK_IDENTITY = "check-identity"  # lost, moved, parked or title changed: is it still them?
     REMOVE = "remove"  # dead past the grace period: remove or replace
     CHECK_BY_HAND = "check-by-hand"  # refuses robots (401, 403, 429, a challenge): a person must look
     WATCH = "watch"  # failing, not yet past the grace period: nothing to do yet
@@ -73,6 +74,16 @@ class PastCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class DomainInfo:
+    """The listed registered domain's RDAP record, as last answered (the spec's `domain`)."""
+
+    registered: str | None  # YYYY-MM-DD
+    expires: str | None  # YYYY-MM-DD
+    checked: str  # YYYY-MM-DD: when the registry answered
+    found: bool  # False: the registry holds no such domain (it is free to register)
+
+
+@dataclass(frozen=True, slots=True)
 class EntryReport:
     """One directory entry with its latest verdict and what history says about it.
 
@@ -100,6 +111,11 @@ class EntryReport:
     consecutive_failures: int = 0
     content_updated: str | None = None
     stale: bool = True
+    # The spec's second-wave fields:
+    identity: Identity | None = None
+    identity_detail: str = ""
+    warnings: tuple[str, ...] = ()  # `WarningCode`s of the latest check
+    domain: DomainInfo | None = None
     # Beyond the spec's fields:
     name_en: str | None = None
     notes: str | None = None
@@ -152,12 +168,23 @@ def shown_status(entry: EntryReport) -> str:
 
 def linkable(entry: EntryReport) -> bool:
     """Whether readers may follow the listed URL: an http(s) address whose latest check did
-    not find someone else there (moved away, parked). Every renderer asks this one question,
-    so a new reason to withhold a link is one more condition here."""
+    not find someone else there (`unlinked_why`). Every renderer asks this one question."""
     url = entry.url
     if not url or not url.lower().startswith(("http://", "https://")):
         return False
-    return entry.status not in (Status.MOVED, Status.PARKED)
+    return not unlinked_why(entry)
+
+
+def unlinked_why(entry: EntryReport) -> str:
+    """Why the listed address is shown without a link ("" when it is not withheld): the
+    reader would reach someone else's page (as MusicBrainz shows taken-over links)."""
+    if entry.identity is Identity.LOST:
+        return "not linked: the address now belongs to someone else"
+    if entry.status is Status.PARKED:
+        return "not linked: the address shows a parking or placeholder page"
+    if entry.status is Status.MOVED:
+        return "not linked: the address now leads to another site"
+    return ""
 
 
 def source_link(report: Report, line: int) -> str:
@@ -193,12 +220,15 @@ def build_report(
         else RunInfo(None, None, 0, None)
     )
     entries: list[EntryReport] = []
+    domains = {domain: _domain_info(row) for domain, row in history.domains().items() if row.answer}
     # A chunk of entries at a time: the history's rows for a directory of 100,000 entries
     # are never all in memory beside the reports built from them.
     for start in range(0, len(directory.entries), SUMMARY_CHUNK):
         chunk = directory.entries[start : start + SUMMARY_CHUNK]
         summaries = history.summaries((e.id for e in chunk), now=_iso(now))
-        entries.extend(_entry_report(e, summaries.get(e.id), policy, now) for e in chunk)
+        entries.extend(
+            _entry_report(e, summaries.get(e.id), policy, now, domains.get(_listed_domain(e))) for e in chunk
+        )
     return Report(
         generated_at=_iso(now),
         directory=repository_path(directory.path),
@@ -210,7 +240,17 @@ def build_report(
     )
 
 
-def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: datetime) -> EntryReport:
+def _listed_domain(entry: Entry) -> str:
+    return registered_domain(host_of(entry.ascii_url)) if entry.ascii_url else ""
+
+
+def _domain_info(row: DomainRow) -> DomainInfo:
+    return DomainInfo(row.registered, row.expires, (row.checked or row.tried)[:10], row.answer == "found")
+
+
+def _entry_report(
+    entry: Entry, summary: Summary | None, policy: Policy, now: datetime, domain: DomainInfo | None = None
+) -> EntryReport:
     # The directory's side of every entry; what the checks say joins it below. (Built once
     # per entry: `replace` costs a field-by-field copy, 100,000 times in a large report.)
     base: dict[str, Any] = dict(
@@ -221,6 +261,7 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
         line=entry.line,
         url=entry.website,
         notes=entry.notes,
+        domain=domain,
     )
     if summary is None:
         if entry.website is None:
@@ -258,6 +299,9 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
         consecutive_failures=summary.consecutive_failures,
         content_updated=content_updated,
         stale=stale,
+        identity=latest.identity,
+        identity_detail=latest.identity_detail,
+        warnings=latest.warnings,
         inactive=inactive,
         dead_confirmed=dead_confirmed,
         history=tuple(_past_check(c.checked_at, c.status, c.reason) for c in summary.recent),
@@ -281,6 +325,9 @@ def _past_check(checked_at: str, status: Status, reason: str) -> PastCheck:
 def advise(entry: EntryReport) -> tuple[Action, str]:
     """What a maintainer should do about an entry, and one line saying it."""
     status = entry.status
+    if entry.identity is Identity.LOST and status != Status.NO_WEBSITE:
+        # Someone else holds the address, whatever the site answers: the first thing to look at.
+        return Action.CHECK_IDENTITY, entry.identity_detail or "someone else now holds the address"
     match status:
         case Status.NO_WEBSITE:
             return Action.ADD_WEBSITE, "no website listed"
@@ -305,6 +352,8 @@ def advise(entry: EntryReport) -> tuple[Action, str]:
                 return Action.CHECK_IDENTITY, f"title changed: {entry.previous_title!r} → {entry.title!r}"
             if entry.inactive:
                 return Action.INACTIVE, f"content last updated {entry.content_updated}"
+            if entry.warnings:
+                return Action.WATCH, "warnings: " + ", ".join(entry.warnings)
             return Action.NONE, ""
         case "unchecked":
             return Action.NONE, ""

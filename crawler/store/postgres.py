@@ -30,9 +30,20 @@ from psycopg import sql
 
 from crawler.errors import StoreError
 from crawler.items import utc_now
-from crawler.store.rows import Summary, assemble_summaries
+from crawler.store.rows import (
+    IdentityMemory,
+    Summary,
+    assemble_memory,
+    assemble_summaries,
+)
 from crawler.store.schema import SCHEMA_VERSION, tables, upgrade_steps
-from crawler.store.sql import COUNTED_CHECKS, SqlStore, SummaryQueries, share_cutoffs
+from crawler.store.sql import (
+    COUNTED_CHECKS,
+    SqlStore,
+    SummaryQueries,
+    identity_memory_sql,
+    share_cutoffs,
+)
 from crawler.text import without_password
 from crawler.verdict.outcome import Network
 
@@ -205,6 +216,13 @@ class PostgresStore(SqlStore):
             self._db.execute(queries.streaks, wanted),
             self._db.execute(queries.shares, wanted),
         )
+
+    def identity_memory(self, entry_ids: Iterable[str] | None = None) -> dict[str, IdentityMemory]:
+        """Per entry id (all entries when None) whose identity a counted check confirmed."""
+        if entry_ids is None:
+            return assemble_memory(self._db.execute(identity_memory_sql(COUNTED_CHECKS)))
+        valid = f"{COUNTED_CHECKS} AND c.entry_id = ANY(%(wanted)s)"
+        return assemble_memory(self._db.execute(identity_memory_sql(valid), {"wanted": sorted(set(entry_ids))}))
 
     def _one(self, query: str, params: tuple[Any, ...] = ()) -> Any:
         row = self._db.execute(query, params).fetchone()

@@ -13,7 +13,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.verdict.outcome import Network, Reason, Status, parse_reason
+from crawler.verdict.outcome import (
+    Identity,
+    Network,
+    Reason,
+    Status,
+    parse_identity,
+    parse_reason,
+    parse_warnings,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,15 +36,22 @@ class CheckRow:
     final_url: str | None
     title: str | None
     content_updated: str | None
+    warnings: tuple[str, ...] = ()
+    identity: Identity | None = None
+    identity_detail: str = ""
     origin: str | None = None  # where a shared crawl saw it from ("a,b": confirmed from b)
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> CheckRow:
         """A row of `crawler.store.sql.CHECK_COLUMNS`, typed."""
-        entry, url, checked_at, status, reason, *rest = row
+        entry, url, checked_at, status, reason, detail, http_status, final_url, title, updated, *more = row
+        warnings, identity, identity_detail, origin = more
         # Checks of one run share their few thousand distinct seconds: one string each, so a
         # report of a million entries with their history holds each time once.
-        return cls(entry, url, sys.intern(checked_at), Status(status), _reason(reason), *rest)
+        return cls(
+            entry, url, sys.intern(checked_at), Status(status), _reason(reason), detail, http_status, final_url,
+            title, updated, parse_warnings(warnings), parse_identity(identity), identity_detail or "", origin,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +78,55 @@ class Shares:
     verified_30: int = 0
     checks_365: int = 0  # checks within the last 365 days
     verified_365: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DomainRow:
+    """What a registered domain's RDAP record said (a row of the `domains` table).
+
+    `registered`, `expires` and `checked` come from the registry's last answer, `answer`
+    says which: "found", or "not-found" (no such domain); all None while no lookup was
+    answered. `tried` is when it was last asked, answered or not.
+    """
+
+    domain: str  # the registered domain, ASCII (punycode), lower case
+    tried: str  # ISO-8601 UTC
+    answer: str | None = None
+    registered: str | None = None  # YYYY-MM-DD
+    expires: str | None = None  # YYYY-MM-DD
+    checked: str | None = None  # ISO-8601 UTC
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> DomainRow:
+        """A row of `crawler.store.sql.DOMAIN_COLUMNS`, typed."""
+        domain, registered, expires, checked, answer, tried = row
+        return cls(domain, tried, answer, registered, expires, checked)
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityMemory:
+    """What the history says about an entry's identity: when a check last confirmed it,
+    and the titles its site showed while confirmed (newest first)."""
+
+    last_confirmed: str | None = None  # ISO-8601 UTC
+    confirmed_titles: tuple[str, ...] = ()
+
+
+#: Former titles kept per entry: a site's own titles change rarely; a long tail says nothing new.
+MEMORY_TITLES = 10
+
+
+def assemble_memory(rows: Iterable[Sequence[Any]]) -> dict[str, IdentityMemory]:
+    """Per entry, from rows of (entry_id, title, last time a confirmed check showed it)."""
+    seen: dict[str, list[tuple[str, str | None]]] = {}
+    for entry, title, at in rows:
+        seen.setdefault(entry, []).append((at, title))
+    memory: dict[str, IdentityMemory] = {}
+    for entry, pairs in seen.items():
+        pairs.sort(key=lambda pair: pair[0], reverse=True)
+        titles = tuple(title for _, title in pairs if title)[:MEMORY_TITLES]
+        memory[entry] = IdentityMemory(pairs[0][0], titles)
+    return memory
 
 
 @dataclass(frozen=True, slots=True)

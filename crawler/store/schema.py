@@ -14,9 +14,25 @@ from __future__ import annotations
 
 # SCHEMA_VERSION history:
 #   1  runs and checks.
-#   2  checks.origin (where a shared crawl saw the verdict from); one check per entry and
+#   2  checks.warnings, checks.identity, checks.identity_detail; the domains table (RDAP).
+#   3  checks.origin (where a shared crawl saw the verdict from); one check per entry and
 #      run (the unique index checks_once), so a check recorded twice is recorded once.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+# The RDAP cache (`crawler.registrations`): one row per registered domain. `registered`,
+# `expires` (YYYY-MM-DD) and `checked` (ISO-8601 UTC) are the registry's last answer, and
+# `answer` what it was: `found`, or `not-found` (the registry holds no such domain); all
+# NULL while no lookup has been answered. `tried` is the last lookup, answered or not.
+DOMAINS = """
+CREATE {temp}TABLE IF NOT EXISTS domains (
+    domain      TEXT PRIMARY KEY,
+    registered  TEXT,
+    expires     TEXT,
+    checked     TEXT,
+    answer      TEXT,
+    tried       TEXT NOT NULL
+);
+"""
 
 # The tables. Each engine names its row ids (`id`, `ref`) and may make them TEMPORARY
 # (`temp`); everything else is the same in both.
@@ -32,7 +48,9 @@ CREATE {temp}TABLE IF NOT EXISTS runs (
     checked     INTEGER NOT NULL DEFAULT 0
 );
 -- One row per check of one entry. `entry_id` is the directory id, not a foreign key:
--- entries come and go in the YAML while their history stays.
+-- entries come and go in the YAML while their history stays. `warnings` are comma-separated
+-- codes; `identity` is confirmed, unconfirmed, lost or NULL (nothing answered, or a check
+-- made before schema 2).
 CREATE {temp}TABLE IF NOT EXISTS checks (
     id              {id},
     run_id          {ref} NOT NULL REFERENCES runs(id),
@@ -46,11 +64,14 @@ CREATE {temp}TABLE IF NOT EXISTS checks (
     final_url       TEXT,
     title           TEXT,
     content_updated TEXT,
+    warnings        TEXT NOT NULL DEFAULT '',
+    identity        TEXT,
+    identity_detail TEXT NOT NULL DEFAULT '',
     -- Where the verdict was seen from: the --origin names of a shared crawl's processes,
     -- comma-separated when a failure was confirmed from a second one; NULL when unnamed.
     origin          TEXT
 );
-"""
+""" + DOMAINS
 INDEXES = """
 CREATE INDEX IF NOT EXISTS checks_by_entry ON checks (entry_id, id);
 CREATE INDEX IF NOT EXISTS checks_by_run ON checks (run_id);
@@ -62,7 +83,14 @@ CREATE UNIQUE INDEX IF NOT EXISTS checks_once ON checks (run_id, entry_id);
 # Ordered migrations: MIGRATIONS[n] takes a store from version n to n + 1 (SQL that both
 # SQLite and PostgreSQL accept; a store at version 0 is created from TABLES instead).
 MIGRATIONS: dict[int, str] = {
+    # ADD COLUMN one column at a time: the one form SQLite and PostgreSQL both accept.
     1: """
+ALTER TABLE checks ADD COLUMN warnings TEXT NOT NULL DEFAULT '';
+ALTER TABLE checks ADD COLUMN identity TEXT;
+ALTER TABLE checks ADD COLUMN identity_detail TEXT NOT NULL DEFAULT '';
+"""
+    + DOMAINS.format(temp=""),
+    2: """
 ALTER TABLE checks ADD COLUMN origin TEXT;
 DELETE FROM checks WHERE id NOT IN (SELECT MIN(id) FROM checks GROUP BY run_id, entry_id);
 CREATE UNIQUE INDEX IF NOT EXISTS checks_once ON checks (run_id, entry_id);

@@ -14,12 +14,14 @@ from typing import Any
 
 from crawler.errors import WriteError
 from crawler.items import utc_now
-from crawler.store.rows import CheckRow, RunRow
-from crawler.verdict.outcome import ANSWERED_REASONS, Network, Outcome, Status
+from crawler.store.rows import CheckRow, DomainRow, RunRow
+from crawler.verdict.outcome import ANSWERED_REASONS, Identity, Network, Outcome, Status
 
 CHECK_COLUMNS = (
-    "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated, origin"
+    "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated,"
+    " warnings, identity, identity_detail, origin"
 )
+DOMAIN_COLUMNS = "domain, registered, expires, checked, answer, tried"
 RUN_COLUMNS = "id, started_at, finished_at, directory, network, checked"
 
 
@@ -54,12 +56,22 @@ def share_cutoffs(now: str | None = None) -> tuple[str, str]:
     return short, long
 
 
+def identity_memory_sql(valid: str) -> str:
+    """Per entry and title, the last time a counted check confirmed the entry's identity
+    while its site showed that title (`crawler.store.rows.assemble_memory` reads it).
+    `valid` selects the counted checks."""
+    return (
+        f"SELECT entry_id, title, MAX(checked_at) FROM ({valid}) v"
+        f" WHERE identity = '{Identity.CONFIRMED}' GROUP BY entry_id, title"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SummaryQueries:
     """The four queries behind `summaries`, over a subquery of counted checks."""
 
     recent: str  # the last `keep` checks per entry, oldest first; one parameter: keep
-    last_verified: str  # entry_id, last time it was ok or redirected
+    last_verified: str  # entry_id, last time it was ok or redirected (and not lost to someone else)
     streaks: str  # entry_id, start and length of the current failing streak
     # entry_id, checks and verified checks since the short cutoff, and since the long one
     # (the share of checks verified over 30 and 365 days, beyond the `keep` recent ones).
@@ -78,9 +90,10 @@ class SummaryQueries:
                 f" (PARTITION BY entry_id ORDER BY id DESC) AS rn FROM ({valid}) v) numbered"
                 f" WHERE rn <= {keep} ORDER BY entry_id, id"
             ),
+            # A site that answered ok as someone else's (identity lost) was not verified.
             last_verified=(
-                f"SELECT entry_id, MAX(checked_at) FROM ({valid}) v"
-                f" WHERE status IN ({verified}) GROUP BY entry_id"
+                f"SELECT entry_id, MAX(checked_at) FROM ({valid}) v WHERE status IN ({verified})"
+                f" AND (identity IS NULL OR identity <> '{Identity.LOST}') GROUP BY entry_id"
             ),
             # Failing checks after the last check that was not one.
             streaks=(
@@ -178,12 +191,13 @@ class SqlStore:
         twice): the first one stands and nothing is written."""
         with self._writing("record a check"):
             cursor = self._execute(
-                f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (run_id, entry_id) DO NOTHING",
                 (
                     run_id, entry_id, url, checked_at, outcome.status.value, str(outcome.reason),
                     outcome.detail, outcome.http_status, outcome.final_url, outcome.title,
-                    outcome.content_updated, origin,
+                    outcome.content_updated, ",".join(outcome.warnings),
+                    outcome.identity.value if outcome.identity else None, outcome.identity_detail, origin,
                 ),
             )
             return bool(cursor.rowcount == 1)
@@ -202,6 +216,31 @@ class SqlStore:
     def recorded_entries(self, run_id: int) -> set[str]:
         """The ids of the entries the run has a check of."""
         return {row[0] for row in self._execute("SELECT entry_id FROM checks WHERE run_id = ?", (run_id,))}
+
+    def record_domain(self, row: DomainRow) -> None:
+        """Store a registered domain's lookup, committed. An answered lookup (`row.answer`
+        set) replaces what was known; an unanswered one only moves `tried`, so the last
+        answer stands."""
+        with self._transaction():
+            if row.answer is None:
+                self._execute(
+                    "INSERT INTO domains (domain, tried) VALUES (?, ?)"
+                    " ON CONFLICT (domain) DO UPDATE SET tried = excluded.tried",
+                    (row.domain, row.tried),
+                )
+                return
+            self._execute(
+                f"INSERT INTO domains ({DOMAIN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (domain) DO UPDATE SET registered = excluded.registered,"
+                " expires = excluded.expires, checked = excluded.checked, answer = excluded.answer,"
+                " tried = excluded.tried",
+                (row.domain, row.registered, row.expires, row.checked, row.answer, row.tried),
+            )
+
+    def domains(self) -> dict[str, DomainRow]:
+        """Every registered domain's last RDAP answer, by domain (one row per domain listed)."""
+        rows = self._execute(f"SELECT {DOMAIN_COLUMNS} FROM domains").fetchall()
+        return {row[0]: DomainRow.from_row(row) for row in rows}
 
     def finish_run(self, run_id: int, *, network_available: bool) -> RunRow:
         """Close a run. When the network was unavailable its checks are discarded:

@@ -23,9 +23,20 @@ from typing import IO, Any
 
 from crawler.errors import StoreError
 from crawler.items import utc_now
-from crawler.store.rows import Summary, assemble_summaries
+from crawler.store.rows import (
+    IdentityMemory,
+    Summary,
+    assemble_memory,
+    assemble_summaries,
+)
 from crawler.store.schema import SCHEMA_VERSION, upgrade_steps
-from crawler.store.sql import COUNTED_CHECKS, SqlStore, SummaryQueries, share_cutoffs
+from crawler.store.sql import (
+    COUNTED_CHECKS,
+    SqlStore,
+    SummaryQueries,
+    identity_memory_sql,
+    share_cutoffs,
+)
 
 _ID, _REF = "INTEGER PRIMARY KEY", "INTEGER"
 
@@ -154,6 +165,13 @@ class SqliteStore(SqlStore):
             self._db.execute(queries.streaks, (wanted,)),
             self._db.execute(queries.shares, (short, long, wanted)),
         )
+
+    def identity_memory(self, entry_ids: Iterable[str] | None = None) -> dict[str, IdentityMemory]:
+        """Per entry id (all entries when None) whose identity a counted check confirmed."""
+        if entry_ids is None:
+            return assemble_memory(self._db.execute(identity_memory_sql(COUNTED_CHECKS)))
+        valid = f"{COUNTED_CHECKS} AND c.entry_id IN (SELECT value FROM json_each(?))"
+        return assemble_memory(self._db.execute(identity_memory_sql(valid), (json.dumps(sorted(set(entry_ids))),)))
 
 
 def _close_quietly(db: sqlite3.Connection | None, lock: IO[str] | None) -> None:

@@ -38,6 +38,7 @@ Requests never travel through Redis; only entries (JSON) do.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -57,6 +58,7 @@ from scrapy.settings import Settings
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
+from twisted.internet.defer import CancelledError
 
 from crawler.context import RunContext
 from crawler.directory import Entry
@@ -568,7 +570,10 @@ class SharedWebsitesSpider(WebsitesSpider):
                     for lease in batch:
                         yield self.request_for(lease.entry)
                     continue
-            await sleep(POLL)  # nothing to take here now: look again shortly
+            try:
+                await sleep(POLL)  # nothing to take here now: look again shortly
+            except (CancelledError, asyncio.CancelledError):
+                return  # the engine is stopping (a signal): nothing more to take
 
     def _closed(self) -> None:
         if self._renewal is not None and self._renewal.running:

@@ -36,6 +36,7 @@ redis = pytest.importorskip("redis", reason="needs the 'distributed' extra: pip 
 from crawler.errors import StoreError  # noqa: E402
 from crawler.store import postgres as store_pg  # noqa: E402
 from crawler.store.postgres import PostgresStore  # noqa: E402
+from crawler.store.schema import SCHEMA_VERSION  # noqa: E402
 from crawler.store.rows import DomainRow  # noqa: E402
 from crawler.store.sqlite import SqliteStore  # noqa: E402
 from crawler.verdict.outcome import Identity, Outcome, Status  # noqa: E402
@@ -280,7 +281,7 @@ def test_postgres_schema_1_store_is_upgraded_in_place(services: Services) -> Non
     finally:
         store.close()
     with psycopg.connect(url, autocommit=True) as connection:
-        assert connection.execute("SELECT version FROM history_schema").fetchall() == [(2,)]
+        assert connection.execute("SELECT version FROM history_schema").fetchall() == [(SCHEMA_VERSION,)]
 
 
 def test_postgres_store_refuses_as_the_sqlite_store_does(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -525,7 +526,6 @@ def test_a_second_coordinator_is_refused(services: Services, tmp_path: Path) -> 
 
 from crawler.directory import Entry  # noqa: E402
 from crawler.leases import LeaseQueue  # noqa: E402
-from crawler.store.schema import SCHEMA_VERSION  # noqa: E402
 
 MINUTE = 60_000  # ms
 
@@ -897,7 +897,9 @@ def test_a_worker_told_to_stop_gives_its_entries_back(simweb: SimWeb, services: 
     # Leases of ten minutes: the run finishes within the deadline only if the worker gave its back.
     coordinator = start(*common, "--lease", "600", ca=simweb.ca, log=tmp_path / "coordinator")
     try:
-        wait_for(lambda: holding(client, worker.pid), worker, tmp_path / "worker.err", "the worker's leases")
+        # Well under way (it has recorded a check, so it hears signals) and holding leases.
+        wait_for(lambda: any(k.endswith(f":{worker.pid}") for k in client.hkeys("websites:run:1"))
+                 and holding(client, worker.pid), worker, tmp_path / "worker.err", "the worker's leases")
         worker.send_signal(signal.SIGTERM)
         worker_code, worker_err = finish(worker, tmp_path / "worker")
         code, err = finish(coordinator, tmp_path / "coordinator")

@@ -63,7 +63,7 @@ from twisted.internet.defer import CancelledError
 from crawler.context import RunContext
 from crawler.directory import Entry
 from crawler.errors import SharedCrawlError, UsageError, WriteError
-from crawler.items import CANARY_ID, OUTCOME_STAT, Check, utc_now
+from crawler.items import CANARY_ID, OUTCOME_STAT, Check, DomainLookup, utc_now
 from crawler.leases import Lease, LeaseQueue
 from crawler.pipelines import HistoryPipeline
 from crawler.spiders.websites import WebsitesSpider
@@ -605,6 +605,8 @@ class SharedHistoryPipeline(HistoryPipeline):
         self.context.run_id = self.shared.run_id
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, DomainLookup):  # an RDAP answer for the store's cache, as alone
+            return super().process_item(item)
         if not isinstance(item, Check) or item.entry_id == CANARY_ID:
             return item
         shared, outcome = self.shared, item.outcome

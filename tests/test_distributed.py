@@ -402,7 +402,8 @@ def start(*args: str, ca: str, log: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
     env["SSL_CERT_FILE"] = ca
     with log.with_suffix(".out").open("wb") as out, log.with_suffix(".err").open("wb") as err:
-        return subprocess.Popen([sys.executable, "-m", "crawler", "crawl", "--no-rdap", *args], cwd=ROOT, env=env,
+        rdap = [] if "--rdap-bootstrap" in args else ["--no-rdap"]
+        return subprocess.Popen([sys.executable, "-m", "crawler", "crawl", *rdap, *args], cwd=ROOT, env=env,
                                 stdout=out, stderr=err)
 
 
@@ -937,3 +938,18 @@ def test_a_postgres_store_of_the_first_schema_is_upgraded(services: Services) ->
         store.close()
     with psycopg.connect(url) as db:
         assert db.execute("SELECT version FROM history_schema").fetchone() == (SCHEMA_VERSION,)
+
+
+def test_rdap_answers_of_a_shared_crawl_are_cached_in_the_store(
+    simweb: SimWeb, services: Services, tmp_path: Path
+) -> None:
+    hosts = ("ok-site.org", "www.ok-site.co.uk", "new-owner.net")
+    write_directory(tmp_path / "d.yaml", {entry_id(h): simweb.url(h) for h in hosts})
+    db = services.pg_url("shared_rdap")
+    args = shared_args(simweb, tmp_path / "d.yaml", db, services.redis_url(), "--reports", str(tmp_path / "r"),
+                       "--rdap-bootstrap", simweb.rdap_bootstrap)
+    code, err = finish(start(*args, ca=simweb.ca, log=tmp_path / "coordinator"), tmp_path / "coordinator")
+    assert code == 0, err
+    with psycopg.connect(db) as connection:
+        cached = {row[0] for row in connection.execute("SELECT domain FROM domains WHERE answer IS NOT NULL")}
+    assert cached, err  # what the shared pipeline got from the spider went into the store's cache

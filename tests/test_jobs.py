@@ -114,7 +114,7 @@ def two_jobs(simweb: SimWeb, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
     result = run_crawler(
         "crawl", "--jobs", "2", "-v", "--directory", str(directory), "--db", str(work / "h.sqlite3"),
         "--reports", str(work / "reports"), "--timeout", "2", "--canary", f"{simweb.url('ok-site.org')}canary",
-        *simweb.resolve_args(), ca=simweb.ca,
+        "--rdap-bootstrap", simweb.rdap_bootstrap, *simweb.resolve_args(), ca=simweb.ca,
     )
     requests = simweb.requests()
     report = json.loads((work / "reports" / "staleness.json").read_text()) if result.returncode == 0 else {}
@@ -143,6 +143,15 @@ def test_each_scenario_gets_its_verdict_with_two_jobs(two_jobs: Crawl, simweb: S
     assert wrong == {}
     assert {got[f"slow-{n}"][0] for n in range(SLOW_EXTRA)} == {"ok"}
     assert got["no-website-listed"] == ["no-website", "no-website"]
+
+
+def test_what_the_children_learn_for_the_store_is_recorded_too(two_jobs: Crawl) -> None:
+    # RDAP answers are items like the checks: the children send them, the parent caches them.
+    with sqlite3.connect(two_jobs.db) as db:
+        answered = db.execute("SELECT count(*) FROM domains WHERE answer = 'found'").fetchone()[0]
+    db.close()
+    assert answered > 0
+    assert any(e["domain"] for e in two_jobs.report["entries"])
 
 
 def _moment(text: str) -> float:

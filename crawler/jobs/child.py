@@ -22,7 +22,6 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 
 from crawler.context import RunContext
-from crawler.items import Check
 from crawler.jobs.channel import Job, ShardDone, frame, receive
 from crawler.spiders.websites import WebsitesSpider
 
@@ -45,7 +44,7 @@ class ShardSpider(WebsitesSpider):
 
 
 class ForwardPipeline:
-    """Sends each check to the parent, which records it; counts the crawler's own errors."""
+    """Sends each item (each check) to the parent, which records it; counts the crawler's own errors."""
 
     def __init__(self, channel: socket.socket, index: int) -> None:
         self.channel, self.index = channel, index
@@ -65,8 +64,9 @@ class ForwardPipeline:
         self.bugs += 1  # Scrapy logged it with its traceback; the parent exits 70 for it
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, Check):
-            self._send(item)
+        # Every item goes to the parent's pipeline: the checks, and what else the spider
+        # finds for the store (RDAP answers for its cache).
+        self._send(item)
         return item
 
     def close_spider(self) -> None:

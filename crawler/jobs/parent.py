@@ -114,9 +114,7 @@ class ShardedWebsitesSpider(WebsitesSpider):
                 message = await maybe_deferred_to_future(inbox.get())
             except (CancelledError, asyncio.CancelledError):
                 return  # the engine is stopping (a signal): it closes the spider, and so the children
-            if isinstance(message, Check):
-                yield message
-            elif isinstance(message, ShardDone):
+            if isinstance(message, ShardDone):
                 self.context.bugs += message.bugs
                 done.add(message.index)
             elif isinstance(message, ShardEnded):
@@ -133,6 +131,8 @@ class ShardedWebsitesSpider(WebsitesSpider):
                         message.index + 1, len(self.channels), message.exit_code,
                     )
                     self.context.bugs += 1
+            else:
+                yield message  # a check, or another item for the store (an RDAP answer)
 
     def _start_child(
         self, index: int, entries: tuple[Entry, ...], settings: dict[str, Any], inbox: DeferredQueue[object]
@@ -165,9 +165,11 @@ class ShardedWebsitesSpider(WebsitesSpider):
 
 def child_settings(settings: BaseSettings, children: int) -> dict[str, Any]:
     """What a child runs with: every setting the parent has beyond Scrapy's defaults (ours and
-    the command line's), the concurrency shared out, and `CHILD_SETTINGS` on top."""
+    the command line's), the crawl's concurrency and RDAP lookups shared out, and
+    `CHILD_SETTINGS` on top."""
     values = settings.copy_to_dict()
     chosen = {name: values[name] for name in values if (settings.getpriority(name) or 0) > 0}
-    chosen["CONCURRENT_REQUESTS"] = math.ceil(settings.getint("CONCURRENT_REQUESTS") / children)
+    for shared_out in ("CONCURRENT_REQUESTS", "CRAWLER_RDAP_PER_RUN"):  # the whole crawl's, shared out
+        chosen[shared_out] = math.ceil(settings.getint(shared_out) / children)
     chosen.update(CHILD_SETTINGS)
     return chosen

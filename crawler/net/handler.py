@@ -21,7 +21,7 @@ from OpenSSL.crypto import X509
 from scrapy import Request
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
-from scrapy.exceptions import ResponseDataLossError
+from scrapy.exceptions import DownloadFailedError, ResponseDataLossError
 from scrapy.http import Response
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -39,6 +39,7 @@ from zope.interface import implementer
 
 from crawler.net.connect import DirectScrapyAgent
 from crawler.net.diagnostics import DIAGNOSTICS
+from crawler.net.head import BoundedHeadFactory, head_too_large
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +141,8 @@ class CheckingHandler(HTTP11DownloadHandler):
       of 100,000 sites must not sit on thousands of idle sockets until it runs out of
       file descriptors.
     - A host with one address is connected to directly (`crawler.net.connect`).
+    - A response head past the caps of `crawler.net.head` is refused with `HeadersTooLarge`
+      (not a `DownloadFailedError`, which would be retried).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -147,6 +150,7 @@ class CheckingHandler(HTTP11DownloadHandler):
         if crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"):
             self._contextFactory = _DiagnosingPolicy(self._contextFactory)
         self._pool.cachedConnectionTimeout = crawler.settings.getint("CRAWLER_KEEPALIVE")
+        self._pool._factory = BoundedHeadFactory  # Twisted's pool builds connections with this
 
     async def download_request(self, request: Request) -> Response:
         # Scrapy's own method with our agent, on its private helpers (the pin to Scrapy 2.19
@@ -169,4 +173,8 @@ class CheckingHandler(HTTP11DownloadHandler):
             if not self._fail_on_dataloss_warned:
                 logger.warning(get_dataloss_msg(request.url))
                 self._fail_on_dataloss_warned = True
+            raise
+        except DownloadFailedError as exc:
+            if (refused := head_too_large(exc)) is not None:
+                raise refused from exc
             raise

@@ -26,7 +26,7 @@ MAX_FILE_BYTES = 16 * 1024 * 1024  # room for 100,000 entries
 
 # libyaml's parser when PyYAML was built with it (the wheels are): same safe loading, same
 # line marks, and an order of magnitude faster on directories of 100,000 entries.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 TOP_KEY = "organisations"
 _EXPECTED = f"expected a mapping with the key '{TOP_KEY}' holding a list of entries"
@@ -194,7 +194,7 @@ class _Checker:
     def check(self, text: str) -> list[Entry]:
         """Every valid entry; problems (syntax, anchors, shape, entries) go to `problems`."""
         try:
-            entries = self._document(iter(yaml.parse(text, Loader=_LOADER)))
+            entries = self._document(iter(yaml.parse(text, Loader=YAML_LOADER)))
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             message = f"YAML syntax error: {e.problem or e.context}"

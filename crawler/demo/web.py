@@ -450,6 +450,15 @@ SCENARIOS: tuple[Scenario, ...] = (
     # / -> /a -> /b -> /a -> ...
     Scenario("loop.org", Site({"/": Redirect("/a"), "/a": Redirect("/b"), "/b": Redirect("/a")}),
              (Status.DEAD, "redirect-loop")),
+    # 301s from /colon, /quotes, /hash and /colon-space to URLs a careless YAML edit would
+    # break (`crawler fix`): ending in ":", with quotes, with a fragment, with ": ".
+    Scenario("hostile-redirects.org", Site({
+        "/": live("Hostile Redirects"),
+        "/colon": Redirect("/a:"), "/a:": live("Colon"),
+        "/quotes": Redirect("/it's\"q\""), "/it's%22q%22": live("Quotes"),
+        "/hash": Redirect("/page#top"), "/page": live("Fragment"),
+        "/colon-space": Redirect("/colon: space"), "/colon:%20space": live("Colon Space"),
+    }), OK),
     # --- moved to another registered domain
     # Every path 301s to another domain.
     Scenario("moved-away.org", everywhere(Redirect("http://new-owner.net:{http_port}/")), MOVED),

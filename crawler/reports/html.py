@@ -91,7 +91,8 @@ footer{margin:2rem 0 1rem;border-top:1px solid #d0d7de;color:#59636e;font-size:.
 """
 
 # Shows the filter box (hidden while the page has the no-js class), then filters rows by
-# their country and cell text, the history strip excepted; accents are ignored.
+# their country and cell text, the history strip excepted; accents are ignored, and so are
+# format characters (the ZWNJ a Persian title keeps, which a reader does not type).
 _JS = """
 (function(){
 var d=document;d.documentElement.classList.remove('no-js');
@@ -99,7 +100,7 @@ var q=d.getElementById('filter'),out=d.getElementById('filter-count'),none=d.get
 if(!q)return;
 var rows=[].slice.call(d.querySelectorAll('section.country tbody tr'));
 var secs=[].slice.call(d.querySelectorAll('section.country'));
-function norm(s){return s.toLowerCase().normalize('NFD').replace(/[\\u0300-\\u036f]/g,'');}
+function norm(s){return s.toLowerCase().normalize('NFD').replace(/[\\u0300-\\u036f]/g,'').replace(/\\p{Cf}/gu,'');}
 rows.forEach(function(r){
 var s=r.closest('section').querySelector('h2').textContent;
 [].forEach.call(r.querySelectorAll('th,td:not(.checks)'),function(c){s+=' '+c.textContent;});

@@ -82,9 +82,11 @@ _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 def _named(*names: str) -> etree.XPath:
     """Elements named any of `names` (lower case), any case, in any namespace or prefix."""
     name = "translate(local-name(), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-    tests = " or ".join(f"{name} = '{n}' or substring-after({name}, ':') = '{n}'" for n in names)
+    listed = "|" + "|".join(names) + "|"  # one lowering and one look-up per element
+    test = (f"contains('{listed}', concat('|', {name}, '|'))"
+            f" or contains('{listed}', concat('|', substring-after({name}, ':'), '|'))")
     # Each element's first text (CDATA included): strings from C, no element objects.
-    return etree.XPath(f"//*[{tests}]/text()[1]", smart_strings=False)
+    return etree.XPath(f"//*[{test}]/text()[1]", smart_strings=False)
 
 
 _FEED_DATES = _named(*_FEED_DATE_NAMES)

@@ -89,7 +89,8 @@ def _escaped(text: str) -> str:
 
 def _bounded(tag: str) -> str:
     """A start tag with at most MAX_ATTRIBUTES attributes and no "<" but its first."""
-    first = _FIRST_ATTRIBUTES.match(tag)
+    # Each attribute takes at least two characters: a shorter tag cannot hold too many.
+    first = _FIRST_ATTRIBUTES.match(tag) if len(tag) > 2 * MAX_ATTRIBUTES else None
     if first is not None:
         # MAX_ATTRIBUTES or more: whatever follows the last one kept goes.
         tag = tag[: first.end()] + ">"

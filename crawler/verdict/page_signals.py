@@ -506,6 +506,9 @@ _TAG = re.compile(r"<[^<>]*+>")
 _H1_OPEN = re.compile(r"<h1\b[^<>]*+>", _TAG_NAME)
 _H1_CLOSE = re.compile(r"</h1\s*>", _TAG_NAME)
 _MAX_HEADINGS = 5
+# A heading says "not found" in a few words; the text of an <h1> past this many characters is
+# a paragraph, and matching the many-language not-found pattern over it costs CPU per URL.
+_HEADING_CHARS = 500
 # A first guess of the markup a word of visible text takes (visible_text doubles it as needed).
 _CHARS_PER_WORD = 8
 
@@ -575,7 +578,7 @@ def _headings(html_text: str) -> str:
     while len(found) < _MAX_HEADINGS and (opener := _H1_OPEN.search(limited, position)):
         closer = _H1_CLOSE.search(limited, opener.end())
         end = closer.start() if closer else len(limited)
-        found.append(visible_text(limited[opener.end() : end]))
+        found.append(visible_text(limited[opener.end() : end])[:_HEADING_CHARS])
         position = closer.end() if closer else len(limited)
     return "\n".join(found)
 

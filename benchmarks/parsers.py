@@ -53,6 +53,7 @@ GENERATORS: dict[str, Callable[[int], str]] = {
     "newlines after an open element": lambda n: _fill("\n", n, "<updated>", "x"),
     "long attribute name in a meta tag": lambda n: _fill("a", n, "<meta ", ">"),
     "long attribute name in a time tag": lambda n: _fill("a", n, "<time ", ">"),
+    "long attribute name in a link tag": lambda n: _fill("a", n, "<link rel=alternate ", ">"),
     "one tag, distinct attributes": _attrs,
     "one meta tag, distinct attributes": lambda n: _attrs(n, "meta"),
     "unclosed JSON-LD scripts": lambda n: _fill('<script type="application/ld+json">', n),
@@ -99,7 +100,7 @@ PAGE = ("long attribute name in a meta tag", "one tag, distinct attributes",
         "one meta tag, distinct attributes", "unclosed JSON-LD scripts", "unclosed quote in a tag",
         "repeated '<a'", "repeated '<a>'", "nested divs", "tags with '<' in values",
         "many small scripts", "open comments", "many meta dates", "many distinct time dates",
-        "plain text", "long attribute name in a time tag")  # fmt: skip
+        "plain text", "long attribute name in a time tag", "long attribute name in a link tag")  # fmt: skip
 XML = ("white space after an open date element", "white space after an open lastmod",
        "newlines after an open element", "many distinct feed dates", "many distinct lastmods",
        "CDATA openers", "open comments", "nested divs", "repeated '<a'", "plain text")  # fmt: skip
@@ -160,7 +161,8 @@ def parsers() -> dict[str, Entry]:
     from crawler.text import clean_text
 
     table["middlewares.retry_after_seconds"] = (_retry_after(retry_after_seconds), ("digits",), "256 KiB header")
-    table["middlewares.MetaRefreshMiddleware (8 MiB inflated body)"] = (_meta_refresh(), PAGE, "8 MiB")
+    call, prepare = _meta_refresh()
+    table["middlewares.MetaRefreshMiddleware (8 MiB inflated body)"] = (call, PAGE, "8 MiB", prepare)
     # A report's longest untrusted field is a detail naming up to four URLs of at most 16 KiB
     # each (a longer header line is refused): 64 KiB. Titles are cut to 300 characters.
     table["text.clean_text"] = (clean_text, ALL, "64 KiB", lambda t: t[:REPORT_FIELD])
@@ -181,7 +183,7 @@ def _retry_after(retry_after_seconds: Callable[[Any], Any]) -> Callable[[str], A
     return call
 
 
-def _meta_refresh() -> Callable[[str], Any]:
+def _meta_refresh() -> tuple[Callable[[Any], Any], Callable[[str], Any]]:
     from scrapy import Request
     from scrapy.http import HtmlResponse
     from scrapy.utils.test import get_crawler
@@ -190,12 +192,14 @@ def _meta_refresh() -> Callable[[str], Any]:
 
     middleware = MetaRefreshMiddleware.from_crawler(get_crawler())
 
-    def call(text: str) -> Any:
+    def prepare(text: str) -> HtmlResponse:
         body = ('<meta http-equiv="refresh" content="5; url=/x">' + text * 16).encode()
-        response = HtmlResponse("http://x/", body=body, headers={"Content-Type": "text/html"})
+        return HtmlResponse("http://x/", body=body, headers={"Content-Type": "text/html"})
+
+    def call(response: HtmlResponse) -> Any:
         return middleware.process_response(Request("http://x/"), response)
 
-    return call
+    return call, prepare
 
 
 def _head_flood(kind: str) -> Any:

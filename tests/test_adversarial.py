@@ -4,7 +4,8 @@ Hypothesis builds documents out of long runs of white space, unclosed tags and q
 and repeated elements and the words the signals look for, up to the 512 KiB read limit, and
 sends them through every parser in a forked child, in several encodings. The watchdog fails a
 test only on catastrophic slowness: a parser call that takes more than `WATCHDOG` seconds
-(a call here costs milliseconds; the patterns this replaced took minutes on such input). The
+(a call here costs milliseconds; the patterns this replaced took minutes on such input;
+the margin is for a loaded machine). The
 known worst inputs of `benchmarks/parsers.py` go through the same watchdog as fixed cases.
 Timings are reported by the benchmark, never asserted.
 """
@@ -35,7 +36,9 @@ from crawler.verdict import freshness, page_signals, title
 from crawler.verdict.domains import host_of, registered_domain
 from crawler.verdict.markup import MAX_ATTRIBUTES, tame
 
-WATCHDOG = 3.0  # seconds one parser call may take before it counts as catastrophic
+# Seconds one parser call may take before it counts as catastrophic: the slowest call here
+# costs a quarter of a second on an idle machine, the patterns this replaced took minutes.
+WATCHDOG = 6.0
 READ = 512 * 1024  # characters: the read limit
 REPORT_FIELD = 64 * 1024  # characters of the longest field a report shows
 
@@ -92,9 +95,9 @@ def _run_steps(connection: Any, steps: Sequence[Step]) -> None:
     connection.send(("end", "", None))
 
 
-def guarded(steps: Sequence[Step]) -> dict[str, Any]:
+def guarded(steps: Sequence[Step], watchdog: float = WATCHDOG) -> dict[str, Any]:
     """Each step's result, run in order in one forked child; fails the test if a step raises
-    or takes more than WATCHDOG seconds (the child is killed, the step named)."""
+    or takes more than `watchdog` seconds (the child is killed, the step named)."""
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_run_steps, args=(sending, steps), daemon=True)
@@ -103,13 +106,13 @@ def guarded(steps: Sequence[Step]) -> dict[str, Any]:
     results: dict[str, Any] = {}
     try:
         while True:
-            if not receiving.poll(WATCHDOG):
+            if not receiving.poll(watchdog):
                 child.kill()
-                pytest.fail(f"no answer within {WATCHDOG} s after {list(results)[-1:] or 'the start'}")
+                pytest.fail(f"no answer within {watchdog} s after {list(results)[-1:] or 'the start'}")
             kind, label, value = receiving.recv()
-            if kind == "start" and not receiving.poll(WATCHDOG):
+            if kind == "start" and not receiving.poll(watchdog):
                 child.kill()
-                pytest.fail(f"{label} took more than {WATCHDOG} s")
+                pytest.fail(f"{label} took more than {watchdog} s")
             if kind == "raised":
                 pytest.fail(f"{label} raised {value}")
             if kind == "done":
@@ -117,7 +120,7 @@ def guarded(steps: Sequence[Step]) -> dict[str, Any]:
             if kind == "end":
                 return results
     finally:
-        child.join(timeout=WATCHDOG)
+        child.join(timeout=watchdog)
         if child.is_alive():
             child.kill()
         receiving.close()
@@ -260,4 +263,4 @@ def test_the_watchdog_catches_a_catastrophe() -> None:
     # The pattern the feed parser used to have, on the input that took it minutes.
     old_feed_date = re.compile(r"<date\b[^<>]{0,200}>\s*(?:<!\[CDATA\[)?\s*([^<\]]{4,80}?)\s*(?:\]\]>)?\s*</")
     with pytest.raises(pytest.fail.Exception, match="took more than"):
-        guarded([("the old feed pattern", _found, (old_feed_date, "<date>" + " " * 5000 + "x"))])
+        guarded([("the old feed pattern", _found, (old_feed_date, "<date>" + " " * 5000 + "x"))], 1.0)

@@ -20,7 +20,7 @@ TIMEOUT = 10  # the crawl's --timeout, seconds
 # The subprocess's own timeout: the crawl must end within --timeout plus start-up and a margin
 # for a loaded machine; the traps held it for minutes. (Not a timing assertion: it only fails
 # on a crawl that does not end.)
-GRACE = 30
+GRACE = 50
 ORDINARY = ["ok-site.org", "perm-redirect.org", "gone-404.org", "forsale-lander.com",
             "fresh-feed.org", "fresh-sitemap.org"]
 TRAPS = ["trap-feed.org", "trap-sitemap.org", "trap-page.org", "header-flood.org",

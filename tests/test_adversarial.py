@@ -25,9 +25,14 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
+from scrapy import Request
+from scrapy.http import HtmlResponse, Response
+from scrapy.utils.test import get_crawler
+
 from benchmarks.parsers import GENERATORS
 from crawler.directory import DirectoryError, parse_directory
 from crawler.fix import yaml_scalar
+from crawler.middlewares import MetaRefreshMiddleware, retry_after_seconds
 from crawler.net.addresses import parse_ip_literal
 from crawler.net.head import MAX_HEAD_BYTES, _HeadMeter
 from crawler.reports.escape import html_escape, md_escape
@@ -148,6 +153,21 @@ def head_meter(data: bytes) -> str | None:
     return None
 
 
+_META_REFRESH = MetaRefreshMiddleware.from_crawler(get_crawler())
+
+
+def meta_refresh(body: bytes, content_type: str) -> str:
+    """What our meta refresh middleware makes of a page: "followed" or "passed on"."""
+    response = HtmlResponse("http://x.example/", body=body, headers={"Content-Type": content_type})
+    result = _META_REFRESH.process_response(Request("http://x.example/"), response)
+    return "passed on" if result is response else "followed"
+
+
+def retry_after(value: str) -> float | None:
+    response = Response("http://x.example/", status=503, headers={"Retry-After": value.encode("latin-1", "replace")})
+    return retry_after_seconds(response)
+
+
 def directory_problems(text: str) -> int:
     try:
         return len(parse_directory(text, "d.yaml").entries)
@@ -188,6 +208,8 @@ def page_steps(text: str, encoding: str) -> list[Step]:
         ("freshness.from_last_modified", freshness.from_last_modified, (text[:MAX_HEAD_BYTES],)),
         ("title.extract_title", title.extract_title, (body, content_type)),
         ("title.extract_title (undeclared)", title.extract_title, (body, "text/html")),
+        ("middlewares.MetaRefreshMiddleware", meta_refresh, (body, content_type)),
+        ("middlewares.retry_after_seconds", retry_after, (text[:MAX_HEAD_BYTES],)),
         ("markup.tame + libxml2", most_attributes_libxml2_reads, (text,)),
         ("page_signals.parked_signals", page_signals.parked_signals, (text, text[:300], text)),
         ("page_signals.challenge_signals", page_signals.challenge_signals, (text, text[:300], 403, headers)),

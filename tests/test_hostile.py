@@ -16,6 +16,8 @@ from pathlib import Path
 
 from conftest import SimWeb, peak_rss_wrapper, run_crawler, write_directory
 
+from crawler.net.head import MAX_HEAD_BYTES, MAX_HEAD_LINES, _HeadMeter
+
 TIMEOUT = 10  # the crawl's --timeout, seconds
 # The subprocess's own timeout: the crawl must end within --timeout plus start-up and a margin
 # for a loaded machine; the traps held it for minutes. (Not a timing assertion: it only fails
@@ -76,3 +78,27 @@ def test_header_lines_without_end_are_refused_within_a_memory_budget(
         assert "response head larger than" in entries[host]["detail"], entries[host]
     assert (entries["ok-site.org"]["status"], entries["ok-site.org"]["reason"]) == ("ok", "ok")
     assert peak_kib < PEAK_RSS_LIMIT_KIB, f"peak RSS {peak_kib // 1024} MB"
+
+
+# --- the head meter, fed by hand ------------------------------------------------------------
+
+
+def feed(chunks: list[bytes]) -> str | None:
+    meter = _HeadMeter()
+    for chunk in chunks:
+        if (problem := meter.take(chunk)) is not None:
+            return problem
+    return None
+
+
+def test_only_the_head_is_counted_and_each_cap_says_why() -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+    assert feed([head + b"x\n" * 1_000_000]) is None  # a long body of short lines is body
+    assert feed([head[:20], head[20:42], head[42:] + b"\n" * 1_000_000]) is None  # split reads
+    assert "larger than" in (feed([b"HTTP/1.1 200 OK\r\n"] + [b"X: " + b"a" * 4000 + b"\r\n"] * 70) or "")
+    assert f"more than {MAX_HEAD_LINES}" in (feed([b"HTTP/1.1 200 OK\r\n" + b"a:\n" * 600]) or "")
+    assert "longer than" in (feed([b"HTTP/1.1 200 OK\r\nX: " + b"a" * 20_000]) or "")
+    # 1xx answers reset Twisted's parser, not the count: endless "100 Continue" heads, read
+    # after read, are refused.
+    interim = b"HTTP/1.1 100 Continue\r\n\r\n"
+    assert feed([interim] * (MAX_HEAD_BYTES // len(interim) + 2)) is not None

@@ -72,10 +72,13 @@ def test_trap_sites_cost_only_their_own_check(simweb: SimWeb, tmp_path: Path) ->
 def test_header_lines_without_end_are_refused_within_a_memory_budget(
     simweb: SimWeb, tmp_path: Path
 ) -> None:
+    simweb.reset()
     entries, peak_kib, _ = crawl(simweb, tmp_path, ["header-flood.org", "header-fold.org", "ok-site.org"])
+    asked = [r["host"] for r in simweb.requests()]
     for host in ("header-flood.org", "header-fold.org"):
         assert (entries[host]["status"], entries[host]["reason"]) == ("dead", "headers-too-large")
         assert "response head larger than" in entries[host]["detail"], entries[host]
+        assert asked.count(host) == 1  # a verdict, not a transient failure: never retried
     assert (entries["ok-site.org"]["status"], entries["ok-site.org"]["reason"]) == ("ok", "ok")
     assert peak_kib < PEAK_RSS_LIMIT_KIB, f"peak RSS {peak_kib // 1024} MB"
 

@@ -17,7 +17,6 @@ All functions are pure (text, headers and status in; names or booleans out), rea
 
 from __future__ import annotations
 
-import difflib
 import functools
 import html
 import re
@@ -94,8 +93,8 @@ CHALLENGE_STATUSES = frozenset({403, 429, 503})
 STRONG_HEADER_WEIGHT = 3.0
 # same_page: pages whose normalised words agree this much are the same page.
 SAME_PAGE_RATIO = 0.9
-# The diff is quadratic or worse in repetitive text: 500 words take at most ~10 ms, 2,000 take
-# half a second. The top of a page is enough to tell its template and its message.
+# The top of a page is enough to tell its template and its message; the comparison costs at
+# most (words of both) x (edits allowed), a few milliseconds at 500 words.
 SAME_PAGE_MAX_WORDS = 500
 
 # Registrars and hosts whose own holding pages ("registered at ...", "coming soon") stand in for a
@@ -134,8 +133,10 @@ _REGISTERED_WITH = (
 )
 # "404" as an error code: opening the title or heading, or next to "error", "page" or "not
 # found". A bare number elsewhere is a name ("Association 404", "Route 404").
+# (The runs of non-word characters stop at a line end and are possessive: a subject of many
+# lines -- the headings -- is not re-read from every line start.)
 _FOUR_OH_FOUR = (
-    r"^\W*(?:error\W*)?404(?!\w|[.,]\d)"
+    r"^[^\w\n]*+(?:error[^\w\n]*+)?404(?!\w|[.,]\d)"
     r"|(?<![\w.,])404\W{0,3}(?:error|page|not found)\b"
     r"|\b(?:error|page|http|oops)\W{0,3}404(?!\w|[.,]\d)"
 )
@@ -1007,10 +1008,14 @@ _SKIPPED_BLOCK = re.compile(r"<(script|style|template)\b|<!--", _TAG_NAME)
 _BLOCK_CLOSERS = {
     tag: re.compile(rf"</{tag}\b", _TAG_NAME) for tag in ("script", "style", "template")
 }
-_TAG = re.compile(r"<[^<>]*>")
-_H1_OPEN = re.compile(r"<h1\b[^<>]*>", _TAG_NAME)
+# Possessive: a tag is read from its "<" to the next bracket once, never again from inside.
+_TAG = re.compile(r"<[^<>]*+>")
+_H1_OPEN = re.compile(r"<h1\b[^<>]*+>", _TAG_NAME)
 _H1_CLOSE = re.compile(r"</h1\s*>", _TAG_NAME)
 _MAX_HEADINGS = 5
+# A heading says "not found" in a few words; the text of an <h1> past this many characters is
+# a paragraph, and matching the many-language not-found pattern over it costs CPU per URL.
+_HEADING_CHARS = 500
 # A first guess of the markup a word of visible text takes (visible_text doubles it as needed).
 _CHARS_PER_WORD = 8
 
@@ -1080,7 +1085,7 @@ def _headings(html_text: str) -> str:
     while len(found) < _MAX_HEADINGS and (opener := _H1_OPEN.search(limited, position)):
         closer = _H1_CLOSE.search(limited, opener.end())
         end = closer.start() if closer else len(limited)
-        found.append(visible_text(limited[opener.end() : end]))
+        found.append(visible_text(limited[opener.end() : end])[:_HEADING_CHARS])
         position = closer.end() if closer else len(limited)
     return "\n".join(found)
 
@@ -1171,7 +1176,7 @@ def read_page(html_text: str, title: str | None, final_url: str | None) -> Readi
         "title": title,
         "text": f"{title} {text}",
         "html": html_text[:SCAN_LIMIT],
-        "url": (final_url or "").strip(),
+        "url": (final_url or "")[:SCAN_LIMIT].strip(),
     }
     if thin:
         # Only thin-page signals read the headings; finding them costs a pass over the HTML.
@@ -1340,19 +1345,47 @@ def _words(html_text: str) -> list[str]:
     return stable[:SAME_PAGE_MAX_WORDS]
 
 
+def _within_edits(a: list[int], b: list[int], limit: int) -> bool:
+    """Whether `b` can be made from `a` with at most `limit` insertions and deletions.
+
+    Myers' greedy diff ("An O(ND) Difference Algorithm", 1986), stopped after `limit` edits:
+    at most (len(a) + len(b)) x limit steps, whatever the words. (difflib's matcher, used
+    before, took a quarter of a second on 500 words of a reversed repeating pattern.)
+    """
+    n, m = len(a), len(b)
+    if abs(n - m) > limit:
+        return False
+    # furthest[k + shift]: the furthest x reached on diagonal k = x - y.
+    shift = limit + 1
+    furthest = [0] * (2 * limit + 3)
+    for edits in range(limit + 1):
+        for k in range(-edits, edits + 1, 2):
+            if k == -edits or (k != edits and furthest[shift + k - 1] < furthest[shift + k + 1]):
+                x = furthest[shift + k + 1]  # a word of `b` inserted
+            else:
+                x = furthest[shift + k - 1] + 1  # a word of `a` deleted
+            y = x - k
+            while x < n and y < m and a[x] == b[y]:
+                x, y = x + 1, y + 1
+            furthest[shift + k] = x
+            if x >= n and y >= m:
+                return True
+    return False
+
+
 def same_page(a: str, b: str) -> bool:
     """Whether two HTML pages show near-identical text (≥ 90 % of words in the same order).
 
     For telling a site that answers every path with its home page from one with a real 404 page.
-    Both blank counts as the same page.
+    Both blank counts as the same page. "90 % in the same order": twice their longest common
+    subsequence of words is at least 90 % of the words of both.
     """
     words_a, words_b = _words(a), _words(b)
     if not words_a and not words_b:
         return True
-    matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
-    # The cheap upper bounds first: most different pages are rejected without the full diff.
-    return (
-        matcher.real_quick_ratio() >= SAME_PAGE_RATIO
-        and matcher.quick_ratio() >= SAME_PAGE_RATIO
-        and matcher.ratio() >= SAME_PAGE_RATIO
-    )
+    ids: dict[str, int] = {}
+    ints_a = [ids.setdefault(word, len(ids)) for word in words_a]
+    ints_b = [ids.setdefault(word, len(ids)) for word in words_b]
+    # 2 * common >= ratio * total  <=>  edits = total - 2 * common <= (1 - ratio) * total
+    total = len(ints_a) + len(ints_b)
+    return _within_edits(ints_a, ints_b, int((1 - SAME_PAGE_RATIO) * total + 1e-9))

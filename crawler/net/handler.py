@@ -42,13 +42,17 @@ from twisted.internet.interfaces import IOpenSSLClientConnectionCreator
 from twisted.web.iweb import IPolicyForHTTPS
 from zope.interface import implementer
 
-from crawler.context import STOPPING
 from crawler.net.chains import CHAINS, MISSING_ISSUER, ca_issuers_url
 from crawler.net.connect import DirectScrapyAgent
 from crawler.net.diagnostics import DIAGNOSTICS
 from crawler.net.head import BoundedHeadFactory, head_too_large
 
 logger = logging.getLogger(__name__)
+
+#: A Scrapy signal (`crawler.signals.send_catch_log(STOPPING)`): the crawl has been told to
+#: stop (SIGINT, SIGTERM; `crawler.extensions.Shutdown`); the handler cancels every download
+#: in flight and starts none.
+STOPPING = object()
 
 # OpenSSL's X509_V_ERR_* codes (x509_vfy.h) for the problems a reader would name.
 _EXPIRED = 10

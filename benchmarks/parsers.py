@@ -126,6 +126,11 @@ def parsers() -> dict[str, Entry]:
     a parser missing there is left out."""
     from crawler.verdict import freshness, page_signals, title
 
+    try:
+        from crawler.verdict import page_text
+    except ImportError:  # older code (--code): page reading lived in the signal table
+        page_text = page_signals
+
     table: dict[str, Any] = {
         "freshness.from_feed": (lambda t: freshness.from_feed(t.encode()), XML, "512 KiB"),
         "freshness.from_feed (UTF-16)": (lambda t: freshness.from_feed(_utf16(t[: READ // 2])), XML, "512 KiB"),
@@ -147,8 +152,8 @@ def parsers() -> dict[str, Entry]:
             lambda t: page_signals.challenge_signals(t, t[:300], 403, {"server": t[:HEAD]}), PAGE + TEXT, "512 KiB"),
         "page_signals.soft_404_signals": (
             lambda t: page_signals.soft_404_signals(t[:300], "<h1>" + t), PAGE + TEXT, "512 KiB"),
-        "page_signals.same_page": (lambda t: page_signals.same_page(t, t[::-1]), PAGE + TEXT + ("same page: reversed periodic words",), "512 KiB"),
-        "page_signals.visible_text": (page_signals.visible_text, PAGE, "512 KiB"),
+        "page_text.same_page": (lambda t: page_text.same_page(t, t[::-1]), PAGE + TEXT + ("same page: reversed periodic words",), "512 KiB"),
+        "page_text.visible_text": (page_text.visible_text, PAGE, "512 KiB"),
     }
     try:
         from crawler.verdict import markup

@@ -36,7 +36,7 @@ from crawler.net.addresses import parse_ip_literal
 from crawler.net.head import MAX_HEAD_BYTES, _HeadMeter
 from crawler.reports.escape import html_escape, md_escape
 from crawler.text import clean_text
-from crawler.verdict import freshness, page_signals, title
+from crawler.verdict import freshness, page_signals, page_text, title
 from crawler.verdict.domains import host_of, registered_domain
 from crawler.verdict.markup import MAX_ATTRIBUTES, tame
 
@@ -179,10 +179,10 @@ def signal_steps(text: str) -> Iterator[Step]:
     the crawler lets that subject be (iterating SIGNALS: a new signal is fuzzed too)."""
     subjects = {
         "title": text[: title.DEFAULT_MAX_LENGTH + 1].lower(),
-        "heading": text[: page_signals.SCAN_LIMIT].lower(),
-        "text": text[: page_signals.SCAN_LIMIT].lower(),
-        "html": text[: page_signals.SCAN_LIMIT].lower(),
-        "url": text[: page_signals.SCAN_LIMIT].lower(),
+        "heading": text[: page_text.SCAN_LIMIT].lower(),
+        "text": text[: page_text.SCAN_LIMIT].lower(),
+        "html": text[: page_text.SCAN_LIMIT].lower(),
+        "url": text[: page_text.SCAN_LIMIT].lower(),
         "header": text[:MAX_HEAD_BYTES].lower(),
     }
     for signal in page_signals.SIGNALS:
@@ -213,8 +213,8 @@ def page_steps(text: str, encoding: str) -> list[Step]:
         ("page_signals.parked_signals", page_signals.parked_signals, (text, text[:300], text)),
         ("page_signals.challenge_signals", page_signals.challenge_signals, (text, text[:300], 403, headers)),
         ("page_signals.soft_404_signals", page_signals.soft_404_signals, (text[:300], text)),
-        ("page_signals.same_page", page_signals.same_page, (text, text[::-1])),
-        ("page_signals.visible_text", page_signals.visible_text, (text,)),
+        ("page_text.same_page", page_text.same_page, (text, text[::-1])),
+        ("page_text.visible_text", page_text.visible_text, (text,)),
         *signal_steps(text),
     ]  # fmt: skip
 

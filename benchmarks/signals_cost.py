@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 
 from benchmarks.web import Host, Kind, page
-from crawler.verdict import classify, identity, page_signals
+from crawler.verdict import classify, identity, page_signals, page_text
 from crawler.verdict.title import decode_html, title_from_text
 
 TITLE = "Association 7 - local group"
@@ -64,10 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {kib} KiB | {reading:.2f} ms | {whole:.2f} ms |")
 
     html = html_of(92)
-    limited = html[: page_signals.SCAN_LIMIT]
+    limited = html[: page_text.SCAN_LIMIT]
     subjects = {
         "title": TITLE.lower(),
-        "text": f"{TITLE} {page_signals.visible_text(html)}".lower(),
+        "text": f"{TITLE} {page_text.visible_text(html)}".lower(),
         "html": limited.lower(),
         "url": "http://site000007.internal/",
     }

@@ -17,9 +17,6 @@ from dataclasses import dataclass, field
 from crawler.directory import Directory, Entry, Problem
 from crawler.verdict.outcome import Network
 
-#: A Scrapy signal (`crawler.signals.send_catch_log(STOPPING)`): the crawl has been told to
-#: stop (SIGINT, SIGTERM); downloads in flight are cancelled and none is started.
-STOPPING = object()
 #: A Scrapy signal sent from another thread when the crawl did not stop in time, or was told
 #: twice: settle the run now; the process exits right after.
 STOP_FORCED = object()

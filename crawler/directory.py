@@ -8,6 +8,7 @@ printable as ``PATH:LINE: message``.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import ipaddress
 import os
@@ -29,7 +30,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024  # room for 1,000,000 entries (benchmarks/siz
 
 # libyaml's parser when PyYAML was built with it (the wheels are): same safe loading, same
 # line marks, and an order of magnitude faster on directories of 100,000 entries.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 TOP_KEY = "organisations"
 _EXPECTED = f"expected a mapping with the key '{TOP_KEY}' holding a list of entries"
@@ -50,6 +51,35 @@ _TAG_NAMES = {
     "tag:yaml.org,2002:bool": "a boolean",
     "tag:yaml.org,2002:timestamp": "a date",
 }
+
+
+# Line breaks to YAML but not to editors or GitHub, which end lines at \n, \r\n and \r only.
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+_EDITOR_BREAK = re.compile(r"\r\n?|\n")
+
+
+class _Lines:
+    """1-based line numbers of character positions as editors count them.
+
+    PyYAML's marks count U+0085, U+2028 and U+2029 as line breaks too, so one inside a quoted
+    value shifted every later ``PATH:LINE``; a text without them is counted as PyYAML counts.
+    """
+
+    def __init__(self, text: str | _Capped | TextIO) -> None:
+        self._text = text
+        self._starts: list[int] | None = None
+        # A stream is parsed only when it holds none of those breaks (`_read` looks first).
+        self._exact = not isinstance(text, str) or not any(ch in text for ch in _YAML_ONLY_BREAKS)
+
+    def at(self, index: int) -> int:
+        """The line of the character at `index` (a stream is read again: after the parse only)."""
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in _EDITOR_BREAK.finditer(_whole(self._text)))]
+        return bisect.bisect_right(self._starts, index)
+
+    def of(self, mark: Any) -> int:
+        """The line of a PyYAML mark."""
+        return mark.line + 1 if self._exact else self.at(mark.index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +171,10 @@ def _read(where: str) -> Directory:
         try:
             if os.fstat(stream.fileno()).st_size > MAX_FILE_BYTES:
                 raise DirectoryError([Problem(where, 0, _too_large())])
+            if _yaml_only_breaks(_Capped(stream)):  # rare: lines are then counted on the whole text
+                stream.seek(0)
+                return parse_directory(stream.read(), where)
+            stream.seek(0)
             return parse_directory(_Capped(stream), where)
         except UnicodeDecodeError:
             raise DirectoryError(
@@ -175,6 +209,14 @@ class _Capped:
         return self._stream.seek(offset)
 
 
+def _yaml_only_breaks(stream: _Capped) -> bool:
+    """Whether the text holds a line break that YAML counts and editors do not (read in pieces)."""
+    while piece := stream.read(1 << 20):
+        if any(ch in piece for ch in _YAML_ONLY_BREAKS):
+            return True
+    return False
+
+
 def _bad_byte_line(where: str) -> int:
     """The line of the first byte of `where` that is not UTF-8 (1 if it cannot be found)."""
     try:
@@ -197,7 +239,7 @@ def parse_directory(text: str | _Capped | TextIO, path: str) -> Directory:
     """
     if isinstance(text, str) and len(text) > MAX_FILE_BYTES:
         raise DirectoryError([Problem(path, 0, _too_large())])
-    checker = _Checker(path)
+    checker = _Checker(path, text)
     entries = checker.check(text)
     if checker.problems:
         raise DirectoryError(checker.problems)
@@ -212,29 +254,31 @@ class _Checker:
     stopping at the first.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str | _Capped | TextIO) -> None:
         self.path = path
+        self.lines = _Lines(text)
         self.problems: list[Problem] = []
         self._anchors: list[Problem] = []  # anchors and aliases, reported whatever else happens
         self._resolver = yaml.resolver.Resolver()
 
     def report(self, at: Node | int, message: str) -> None:
-        line = at if isinstance(at, int) else at.start_mark.line + 1
+        line = at if isinstance(at, int) else self.lines.of(at.start_mark)
         self.problems.append(Problem(self.path, line, message))
 
     def check(self, text: str | _Capped | TextIO) -> list[Entry]:
         """Every valid entry; problems (syntax, anchors, shape, entries) go to `problems`."""
         try:
-            entries = self._document(iter(yaml.parse(text, Loader=_LOADER)))
+            entries = self._document(iter(yaml.parse(text, Loader=YAML_LOADER)))
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             message = f"YAML syntax error: {e.problem or e.context}"
             if e.problem and e.context and e.context_mark is not None:
-                message += f" ({e.context} started on line {e.context_mark.line + 1})"
-            self._stop_at(mark.line + 1 if mark is not None else 1, message)
+                message += f" ({e.context} started on line {self.lines.of(e.context_mark)})"
+            self._stop_at(self.lines.of(mark) if mark is not None else 1, message)
         except yaml.reader.ReaderError as e:
             what = f"U+{e.character:04X}" if isinstance(e.character, int) else repr(e.character)
-            self._stop_at(_line_at(text, e.position), f"character {what} is not allowed in YAML: remove it")
+            self._stop_at(self.lines.at(_character_index(_whole(text), e.position)),
+                          f"character {what} is not allowed in YAML: remove it")
         except yaml.YAMLError as e:  # no position known
             self._stop_at(1, f"YAML error: {e}")
         except RecursionError:  # composing recurses once per nesting level
@@ -280,9 +324,9 @@ class _Checker:
                 else:
                     self._root_key(key, seen)
             if name is not None:
-                seen.setdefault(name, key.start_mark.line + 1)
+                seen.setdefault(name, self.lines.of(key.start_mark))
         if entries is None:
-            self.report(first.start_mark.line + 1,
+            self.report(self.lines.of(first.start_mark),
                         f"{_EXPECTED} (each entry starting with '- '), found no key '{TOP_KEY}'")
             return []
         return entries
@@ -323,7 +367,7 @@ class _Checker:
         # Refused outright (alias bombs), and anchors too: nobody editing this file needs them.
         if (anchor := getattr(event, "anchor", None)) is not None:
             what = "alias '*" if isinstance(event, yaml.AliasEvent) else "anchor '&"
-            self._anchors.append(Problem(self.path, event.start_mark.line + 1,
+            self._anchors.append(Problem(self.path, self.lines.of(event.start_mark),
                                          f"{what}{anchor}' is not allowed: write each value out in full"))
 
     def _node(self, event: yaml.Event, events: Iterator[yaml.Event]) -> Node:
@@ -358,7 +402,7 @@ class _Checker:
                         f"found {_describe(node)}")
             return None, 0, None
         before = len(self.problems)
-        entry_line = node.start_mark.line + 1
+        entry_line = self.lines.of(node.start_mark)
         key_lines: dict[str, int] = {}
         nodes: dict[str, Node] = {}
         for key, key_line, value in self.keys(node, KNOWN_KEYS):
@@ -391,7 +435,7 @@ class _Checker:
             if not isinstance(key_node, ScalarNode):
                 self.report(key_node, f"expected a key name, found {_describe(key_node)}")
                 continue
-            key, line = key_node.value, key_node.start_mark.line + 1
+            key, line = key_node.value, self.lines.of(key_node.start_mark)
             if key in seen:
                 self.report(line, f"duplicate key '{key}' (first on line {seen[key]})")
             elif key not in known:
@@ -419,12 +463,20 @@ class _Checker:
         return None
 
 
-def _line_at(text: str | _Capped | TextIO, position: int) -> int:
-    """The line of character `position` (read again from the start for a stream)."""
-    if not isinstance(text, str):
-        text.seek(0)
-        text = text.read(position)
-    return text[:position].count("\n") + 1
+def _character_index(text: str, position: int) -> int:
+    """The character index of a reader error's position: libyaml gives a byte offset into the
+    UTF-8 text, PyYAML's own reader a character index."""
+    if YAML_LOADER is yaml.SafeLoader:
+        return position
+    return len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+
+
+def _whole(text: str | _Capped | TextIO) -> str:
+    """The whole text (read again from the start for a stream: only once parsing has stopped)."""
+    if isinstance(text, str):
+        return text
+    text.seek(0)
+    return text.read()
 
 
 def _visible(text: str) -> str:

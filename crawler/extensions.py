@@ -18,8 +18,9 @@ from scrapy.exceptions import NotConfigured, StopDownload
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from crawler.context import STOP_FORCED, STOPPING, RunContext
+from crawler.context import STOP_FORCED, RunContext
 from crawler.items import ANSWERED_STAT, OUTCOME_STAT
+from crawler.net.handler import STOPPING
 from crawler.spiders.websites import WebsitesSpider
 from crawler.verdict.outcome import Network
 

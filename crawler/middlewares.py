@@ -163,7 +163,10 @@ def retry_after_seconds(response: Response) -> float | None:
     if response.status not in (429, 503):
         return None
     value = (response.headers.get(b"Retry-After") or b"").strip()
-    return float(value) if value.isdigit() else None
+    if not value.isdigit():
+        return None
+    # Ten digits are three centuries: anything longer is as good as forever, and not parsed.
+    return float(value) if len(value) <= 10 else float("inf")
 
 
 # Scrapy looks for a refresh in a page's first 4,096 characters; no encoding a browser
@@ -185,9 +188,17 @@ class MetaRefreshMiddleware(ScrapyMetaRefresh):
     """
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        if isinstance(response, HtmlResponse) and not _may_refresh(response):
+        if not isinstance(response, HtmlResponse):
+            return super().process_response(request, response)
+        if not _may_refresh(response):
             return response
-        return super().process_response(request, response)
+        # Scrapy decodes the whole body to read its first 4,096 characters, and a body may
+        # inflate to CRAWLER_INFLATE_LIMIT: it is given the head that can hold them instead.
+        head = response
+        if len(response.body) > _REFRESH_SCAN:
+            head = response.replace(body=response.body[:_REFRESH_SCAN])
+        followed = super().process_response(request, head)
+        return response if followed is head else followed
 
 
 def _may_refresh(response: Response) -> bool:

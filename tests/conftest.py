@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -141,12 +141,13 @@ def simweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimWeb]:
 
 def run_crawler(
     *args: str, ca: str | None = None, env: dict[str, str] | None = None, cwd: Path = ROOT,
-    timeout: float = 180,
+    timeout: float = 180, wrap: Sequence[str] = (),
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m crawler ARGS`` in a fresh process (a fresh Twisted reactor each time).
 
     `ca` becomes SSL_CERT_FILE, so the simulated web's certificates verify as real ones do.
     A crawl that does not name an RDAP bootstrap file gets ``--no-rdap`` (`without_rdap`).
+    `wrap` is a command the crawler's command line is appended to (see `peak_rss_wrapper`).
     """
     args = without_rdap(args)
     environment = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
@@ -157,7 +158,7 @@ def run_crawler(
         environment["SSL_CERT_FILE"] = ca
     environment.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "crawler", *args],
+        [*wrap, sys.executable, "-m", "crawler", *args],
         cwd=cwd, env=environment, capture_output=True, text=True, timeout=timeout,
     )
 
@@ -171,6 +172,24 @@ def without_rdap(args: tuple[str, ...] | list[str]) -> list[str]:
     if args and args[0] in ("crawl", "check") and not {"--no-rdap", "--rdap-bootstrap"} & set(args):
         return [args[0], "--no-rdap", *args[1:]]
     return args
+
+
+# Runs the command given after it, then writes the peak resident set size of that command (its
+# only child), in KiB, to the file named first: a resource measurement, not a timing. If the
+# wrapper is killed (a test's timeout), the kernel kills the command too (PR_SET_PDEATHSIG).
+_PEAK_RSS = (
+    "import ctypes, resource, signal, subprocess, sys\n"
+    "die_with_parent = lambda: ctypes.CDLL(None).prctl(1, signal.SIGKILL)\n"
+    "code = subprocess.run(sys.argv[2:], preexec_fn=die_with_parent).returncode\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "open(sys.argv[1], 'w').write(str(peak))\n"
+    "sys.exit(code)\n"
+)
+
+
+def peak_rss_wrapper(report: Path) -> list[str]:
+    """A `wrap` for `run_crawler`: the crawl's peak RSS in KiB ends up in `report`."""
+    return [sys.executable, "-c", _PEAK_RSS, str(report)]
 
 
 def write_directory(

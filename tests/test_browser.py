@@ -673,3 +673,36 @@ def test_ten_thousand_entries_filter_in_under_200_ms(
     with capsys.disabled():
         print(f"\nfilter over 10,000 entries: {[(round(t['narrow']), round(t['widen'])) for t in timings]} ms")
     assert worst < 200, timings
+def test_the_filter_box_finds_what_a_reader_sees(
+    browser: BrowserContext, tmp_path: Path
+) -> None:
+    # "pay\u200bpal" shows as "paypal"; a Persian title keeps its ZWNJ, which nobody types.
+    titles = {"pal": "pay\u200bpal login", "joined": "pay\u200dpal account",
+              "persian": "می\u200cخواهم", "other": "Something else"}
+    report = Report(
+        generated_at=iso(NOW), directory="d.yaml",
+        run=RunInfo(days_ago(0, 10), days_ago(0, 1), len(titles), Network.AVAILABLE),
+        entries=tuple(entry(slug, "Testland", f"Org {slug}", "ok", title=title,
+                            last_verified=days_ago(1)) for slug, title in titles.items()),
+    )
+    write_reports(report, tmp_path)
+    visit = open_report(browser, tmp_path / "index.html", DESKTOP)
+    try:
+        expect = importlib.import_module("playwright.sync_api").expect
+        box, count = visit.page.get_by_label("Filter organisations"), visit.page.locator("#filter-count")
+        # What is on the page is what is seen: no invisible characters in the title cells.
+        cells = visit.page.evaluate("[...document.querySelectorAll('tbody td:nth-child(3)')]"
+                                    ".map(td => td.textContent.trim())")
+        assert sorted(cells) == sorted(["paypal login", "paypal account", "می‌خواهم",
+                                        "Something else"]), cells
+        box.press_sequentially("paypal")
+        expect(count).to_have_text(f"2 of {len(titles)} shown")
+        expect(visit.page.locator("#org-pal")).to_be_visible()
+        expect(visit.page.locator("#org-joined")).to_be_visible()
+        box.fill("")
+        box.press_sequentially("میخواهم")
+        expect(count).to_have_text(f"1 of {len(titles)} shown")
+        expect(visit.page.locator("#org-persian")).to_be_visible()
+        assert visit.errors == [] and visit.blocked == []
+    finally:
+        visit.page.close()

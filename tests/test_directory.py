@@ -328,3 +328,31 @@ def test_valid_entries_round_trip(entries: list[dict[str, str | None]]) -> None:
     assert [e.id for e in found.entries] == [e["id"] for e in entries]
     for entry, given_entry in zip(found.entries, entries, strict=True):
         assert (entry.name, entry.website) == (given_entry["name"], given_entry.get("website"))
+
+
+# --- line numbers as editors count them ------------------------------------------------------
+
+# U+2028, U+2029 and U+0085 end a line for YAML, not for an editor or GitHub: inside quoted
+# values they must not move the line of anything after them.
+YAML_ONLY_BREAKS = "organisations:\n" + (
+    '  - id: first\n    country: "A\u2028B"\n    name: "C\u2029D\x85E"\n'
+    "    notes: 'F\u2028G'\n    website: https://first.example/\n"
+    "  - id: second\n    country: X\n    name: Y\n    website: ftp://second.example/\n"
+    "  - id: Third\n    country: X\n    name: Z\n"
+)
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_line_numbers_count_only_the_breaks_editors_count(ending: str) -> None:
+    text = YAML_ONLY_BREAKS.replace("\n", ending)
+    assert [(p.line, p.message.split(" ")[0]) for p in problems(text)] == [
+        (10, "website"), (11, "id"),
+    ]
+    valid = parse_directory(text.split(f"  - id: second{ending}")[0], "d.yaml")
+    assert (valid.entries[0].entry_line, valid.entries[0].line) == (2, 6)
+
+
+def test_a_refused_character_is_placed_on_its_line_after_wide_characters() -> None:
+    # libyaml says where in bytes, the line is counted in characters and editor line breaks.
+    text = "organisations:\n  - id: a\n    country: \"é\u2028ü😀\"\n    name: 'x\x07'\n"
+    assert [p.line for p in problems(text)] == [4]

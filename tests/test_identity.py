@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from crawler.verdict.identity import Judgement, Known, Seen, judge
 from crawler.verdict.names import Name, Subject, fold, match
 from crawler.verdict.outcome import Identity, Status, WarningCode
-from crawler.verdict.page_signals import visible_text
+from crawler.verdict.page_text import visible_text
 
 
 @pytest.mark.parametrize(

@@ -13,23 +13,25 @@ from crawler.verdict.page_signals import (
     CHALLENGE_THRESHOLD,
     PARKED_THRESHOLD,
     PLACEHOLDER_THRESHOLD,
-    SAME_PAGE_MAX_WORDS,
     SERVER_DEFAULT_THRESHOLD,
     SIGNALS,
     SUSPENDED_THRESHOLD,
     TAKEOVER_THRESHOLD,
-    TEXT_WORDS,
     Kind,
     challenge_signals,
     is_challenge,
     is_parked,
     parked_signals,
     read_page,
-    same_page,
     score,
     script_redirect_target,
     soft_404_signals,
     takeover_signals,
+)
+from crawler.verdict.page_text import (
+    SAME_PAGE_MAX_WORDS,
+    TEXT_WORDS,
+    same_page,
     visible_text,
 )
 

@@ -345,6 +345,42 @@ def test_killed_run_is_settled_on_the_next_open(tmp_path: Path) -> None:
         store.close()
 
 
+@pytest.mark.parametrize("alias", ["symlink", "hard link"])
+def test_a_crawl_through_another_name_of_a_busy_store_is_refused(
+    gate: tuple[int, type[Gate]], tmp_path: Path, alias: str
+) -> None:
+    # The lock is the file's, not a name's: a link to the store in use reaches it too, and the
+    # first crawl's live run is not settled as "interrupted" by the second.
+    port, handler = gate
+    directory = write_directory(tmp_path / "organisations.yaml", {"gated": f"http://gated.invalid:{port}/"})
+    db, log = tmp_path / "history.sqlite3", tmp_path / "first.log"
+    other = tmp_path / "elsewhere" / "store.sqlite3"
+    other.parent.mkdir()
+    common = ["--directory", str(directory), "--no-freshness",
+              "--resolve", f"gated.invalid:{port}:127.0.0.1"]
+    first = start_crawl("crawl", *common, "--db", str(db), "--reports", str(tmp_path / "reports"), log=log)
+    try:
+        wait_for(lambda: handler.arrived.is_set(), first, log)
+        if alias == "symlink":
+            other.symlink_to(db)
+        else:
+            os.link(db, other)
+        second = run_crawler("crawl", *common, "--db", str(other), "--reports", str(tmp_path / "second"),
+                             env=NO_PROXY)
+        assert second.returncode == 2, second.stderr
+        assert str(other) in second.stderr and "another crawl" in second.stderr
+        assert not (tmp_path / "second").exists()
+    finally:
+        handler.opened.set()
+        first.wait(timeout=DEADLINE)
+    assert first.returncode == 0, log.read_text()
+    store = History.open(db, write=False)
+    try:
+        assert [(r.network, r.checked) for r in store.runs()] == [("available", 1)]
+    finally:
+        store.close()
+
+
 def test_second_writer_is_refused_and_first_keeps_working(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     first = History.open(path, write=True)

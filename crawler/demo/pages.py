@@ -637,3 +637,46 @@ REREGISTERED_AFTER = """<!DOCTYPE html>
 <body><div class="hero"><p>Welcome. Content is being prepared. Please check back for updates on
 our products and services in the coming weeks, and subscribe for news.</p></div></body></html>
 """
+# --- Traps: pages built to make a parser's time explode (crawler.verdict.freshness, title) ---
+
+# Old scanners re-read a run of white space from each of its characters, or a long attribute
+# name from each of its letters; libxml2 compares each attribute of a tag with every earlier one.
+TRAP_SPACES = 200_000  # characters of white space after a feed's or a sitemap's date element
+
+
+def trap_feed(day: datetime) -> str:
+    """An RSS feed whose first date is real and whose second element never ends: white space
+    and no closing tag, up to the end of the file."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>\n'
+        f"<title>Trap Feed</title><pubDate>{format_datetime(day)}</pubDate>\n"
+        "<item><title>Unfinished</title><pubDate>" + " " * TRAP_SPACES + "x"
+    )
+
+
+def trap_sitemap(day: date) -> str:
+    """A sitemap whose first lastmod is real and whose second never ends."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"<url><loc>http://trap-sitemap.org/</loc><lastmod>{_noon(day)}</lastmod></url>\n"
+        "<url><loc>http://trap-sitemap.org/x</loc><lastmod>" + " " * TRAP_SPACES + "x"
+    )
+
+
+def trap_page(day: date) -> str:
+    """A live page (about 440 KiB) whose head holds a meta tag with a 100,000-letter attribute
+    name, a tag with 40,000 attributes before the title, and 1,000 JSON-LD scripts that never
+    close; a <time> at the end dates it."""
+    attributes = " ".join(f"a{n}" for n in range(40_000))
+    head = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        f"<meta {'a' * 100_000}>\n<p {attributes}>\n<title>Trap Page</title>\n"
+    )
+    scripts = '<script type="application/ld+json">' * 1_000
+    body = (
+        "\n<h1>Trap Page</h1><p>An ordinary page with a hostile head.</p>"
+        f'<time datetime="{day.isoformat()}">posted</time></html>\n'
+    )
+    return head + scripts + body
+

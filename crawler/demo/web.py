@@ -412,6 +412,46 @@ def gzip_bomb() -> bytes:
     return header + piece * (BOMB_SIZE >> 20) + deflate.flush(zlib.Z_FINISH) + trailer
 
 
+@dataclass(frozen=True, slots=True)
+class HeaderFlood(Answer):
+    """A status line, then header lines without end, as fast as the client reads them: 4 KiB
+    lines, or (`folded`) one header continued by 4 KiB continuation lines."""
+
+    folded: bool = False
+
+    def serve(self, request: server.Request, ports: Ports) -> int:
+        # Written to the connection directly: Twisted's own status line and headers never go.
+        request.notifyFinish().addErrback(lambda _failure: None)
+        transport = request.channel.transport
+        transport.write(b"HTTP/1.1 200 OK\r\n" + (b"X-Folded: start\r\n" if self.folded else b""))
+        # A pull producer: a piece is written only when the socket drained, so the flood
+        # costs the server nothing while the client is not reading.
+        request.registerProducer(FloodProducer(transport, self.folded), False)
+        return server.NOT_DONE_YET
+
+
+@implementer(interfaces.IPullProducer)
+class FloodProducer:
+    """Writes 16 header lines of 4 KiB per call until the client goes away."""
+
+    def __init__(self, transport: Any, folded: bool) -> None:
+        self.transport, self.folded, self.count = transport, folded, 0
+        self.stopped = False
+
+    def resumeProducing(self) -> None:
+        if self.stopped:
+            return
+        lines = []
+        for _ in range(16):
+            self.count += 1
+            name = b" " if self.folded else b"X-Flood-%d: " % self.count
+            lines.append(name + b"f" * 4000 + b"\r\n")
+        self.transport.write(b"".join(lines))
+
+    def stopProducing(self) -> None:
+        self.stopped = True  # the client went away
+
+
 NOT_FOUND = Page(pages.NOT_FOUND, status=404)
 
 # --- Sites and scenarios --------------------------------------------------------------------
@@ -527,6 +567,15 @@ SCENARIOS: tuple[Scenario, ...] = (
     # / -> /a -> /b -> /a -> ...
     Scenario("loop.org", Site({"/": Redirect("/a"), "/a": Redirect("/b"), "/b": Redirect("/a")}),
              (Status.DEAD, "redirect-loop")),
+    # 301s from /colon, /quotes, /hash and /colon-space to URLs a careless YAML edit would
+    # break (`crawler fix`): ending in ":", with quotes, with a fragment, with ": ".
+    Scenario("hostile-redirects.org", Site({
+        "/": live("Hostile Redirects"),
+        "/colon": Redirect("/a:"), "/a:": live("Colon"),
+        "/quotes": Redirect("/it's\"q\""), "/it's%22q%22": live("Quotes"),
+        "/hash": Redirect("/page#top"), "/page": live("Fragment"),
+        "/colon-space": Redirect("/colon: space"), "/colon:%20space": live("Colon Space"),
+    }), OK),
     # --- moved to another registered domain
     # Every path 301s to another domain.
     Scenario("moved-away.org", everywhere(Redirect("http://new-owner.net:{http_port}/")), MOVED),
@@ -692,6 +741,26 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("huge.org", home(Huge(HUGE_SIZE)), OK, title="Archive of Everything"),
     # About 1 MB of gzip that inflates to 1 GiB.
     Scenario("gzip-bomb.org", home(GzipBomb()), (Status.DEAD, "too-large")),
+    # Header lines without end (4 KiB each), and one header continued without end: the check
+    # ends with its own reason once the head passes its cap (crawler.net.head).
+    Scenario("header-flood.org", home(HeaderFlood()), (Status.DEAD, "headers-too-large")),
+    Scenario("header-fold.org", home(HeaderFlood(folded=True)), (Status.DEAD, "headers-too-large")),
+    # --- traps for the parsers (all live: each is an ordinary site to a browser)
+    # Its feed's second date element is white space to the end of the file.
+    Scenario("trap-feed.org", Site({
+        "/": Page(pages.page_with_feed_link()),
+        "/feed.xml": Page(pages.trap_feed(noon(days_ago(5))),
+                          content_type="application/rss+xml; charset=utf-8"),
+    }), OK, content_updated=days_ago(5)),
+    # Its sitemap's second lastmod is white space to the end of the file.
+    Scenario("trap-sitemap.org", Site({
+        "/": live("Trap Sitemap"),
+        "/sitemap.xml": Page(pages.trap_sitemap(days_ago(6)), content_type="application/xml"),
+    }), OK, content_updated=days_ago(6)),
+    # A 100,000-letter attribute name, 40,000 attributes in one tag, 1,000 unclosed JSON-LD
+    # scripts; dated by a <time> at the end.
+    Scenario("trap-page.org", home(Page(pages.trap_page(days_ago(8)))), OK, title="Trap Page",
+             content_updated=days_ago(8)),
     # A public name redirecting to loopback; a hit on /secret shows the crawler followed it.
     Scenario("inward-redirect.org",
              everywhere(Redirect("http://127.0.0.1:{http_port}/secret", 302)),

@@ -21,7 +21,11 @@ from OpenSSL.crypto import X509
 from scrapy import Request
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DownloadCancelledError, ResponseDataLossError
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadFailedError,
+    ResponseDataLossError,
+)
 from scrapy.http import Response
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -38,12 +42,17 @@ from twisted.internet.interfaces import IOpenSSLClientConnectionCreator
 from twisted.web.iweb import IPolicyForHTTPS
 from zope.interface import implementer
 
-from crawler.context import STOPPING
 from crawler.net.chains import CHAINS, MISSING_ISSUER, ca_issuers_url
 from crawler.net.connect import DirectScrapyAgent
 from crawler.net.diagnostics import DIAGNOSTICS
+from crawler.net.head import BoundedHeadFactory, head_too_large
 
 logger = logging.getLogger(__name__)
+
+#: A Scrapy signal (`crawler.signals.send_catch_log(STOPPING)`): the crawl has been told to
+#: stop (SIGINT, SIGTERM; `crawler.extensions.Shutdown`); the handler cancels every download
+#: in flight and starts none.
+STOPPING = object()
 
 # OpenSSL's X509_V_ERR_* codes (x509_vfy.h) for the problems a reader would name.
 _EXPIRED = 10
@@ -155,6 +164,8 @@ class CheckingHandler(HTTP11DownloadHandler):
     - A host with one address is connected to directly (`crawler.net.connect`).
     - When the crawl is told to stop (the `STOPPING` signal), every download in flight is
       cancelled and no new one starts: a stop takes moments, not a timeout.
+    - A response head past the caps of `crawler.net.head` is refused with `HeadersTooLarge`
+      (not a `DownloadFailedError`, which would be retried).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -162,6 +173,7 @@ class CheckingHandler(HTTP11DownloadHandler):
         if crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"):
             self._contextFactory = _DiagnosingPolicy(self._contextFactory)
         self._pool.cachedConnectionTimeout = crawler.settings.getint("CRAWLER_KEEPALIVE")
+        self._pool._factory = BoundedHeadFactory  # Twisted's pool builds connections with this
         self._in_flight: set[Deferred[Response]] = set()
         self._stopping = False
         crawler.signals.connect(self._stop, signal=STOPPING)
@@ -196,6 +208,10 @@ class CheckingHandler(HTTP11DownloadHandler):
             if not self._fail_on_dataloss_warned:
                 logger.warning(get_dataloss_msg(request.url))
                 self._fail_on_dataloss_warned = True
+            raise
+        except DownloadFailedError as exc:
+            if (refused := head_too_large(exc)) is not None:
+                raise refused from exc
             raise
         finally:
             self._in_flight.discard(download)

@@ -29,7 +29,7 @@ from crawler.items import Check, DomainLookup, utc_now
 from crawler.memory import Memory, load_memory
 from crawler.net.diagnostics import DIAGNOSTICS
 from crawler.registrations import RegistrationWatch
-from crawler.verdict import freshness, identity, page_signals, rdap
+from crawler.verdict import freshness, identity, page_text, rdap
 from crawler.verdict.classify import (
     SCRIPT,
     Hop,
@@ -224,7 +224,7 @@ class WebsitesSpider(scrapy.Spider):
         if response is None:
             return page
         probe_text = decode_html(response.body, _header(response, "Content-Type"))
-        return replace(page, probe_status=response.status, probe_same_page=page_signals.same_page(page.text, probe_text))
+        return replace(page, probe_status=response.status, probe_same_page=page_text.same_page(page.text, probe_text))
 
     async def _content_updated(self, page: Page, entry: Entry, budget: _Budget) -> date | None:
         """The newest date the site gives, at most two small extra requests per site.

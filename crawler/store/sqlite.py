@@ -2,8 +2,8 @@
 
 Each check is committed on its own, so a crawl killed at any moment loses at most the check
 in flight; the WAL journal keeps the file readable while a crawl writes. One writer at a
-time: `SqliteStore.open(..., write=True)` takes an exclusive lock on a sidecar file and
-refuses a second writer instead of interleaving runs.
+time: `SqliteStore.open(..., write=True)` takes an exclusive lock on the database file itself
+(whatever name reaches it) and refuses a second writer instead of interleaving runs.
 
 What readers' dates come from is derived, never stored: `last_verified`, `failing_since`
 and `consecutive_failures` are computed from the checks by `summaries()`, so they cannot
@@ -44,7 +44,7 @@ _ID, _REF = "INTEGER PRIMARY KEY", "INTEGER"
 class SqliteStore(SqlStore):
     ENVIRONMENT_ERRORS = (sqlite3.OperationalError,)
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, lock: IO[str] | None) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, lock: IO[bytes] | None) -> None:
         self._db = connection
         self.path = path
         self._lock = lock
@@ -174,7 +174,7 @@ class SqliteStore(SqlStore):
         return assemble_memory(self._db.execute(identity_memory_sql(valid), (json.dumps(sorted(set(entry_ids))),)))
 
 
-def _close_quietly(db: sqlite3.Connection | None, lock: IO[str] | None) -> None:
+def _close_quietly(db: sqlite3.Connection | None, lock: IO[bytes] | None) -> None:
     if db is not None:
         db.close()
     if lock is not None:
@@ -182,11 +182,21 @@ def _close_quietly(db: sqlite3.Connection | None, lock: IO[str] | None) -> None:
 
 
 
-def _take_lock(path: Path) -> IO[str]:
+def _take_lock(path: Path) -> IO[bytes]:
+    """An exclusive lock on the database file itself, held until the store is closed.
+
+    flock(2) locks the file -- its inode -- not a name: a symlink, a hard link or another
+    spelling of the path all reach the same lock, so a second crawl cannot slip in through
+    one (a lock file beside each name could not see the others). SQLite's own locks are POSIX
+    record locks, which flock leaves alone on Linux; the descriptor stays open until SQLite's
+    connection has closed, since closing any descriptor of a file drops the process's POSIX
+    locks on it. A new store starts as the empty file this creates, which SQLite takes as an
+    empty database.
+    """
     try:
-        lock = open(f"{path}.lock", "a+", encoding="utf-8")  # noqa: SIM115 - held for the store's life
+        lock = open(path, "ab")  # noqa: SIM115 - held for the store's life; appends nothing
     except OSError as exc:
-        raise StoreError(f"{path}: cannot create its lock file {path}.lock ({exc.strerror})") from None
+        raise StoreError(f"{path}: cannot open it for writing ({exc.strerror})") from None
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

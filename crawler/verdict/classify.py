@@ -28,6 +28,7 @@ from twisted.internet.error import ConnectError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
 from crawler.net.addresses import AddressRefused
+from crawler.net.head import HeadersTooLarge
 from crawler.verdict import page_signals
 from crawler.verdict.domains import host_of, registered_domain
 from crawler.verdict.outcome import Outcome, Reason, Status, http_reason
@@ -245,7 +246,8 @@ def _is_soft_404(page: Page) -> bool:
 
 
 def _retry_after(headers: Mapping[str, str]) -> str:
-    value = headers.get("retry-after")
+    # A Retry-After is a number or an HTTP date; more than a few dozen characters is neither.
+    value = (headers.get("retry-after") or "")[:64]
     return f"retry after {value}" if value else ""
 
 
@@ -271,6 +273,8 @@ def classify_failure(
         else:
             detail = f"{host_of(url)} resolves to {refused_address}, a non-public address"
         return Outcome(Status.REFUSED_BY_POLICY, Reason.PRIVATE_ADDRESS, detail, final_url=final)
+    if isinstance(exc, HeadersTooLarge):
+        return Outcome(Status.DEAD, Reason.HEADERS_TOO_LARGE, str(exc), final_url=final)
     if isinstance(exc, IgnoreRequest):
         if isinstance(exc.__cause__, _DecompressionMaxSizeExceeded):
             return Outcome(Status.DEAD, Reason.TOO_LARGE, "the body inflates past the size cap", final_url=final)

@@ -31,7 +31,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from crawler.verdict import page_signals
+from crawler.verdict import page_signals, page_text
 from crawler.verdict.domains import host_of, registered_domain
 from crawler.verdict.names import Name, Subject, fold, match, shares_a_word, words
 from crawler.verdict.outcome import Identity, Status, WarningCode
@@ -39,7 +39,7 @@ from crawler.verdict.outcome import Identity, Status, WarningCode
 # Words of visible text that count as "the first words a reader sees".
 FIRST_WORDS = 200
 # Where a reader looks for a site's name, in the order they are tried (and named in the evidence).
-HEAD_LIMIT = page_signals.SCAN_LIMIT  # characters of HTML searched for metadata
+HEAD_LIMIT = page_text.SCAN_LIMIT  # characters of HTML searched for metadata
 JSON_LD_LIMIT = 64 * 1024  # characters of one JSON-LD block
 MAX_NAMES_PER_SOURCE = 8
 # Takeover evidence not in the signal table, with their weights (the table's are there).
@@ -192,7 +192,7 @@ def _self_descriptions(seen: Seen) -> Iterator[tuple[str, str, bool]]:
         yield "the site name", value, True
     for value in _json_ld_names(head):
         yield "the structured data", value, True
-    for heading in page_signals.headings(head).split("\n"):
+    for heading in page_text.headings(head).split("\n"):
         if heading.strip():
             yield "the main heading", heading, True
     first = " ".join(seen.text.split()[:FIRST_WORDS])
@@ -271,7 +271,7 @@ def _registered_after_confirmed(known: Known) -> bool:
 
 def _takeover_signs(known: Known, former: list[Name], seen: Seen) -> list[str]:
     signs = page_signals.takeover_signals(seen.text, seen.title)
-    hosts = {registered_domain(h) for h in page_signals.outbound_hosts(seen.html)}
+    hosts = {registered_domain(h) for h in page_text.outbound_hosts(seen.html)}
     hosts.discard(known.listed_domain)
     hosts.discard(registered_domain(host_of(seen.final_url)))
     if len(hosts) >= LINK_FARM_HOSTS:
@@ -294,7 +294,7 @@ def _weight(signs: Sequence[str]) -> float:
 
 
 def _stuffed(text: str) -> bool:
-    counts = Counter(w for w in words(" ".join(text.split()[: page_signals.TEXT_WORDS])) if len(w) >= 4)
+    counts = Counter(w for w in words(" ".join(text.split()[: page_text.TEXT_WORDS])) if len(w) >= 4)
     total = sum(counts.values())
     if not total:
         return False

@@ -122,6 +122,7 @@ class Reason(StrEnum):
     TLS = "tls"
     REDIRECT_LOOP = "redirect-loop"
     TOO_LARGE = "too-large"  # the body inflates past the size cap
+    HEADERS_TOO_LARGE = "headers-too-large"  # the response head goes past its caps
     UNREACHABLE = "unreachable"  # a connection error other than a refusal
     CONNECTION = "connection"  # the connection failed in another way
     IGNORED = "ignored"  # Scrapy dropped the request for a reason of its own
@@ -168,9 +169,12 @@ class Network(StrEnum):
 
 
 #: Reasons of a `dead` verdict that still prove a server answered: a TLS handshake got a
-#: reply, a redirect loop and an oversized body came over HTTP.
+#: reply, a redirect loop, an oversized body and an oversized head came over HTTP.
 ANSWERED_REASONS: frozenset[Reason] = frozenset(
-    {Reason.TLS, Reason.REDIRECT_LOOP, Reason.TOO_LARGE, Reason.SOFT_404, Reason.SUSPENDED, Reason.SERVER_DEFAULT}
+    {
+        Reason.TLS, Reason.REDIRECT_LOOP, Reason.TOO_LARGE, Reason.HEADERS_TOO_LARGE, Reason.SOFT_404,
+        Reason.SUSPENDED, Reason.SERVER_DEFAULT,
+    }
 )
 
 #: What `check --fail-on` uses when the user gives nothing.

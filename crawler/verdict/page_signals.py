@@ -1,6 +1,6 @@
 """The one table of page-text signals: parking and placeholder pages, hosting pages, bot
-challenges, soft 404s, takeover signs; and the page-text readers beside it (script redirects,
-outbound links).
+challenges, soft 404s, takeover signs; and the script-redirect reader beside it. The page's
+text, headings and links are read by `crawler.verdict.page_text`.
 
 Every match on page text in the crawler lives in `SIGNALS`. Each signal is evidence, not a verdict:
 a page is parked or a challenge when the weights of the signals it shows reach a threshold, so one
@@ -17,13 +17,18 @@ All functions are pure (text, headers and status in; names or booleans out), rea
 
 from __future__ import annotations
 
-import difflib
 import functools
-import html
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+from crawler.verdict.page_text import (
+    SCAN_LIMIT,
+    collapse,
+    headings,
+    visible_text,
+)
 
 Kind = Literal[
     "parked",  # parking, for-sale, expired and registrar-holding pages
@@ -72,12 +77,6 @@ class Signal:
         return self.clued(subject.__contains__) and self.pattern.search(subject) is not None
 
 
-# Parking, challenge and 404 pages are small and say what they are near the top; reading a large
-# page to the end only costs CPU per URL.
-SCAN_LIMIT = 32_000  # characters of HTML
-# What a reader sees of those: a parking, challenge or error page says what it is in a few dozen
-# words. Looking no further also keeps "coming soon" deep in a long, living page from counting.
-TEXT_WORDS = 1_000
 PARKED_THRESHOLD = 3.0
 # The same bar for the other kinds of page that stand in for a site.
 PLACEHOLDER_THRESHOLD = SUSPENDED_THRESHOLD = SERVER_DEFAULT_THRESHOLD = 3.0
@@ -92,11 +91,6 @@ CHALLENGE_THRESHOLD = 2.0
 # (the CDN saying so itself) makes a page a challenge.
 CHALLENGE_STATUSES = frozenset({403, 429, 503})
 STRONG_HEADER_WEIGHT = 3.0
-# same_page: pages whose normalised words agree this much are the same page.
-SAME_PAGE_RATIO = 0.9
-# The diff is quadratic or worse in repetitive text: 500 words take at most ~10 ms, 2,000 take
-# half a second. The top of a page is enough to tell its template and its message.
-SAME_PAGE_MAX_WORDS = 500
 
 # Registrars and hosts whose own holding pages ("registered at ...", "coming soon") stand in for a
 # site. Regex fragments, matched between word boundaries.
@@ -134,8 +128,10 @@ _REGISTERED_WITH = (
 )
 # "404" as an error code: opening the title or heading, or next to "error", "page" or "not
 # found". A bare number elsewhere is a name ("Association 404", "Route 404").
+# (The runs of non-word characters stop at a line end and are possessive: a subject of many
+# lines -- the headings -- is not re-read from every line start.)
 _FOUR_OH_FOUR = (
-    r"^\W*(?:error\W*)?404(?!\w|[.,]\d)"
+    r"^[^\w\n]*+(?:error[^\w\n]*+)?404(?!\w|[.,]\d)"
     r"|(?<![\w.,])404\W{0,3}(?:error|page|not found)\b"
     r"|\b(?:error|page|http|oops)\W{0,3}404(?!\w|[.,]\d)"
 )
@@ -998,102 +994,9 @@ _BY_NAME = {signal.name: signal for signal in SIGNALS}
 SIGNAL_NAMES = frozenset(_BY_NAME)
 
 
-# --- page text ------------------------------------------------------------------------------------
-
-# Tag names are ASCII case-insensitive (re.ASCII: "<ſtyle>" is not "<style>").
-_TAG_NAME = re.IGNORECASE | re.ASCII
-# <noscript> stays: a client without JavaScript, like us, sees it (challenge pages speak there).
-_SKIPPED_BLOCK = re.compile(r"<(script|style|template)\b|<!--", _TAG_NAME)
-_BLOCK_CLOSERS = {
-    tag: re.compile(rf"</{tag}\b", _TAG_NAME) for tag in ("script", "style", "template")
-}
-_TAG = re.compile(r"<[^<>]*>")
-_H1_OPEN = re.compile(r"<h1\b[^<>]*>", _TAG_NAME)
-_H1_CLOSE = re.compile(r"</h1\s*>", _TAG_NAME)
-_MAX_HEADINGS = 5
-# A first guess of the markup a word of visible text takes (visible_text doubles it as needed).
-_CHARS_PER_WORD = 8
-
-
-def _block_end(markup: str, opener: re.Match[str]) -> int:
-    """Where the script, style, template or comment opened by `opener` ends; -1 if it does not."""
-    if opener.group() == "<!--":
-        end = markup.find("-->", opener.end())
-        return end if end == -1 else end + len("-->")
-    closer = _BLOCK_CLOSERS[opener.group(1).lower()].search(markup, opener.end())
-    end = markup.find(">", closer.end()) if closer is not None else -1
-    return end if end == -1 else end + 1
-
-
-def _drop_blocks(markup: str) -> str:
-    """`markup` without scripts, styles, templates and comments; linear in its length."""
-    parts: list[str] = []
-    position = 0
-    while (opener := _SKIPPED_BLOCK.search(markup, position)) is not None:
-        parts.append(markup[position : opener.start()])
-        position = _block_end(markup, opener)
-        if position == -1:
-            # Unclosed: a browser shows nothing after it either.
-            return "".join(parts)
-    parts.append(markup[position:])
-    return "".join(parts)
-
-
-def _collapse(text: str, max_words: int | None = None) -> str:
-    if max_words is None:
-        return " ".join(text.split())
-    # maxsplit stops splitting there: the rest of a long page is never cut into words.
-    return " ".join(text.split(None, max_words)[:max_words])
-
-
-def _text_of(markup: str) -> str:
-    return html.unescape(_TAG.sub(" ", markup))
-
-
-def visible_text(html_text: str, max_words: int | None = TEXT_WORDS) -> str:
-    """The text a reader sees: no tags, scripts, styles or comments; entities resolved; one line.
-
-    At most `max_words` words (None: all of the first `SCAN_LIMIT` characters of HTML).
-    """
-    markup = _drop_blocks(html_text[:SCAN_LIMIT])
-    if max_words is None:
-        return _collapse(_text_of(markup))
-    # Most pages show their first words within a few kilobytes: turn only a prefix into text,
-    # doubling it until it holds more than enough words. The prefix ends just before a "<", so
-    # every tag and entity in it is whole and its words are the page's first words, except
-    # perhaps the last one, which text after the cut could continue: hence "more than".
-    window = max_words * _CHARS_PER_WORD
-    while window < len(markup):
-        cut = markup.rfind("<", 0, window)
-        if cut > 0:
-            words = _text_of(markup[:cut]).split(None, max_words)
-            if len(words) > max_words:
-                return " ".join(words[:max_words])
-        window *= 2
-    return _collapse(_text_of(markup), max_words)
-
-
-def _headings(html_text: str) -> str:
-    found: list[str] = []
-    position = 0
-    limited = html_text[:SCAN_LIMIT]
-    while len(found) < _MAX_HEADINGS and (opener := _H1_OPEN.search(limited, position)):
-        closer = _H1_CLOSE.search(limited, opener.end())
-        end = closer.start() if closer else len(limited)
-        found.append(visible_text(limited[opener.end() : end]))
-        position = closer.end() if closer else len(limited)
-    return "\n".join(found)
-
-
-def headings(html_text: str) -> str:
-    """The visible text of the page's first <h1> elements (in its top `SCAN_LIMIT` characters),
-    one per line."""
-    return _headings(html_text)
-
-
 def _header_lines(headers: Iterable[tuple[str, str]]) -> str:
     # Collapsing keeps a value with a line break from forging a header line of its own.
-    return "\n".join(f"{_collapse(name)}: {_collapse(value)}" for name, value in headers)
+    return "\n".join(f"{collapse(name)}: {collapse(value)}" for name, value in headers)
 
 
 def _matching(kinds: frozenset[Kind], subjects: Mapping[Where, str], words: int = 0) -> list[str]:
@@ -1163,7 +1066,7 @@ class Reading:
 
 def read_page(html_text: str, title: str | None, final_url: str | None) -> Reading:
     """The stand-in signals (parked, placeholder, suspended, server-default) of one page."""
-    title = _collapse(title or "")
+    title = collapse(title or "")
     text = visible_text(html_text)
     words = text.count(" ") + 1 if text else 0
     thin = words <= THIN_WORDS
@@ -1171,11 +1074,11 @@ def read_page(html_text: str, title: str | None, final_url: str | None) -> Readi
         "title": title,
         "text": f"{title} {text}",
         "html": html_text[:SCAN_LIMIT],
-        "url": (final_url or "").strip(),
+        "url": (final_url or "")[:SCAN_LIMIT].strip(),
     }
     if thin:
         # Only thin-page signals read the headings; finding them costs a pass over the HTML.
-        subjects["heading"] = _headings(html_text)
+        subjects["heading"] = headings(html_text)
     found: dict[Kind, list[str]] = {kind: [] for kind in _STAND_INS}
     for name in _matching(_STAND_INS, _lowered(subjects), words):
         found[_BY_NAME[name].kind].append(name)
@@ -1213,14 +1116,14 @@ def takeover_score(names: Iterable[str]) -> float:
 def takeover_signals(text: str, title: str | None) -> list[str]:
     """Names of the takeover signs (gambling, pharmacy, adult, loans, SEO spam) of a page,
     from its visible text (`Reading.text`) and title."""
-    title = _collapse(title or "")
+    title = collapse(title or "")
     return _matching(frozenset({"takeover"}), _lowered({"title": title, "text": f"{title} {text}"}))
 
 
 def _challenge(
     html_text: str, title: str | None, status: int, headers: tuple[tuple[str, str], ...]
 ) -> tuple[str, ...]:
-    title = _collapse(title or "")
+    title = collapse(title or "")
     subjects: dict[Where, str] = {
         "title": title,
         "text": f"{title} {visible_text(html_text)}",
@@ -1275,8 +1178,8 @@ def is_challenge(
 def soft_404_signals(title: str | None, html_text: str) -> list[str]:
     """Names of the page's own "not found" signals, in its title or its <h1> headings."""
     subjects: dict[Where, str] = {
-        "title": _collapse(title or ""),
-        "heading": _headings(html_text),
+        "title": collapse(title or ""),
+        "heading": headings(html_text),
     }
     return _matching(frozenset({"soft-404"}), _lowered(subjects))
 
@@ -1294,7 +1197,9 @@ _SCRIPT_REDIRECT = re.compile(
     r"(?:=(?!=)|\.replace\(|\.assign\()[ \t]{0,5}([\"'])([^\"'<>\s\\]{1,2000}(?:\\/[^\"'<>\s\\]{0,2000}){0,50})\1",
     re.IGNORECASE,
 )
-_SCRIPT_OPEN = re.compile(r"<script\b[^<>]{0,500}>", _TAG_NAME)
+# Tag names are ASCII case-insensitive (re.ASCII: "<ſcript>" is not "<script>").
+_SCRIPT_OPEN = re.compile(r"<script\b[^<>]{0,500}>", re.IGNORECASE | re.ASCII)
+_SCRIPT_CLOSE = re.compile(r"</script\b", re.IGNORECASE | re.ASCII)
 
 
 def script_redirect_target(html_text: str, words: int) -> str | None:
@@ -1306,7 +1211,7 @@ def script_redirect_target(html_text: str, words: int) -> str | None:
     head = html_text[:SCAN_LIMIT]
     position = 0
     while (opener := _SCRIPT_OPEN.search(head, position)) is not None:
-        closer = _BLOCK_CLOSERS["script"].search(head, opener.end())
+        closer = _SCRIPT_CLOSE.search(head, opener.end())
         end = closer.start() if closer else len(head)
         found = _SCRIPT_REDIRECT.search(head, opener.end(), end)
         if found is not None:
@@ -1315,44 +1220,3 @@ def script_redirect_target(html_text: str, words: int) -> str | None:
     return None
 
 
-# --- outbound links -------------------------------------------------------------------------------
-
-_LINK_HOST = re.compile(r"<a\b[^<>]{0,500}?\bhref[ \t]{0,3}=[ \t]{0,3}[\"']?https?://([a-z0-9.-]{1,253})", _TAG_NAME)
-
-
-def outbound_hosts(html_text: str) -> list[str]:
-    """Host names (lower case) of the absolute http(s) links in the top `SCAN_LIMIT` characters of
-    a page, in order, repeats included."""
-    return [host.lower().rstrip(".") for host in _LINK_HOST.findall(html_text[:SCAN_LIMIT])]
-
-
-# --- same page ------------------------------------------------------------------------------------
-
-# Words that differ between two answers of the same page: numbers, dates, times, the requested
-# path echoed back, session ids and other random tokens all contain a digit or a slash, or are
-# longer than any word.
-_UNSTABLE_WORD = re.compile(r"[\d/\\]|^\S{31,}$")
-
-
-def _words(html_text: str) -> list[str]:
-    words = visible_text(html_text, max_words=None).lower().split()
-    stable = [word for word in words if _UNSTABLE_WORD.search(word) is None]
-    return stable[:SAME_PAGE_MAX_WORDS]
-
-
-def same_page(a: str, b: str) -> bool:
-    """Whether two HTML pages show near-identical text (≥ 90 % of words in the same order).
-
-    For telling a site that answers every path with its home page from one with a real 404 page.
-    Both blank counts as the same page.
-    """
-    words_a, words_b = _words(a), _words(b)
-    if not words_a and not words_b:
-        return True
-    matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
-    # The cheap upper bounds first: most different pages are rejected without the full diff.
-    return (
-        matcher.real_quick_ratio() >= SAME_PAGE_RATIO
-        and matcher.quick_ratio() >= SAME_PAGE_RATIO
-        and matcher.ratio() >= SAME_PAGE_RATIO
-    )

@@ -11,10 +11,11 @@ function ago(n){if(n<=0)return'today';if(n===1)return'yesterday';if(n<60)return 
 var b=d.getElementById('stale-banner');
 if(b){var n=days(b.dataset.newest);if(!isNaN(n))b.hidden=n<=+b.dataset.windowDays;}
 // The filter: rows match on their country and cell text (not the history strip), accents
-// ignored; only rows and sections whose state changes are touched.
+// and format characters ignored (the ZWNJ a Persian title keeps, which no reader types); only
+// rows and sections whose state changes are touched.
 var q=d.getElementById('filter'),out=d.getElementById('filter-count'),none=d.getElementById('no-match');
 if(!q)return;
-function norm(s){return s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g,'');}
+function norm(s){return s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g,'').replace(/\p{Cf}/gu,'');}
 var secs=[].slice.call(d.querySelectorAll('section.country')),rows=[],texts=[],owner=[],shown=[],total=0;
 secs.forEach(function(s,i){var c=s.querySelector('h2').textContent;
  [].forEach.call(s.querySelectorAll('tbody tr'),function(r){var t=c;

@@ -21,7 +21,7 @@ from crawler.demo import command as demo
 from crawler.directory import DirectoryError, load_directory
 from crawler.errors import CrawlerError, StoreError, UsageError
 from crawler.net.resolver import parse_resolve
-from crawler.options import CrawlOptions
+from crawler.options import CrawlOptions, check_origin
 from crawler.registrations import DEFAULT_BOOTSTRAP
 from crawler.reports import write_reports
 from crawler.reports.location import repository_path
@@ -110,6 +110,11 @@ def _add_crawling(parser: argparse.ArgumentParser, reports: str | None = "report
         help="a URL that must answer; if it fails, the run counts as 'network unavailable'",
     )
     parser.add_argument(
+        "--jobs", type=int, metavar="N",
+        help="crawl processes on this machine (default: one per core, fewer for small crawls; "
+        "1: one process)",
+    )
+    parser.add_argument(
         "--no-freshness", dest="freshness", action="store_false",
         help="skip the sitemap and feed requests that date each site's content",
     )
@@ -145,6 +150,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--worker", action="store_true",
         help="with --redis: help the running crawl instead of leading one (no reports here)",
+    )
+    p.add_argument(
+        "--origin", metavar="NAME",
+        help="with --redis: where this process checks from (a network, a region); a failure seen "
+        "from one origin is checked again from another before it counts",
+    )
+    p.add_argument(
+        "--lease", type=float, metavar="SECONDS",
+        help="with --redis, on the coordinator: how long an entry stays with a process that "
+        "stopped renewing it (a dead one) before it is handed out again (default: 30)",
+    )
+    p.add_argument(
+        "--resume", action="store_true",
+        help="with --redis, on the coordinator: finish the store's last unfinished shared run "
+        "(after Redis lost its data) instead of starting a new one",
     )
 
     p = commands.add_parser(
@@ -247,6 +267,10 @@ def _options(args: argparse.Namespace, only: Sequence[str] = ()) -> CrawlOptions
         raise UsageError("--timeout must be positive")
     if args.concurrency is not None and args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if args.jobs not in (None, 1) and getattr(args, "redis", None):
+        raise UsageError("--jobs shares a crawl on one machine; with --redis, start more workers instead")
     if args.rdap and args.rdap_bootstrap:
         _bootstrap(args.rdap_bootstrap)  # a bad file is a usage error before anything starts
     return CrawlOptions(
@@ -256,7 +280,9 @@ def _options(args: argparse.Namespace, only: Sequence[str] = ()) -> CrawlOptions
         rdap=args.rdap, rdap_bootstrap=args.rdap_bootstrap,
         progress=not args.quiet,
         log_level="INFO" if args.verbose else "WARNING" if not args.quiet else "ERROR",
-        redis=getattr(args, "redis", None), worker=getattr(args, "worker", False),
+        redis=getattr(args, "redis", None), worker=getattr(args, "worker", False), jobs=args.jobs,
+        origin=check_origin(getattr(args, "origin", None)), lease=getattr(args, "lease", None),
+        resume=getattr(args, "resume", False),
     )
 
 
@@ -271,6 +297,13 @@ def cmd_crawl(args: argparse.Namespace) -> Exit:
     options = _options(args)
     if options.worker and not options.redis:
         raise UsageError("--worker joins a shared crawl: give its --redis URL")
+    for flag, given in (("--origin", options.origin), ("--lease", options.lease), ("--resume", options.resume)):
+        if given and not options.redis:
+            raise UsageError(f"{flag} is for a shared crawl: give its --redis URL")
+    if options.resume and options.worker:
+        raise UsageError("--resume is for the coordinator: workers join whatever run is going")
+    if options.lease is not None and options.lease <= 0:
+        raise UsageError("--lease must be positive")
     # Every problem of the directory file at once, before any request (a worker reads none).
     directory = None if options.worker else load_directory(args.directory)
     result = crawl(options, directory)

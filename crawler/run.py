@@ -20,6 +20,8 @@ from scrapy.settings import Settings
 from crawler.context import RunContext
 from crawler.directory import Directory, load_directory
 from crawler.errors import Interrupted, SharedCrawlError
+from crawler.jobs import shares
+from crawler.jobs.parent import ShardedWebsitesSpider
 from crawler.options import CrawlOptions
 from crawler.pipelines import policy_from
 from crawler.reports.model import Report, build_report
@@ -117,6 +119,9 @@ def crawl(options: CrawlOptions, directory: Directory | None = None) -> CrawlRes
         spider, arguments["shared"] = distributed.SharedWebsitesSpider, shared
     else:
         open_store(options.db, write=True).close()  # fail before Scrapy starts, not inside it
+        shards = shares(context.entries, options.jobs)
+        if len(shards) > 1:  # every core: child crawls check, this process records (crawler.jobs)
+            spider, arguments["shards"] = ShardedWebsitesSpider, shards
     try:
         process = CrawlerProcess(settings)
         process.crawl(process.create_crawler(spider), **arguments)
@@ -130,7 +135,8 @@ def crawl(options: CrawlOptions, directory: Directory | None = None) -> CrawlRes
     if context.stopped_by is not None:
         raise Interrupted(
             f"stopped by {signal.Signals(context.stopped_by).name}: the {context.recorded} checks made stand; "
-            "the run is settled as interrupted",
+            + ("the entries this worker held go back to the shared crawl" if options.worker
+               else "the run is settled as interrupted"),
             context.stopped_by,
         )
     if context.bugs:

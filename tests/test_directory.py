@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -153,8 +155,28 @@ def test_anchors_and_aliases_are_refused(text: str, lines: list[int]) -> None:
     assert all("is not allowed" in p.message for p in found)
 
 
-def test_oversized_text_is_refused() -> None:
-    [problem] = problems("#" * (directory.MAX_FILE_BYTES + 1))
+SMALL_CAP = 4096  # the size cap, lowered so a test need not write hundreds of megabytes
+
+
+def test_oversized_text_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(directory, "MAX_FILE_BYTES", SMALL_CAP)
+    [problem] = problems("#" * (SMALL_CAP + 1))
+    assert problem.line == 0 and "larger than" in problem.message
+
+
+def test_a_stream_longer_than_its_size_said_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A pipe reports no size: the cap is then on what comes out of it.
+    monkeypatch.setattr(directory, "MAX_FILE_BYTES", SMALL_CAP)
+    fifo = tmp_path / "d.yaml"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(b"organisations:\n" + b"#" * SMALL_CAP))
+    writer.start()
+    try:
+        with pytest.raises(DirectoryError) as info:
+            load_directory(fifo)
+    finally:
+        writer.join(timeout=10)
+    [problem] = info.value.problems
     assert problem.line == 0 and "larger than" in problem.message
 
 
@@ -162,14 +184,15 @@ def test_oversized_text_is_refused() -> None:
     ("content", "line", "message"),
     [
         (None, 0, "no such file"),
-        (b"#" * (directory.MAX_FILE_BYTES + 1), 0, "larger than"),
+        (b"#" * (SMALL_CAP + 1), 0, "larger than"),
         (b"organisations:\n  - id: caf\xe9\n", 1, "not valid UTF-8 (first bad byte on line 2)"),
         (b"", 1, "found an empty file"),
     ],
 )
 def test_whole_file_problems(
-    tmp_path: Path, content: bytes | None, line: int, message: str
+    tmp_path: Path, content: bytes | None, line: int, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(directory, "MAX_FILE_BYTES", SMALL_CAP)
     path = tmp_path / "d.yaml"
     if content is not None:
         path.write_bytes(content)

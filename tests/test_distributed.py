@@ -32,11 +32,11 @@ from conftest import ROOT, SimWeb, run_crawler, wait_for, write_directory
 
 psycopg = pytest.importorskip("psycopg", reason="needs the 'distributed' extra: pip install -e '.[distributed]'")
 redis = pytest.importorskip("redis", reason="needs the 'distributed' extra: pip install -e '.[distributed]'")
-pytest.importorskip("scrapy_redis", reason="needs the 'distributed' extra: pip install -e '.[distributed]'")
 
 from crawler.errors import StoreError  # noqa: E402
 from crawler.store import postgres as store_pg  # noqa: E402
 from crawler.store.postgres import PostgresStore  # noqa: E402
+from crawler.store.schema import SCHEMA_VERSION  # noqa: E402
 from crawler.store.rows import DomainRow  # noqa: E402
 from crawler.store.sqlite import SqliteStore  # noqa: E402
 from crawler.verdict.outcome import Identity, Outcome, Status  # noqa: E402
@@ -281,7 +281,7 @@ def test_postgres_schema_1_store_is_upgraded_in_place(services: Services) -> Non
     finally:
         store.close()
     with psycopg.connect(url, autocommit=True) as connection:
-        assert connection.execute("SELECT version FROM history_schema").fetchall() == [(2,)]
+        assert connection.execute("SELECT version FROM history_schema").fetchall() == [(SCHEMA_VERSION,)]
 
 
 def test_postgres_store_refuses_as_the_sqlite_store_does(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -402,7 +402,8 @@ def start(*args: str, ca: str, log: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
     env["SSL_CERT_FILE"] = ca
     with log.with_suffix(".out").open("wb") as out, log.with_suffix(".err").open("wb") as err:
-        return subprocess.Popen([sys.executable, "-m", "crawler", "crawl", "--no-rdap", *args], cwd=ROOT, env=env,
+        rdap = [] if "--rdap-bootstrap" in args else ["--no-rdap"]
+        return subprocess.Popen([sys.executable, "-m", "crawler", "crawl", *rdap, *args], cwd=ROOT, env=env,
                                 stdout=out, stderr=err)
 
 
@@ -472,8 +473,13 @@ def test_network_unavailable_is_settled_once_for_every_process(
     db = services.pg_url("unavailable")
     shared = ["--directory", str(directory), "--db", db, "--redis", services.redis_url(), "--timeout", "2",
               *simweb.resolve_args()]
-    processes = [start(*shared, "--worker", "--reports", str(tmp_path / "w"), ca=simweb.ca, log=tmp_path / "worker"),
-                 start(*shared, "--reports", str(tmp_path / "r"), ca=simweb.ca, log=tmp_path / "coordinator")]
+    worker = start(*shared, "--worker", "--origin", "w", "--reports", str(tmp_path / "w"), ca=simweb.ca,
+                   log=tmp_path / "worker")
+    # The worker is waiting (it has said where it is from) before the run, which ends at once, starts.
+    client = redis.Redis.from_url(shared[shared.index("--redis") + 1], decode_responses=True)
+    wait_for(lambda: client.hget("websites:origins", "w"), worker, tmp_path / "worker.err", "the worker waiting")
+    client.close()
+    processes = [worker, start(*shared, "--reports", str(tmp_path / "r"), ca=simweb.ca, log=tmp_path / "coordinator")]
     codes = [p.wait(timeout=DEADLINE) for p in processes]
     errors = [(tmp_path / name).with_suffix(".err").read_text() for name in ("worker", "coordinator")]
     assert codes == [3, 3], errors
@@ -509,3 +515,441 @@ def test_a_second_coordinator_is_refused(services: Services, tmp_path: Path) -> 
     assert result.returncode == 2, result.stderr
     assert "another coordinator" in result.stderr and "--worker" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- issue 16: a shared crawl that loses nothing ------------------------------------------
+#
+# Leases on a real Redis server (`crawler.leases`), then whole shared crawls in which a
+# worker is SIGKILLed, the coordinator is SIGKILLed and started again, Redis goes away and
+# comes back (or does not), and two origins look at each failure. Every wait is on a
+# condition with a deadline; lease lengths are given in milliseconds where a test needs a
+# lease to be expired already (0) or surely alive (a minute).
+
+from crawler.directory import Entry  # noqa: E402
+from crawler.leases import LeaseQueue  # noqa: E402
+
+MINUTE = 60_000  # ms
+
+
+def listed(n: int) -> Entry:
+    return Entry(f"e{n}", "Testland", f"Entry {n}", None, f"https://e{n}.example/", None, n + 2, n + 2)
+
+
+@pytest.fixture
+def queue(services: Services) -> Iterator[LeaseQueue]:
+    client = redis.Redis.from_url(services.redis_url(), decode_responses=True)
+    try:
+        yield LeaseQueue(client, "t")
+    finally:
+        client.flushdb()
+        client.close()
+
+
+def ids(leases: list[Any]) -> list[str]:
+    return [lease.entry.id for lease in leases]
+
+
+def test_an_entry_is_lent_to_one_process_until_its_check_is_in(queue: LeaseQueue) -> None:
+    assert queue.add(listed(n) for n in range(5)) == 5
+    first = queue.take(2, "p1", None, MINUTE)
+    assert [lease.entry for lease in first] == [listed(0), listed(1)]  # whole entries, in order
+    assert ids(queue.take(10, "p2", None, MINUTE)) == ["e2", "e3", "e4"]
+    assert queue.take(1, "p3", None, MINUTE) == []  # every entry is lent out: nothing is popped for good
+    assert queue.remaining() == 5
+    assert queue.renew(["e0", "e2"], "p1", None, MINUTE) == ["e2"]  # p1 never held e2
+    queue.finish("e0", "p1", "t:counts", True)
+    assert queue.remaining() == 4 and queue.client.hget("t:counts", "by:p1") == "1"
+    assert queue.release(["e1", "e2"], "p1") == 1  # gives back only its own
+    assert ids(queue.take(5, "p3", None, MINUTE)) == ["e1"]
+
+
+def test_a_lease_that_is_not_renewed_is_handed_out_again_first(queue: LeaseQueue) -> None:
+    queue.add(listed(n) for n in range(4))
+    assert ids(queue.take(2, "dead", None, 0)) == ["e0", "e1"]  # its leases expire at once
+    assert ids(queue.take(3, "alive", None, MINUTE)) == ["e1", "e0", "e2"]
+    assert queue.renew(["e0", "e1"], "dead", None, MINUTE) == ["e0", "e1"]  # no longer its own
+    assert queue.client.hgetall(queue.holders) == {"e0": "alive", "e1": "alive", "e2": "alive"}
+
+
+def test_a_failure_waits_for_another_origin_unless_none_is_left(queue: LeaseQueue) -> None:
+    queue.add(listed(n) for n in range(3))
+    assert ids(queue.take(2, "pa", "a", MINUTE)) == ["e0", "e1"]
+    queue.register("b", MINUTE)
+    queue.ask_again("e0", ["a"])
+    assert ids(queue.take(5, "pa", "a", MINUTE)) == ["e2"]  # not its own failure: b is live
+    again = queue.take(5, "pb", "b", MINUTE)
+    assert ids(again) == ["e0"] and again[0].seen == ("a",)
+    queue.ask_again("e1", ["a"])
+    queue.register("b", 0)  # b is gone
+    assert queue.other_origin_live("a") is False
+    stale = queue.take(5, "pa", "a", MINUTE)
+    assert ids(stale) == ["e1"] and stale[0].seen == ("a",)  # nobody else will look: a looks again
+
+
+def test_the_postgres_store_records_a_check_once_and_resumes_a_run(services: Services) -> None:
+    url = services.pg_url("once")
+    store = PostgresStore.open(url, write=True, shared=True)
+    try:
+        run = store.begin_run("d.yaml")
+        assert store.record(run, "a", "https://a.example/", "2030-01-01T00:00:00Z", DEAD, origin="eu,us") is True
+        assert store.record(run, "a", "https://a.example/", "2030-01-01T00:00:01Z", OK, origin="us") is False
+        assert store.record(run, "b", "https://b.example/", "2030-01-01T00:00:02Z", OK) is True
+        assert [(c.entry_id, c.status, c.origin) for c in store.checks_of_run(run)] == [
+            ("a", Status.DEAD, "eu,us"), ("b", Status.OK, None)]
+        assert store.evidence(run) == (2, 2)  # a 404 answered too
+        assert store.unfinished_run() == run and store.resume_run(run) is True
+        store.finish_run(run, network_available=True)
+        assert store.unfinished_run() is None and store.resume_run(run) is False
+    finally:
+        store.close()
+    with psycopg.connect(url) as db:
+        assert db.execute("SELECT version FROM history_schema").fetchone() == (SCHEMA_VERSION,)
+
+
+def slow_directory(simweb: SimWeb, path: Path, n: int) -> dict[str, str | None]:
+    """`n` entries on slow.org (half a second each): a crawl long enough to interrupt."""
+    urls: dict[str, str | None] = {f"slow-{i}": simweb.url("slow.org") for i in range(n)}
+    write_directory(path, urls)
+    return urls
+
+
+def shared_args(simweb: SimWeb, directory: Path, db: str, redis_url: str, *more: str) -> list[str]:
+    return ["--directory", str(directory), "--db", db, "--redis", redis_url, "--timeout", "5",
+            "--concurrency", "2", "--no-freshness", "-q", *simweb.resolve_args(), *more]
+
+
+def checks_per_entry(db: str) -> dict[str, int]:
+    """Checks per entry id in the store ({} before a crawl has made the tables)."""
+    with psycopg.connect(db) as connection:
+        try:
+            return dict(connection.execute("SELECT entry_id, count(*) FROM checks GROUP BY entry_id").fetchall())
+        except psycopg.errors.UndefinedTable:
+            return {}
+
+
+def runs_of(db: str) -> list[tuple[Any, ...]]:
+    with psycopg.connect(db) as connection:
+        return connection.execute("SELECT id, network, checked FROM runs ORDER BY id").fetchall()
+
+
+def finish(process: subprocess.Popen[bytes], log: Path) -> tuple[int, str]:
+    try:
+        code = process.wait(timeout=DEADLINE)
+    except subprocess.TimeoutExpired:
+        stop(process)
+        pytest.fail(f"{log.name} did not finish within {DEADLINE} s:\n{log.with_suffix('.err').read_text()}")
+    return code, log.with_suffix(".err").read_text()
+
+
+def holding(client: redis.Redis, pid: int) -> list[str]:
+    return [i for i, holder in client.hgetall("websites:holders").items() if holder.endswith(f":{pid}")]
+
+
+def test_a_worker_killed_mid_crawl_loses_nothing(simweb: SimWeb, services: Services, tmp_path: Path) -> None:
+    urls = slow_directory(simweb, tmp_path / "d.yaml", 16)
+    db, redis_url = services.pg_url("killed_worker"), services.redis_url()
+    common = shared_args(simweb, tmp_path / "d.yaml", db, redis_url, "--reports", str(tmp_path / "r"))
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    worker = start(*common, "--worker", ca=simweb.ca, log=tmp_path / "worker")
+    coordinator = start(*common, "--lease", "2", ca=simweb.ca, log=tmp_path / "coordinator")
+    try:
+        held = wait_for(lambda: holding(client, worker.pid), worker, tmp_path / "worker.err", "the worker's leases")
+        worker.kill()  # SIGKILL: no goodbye, its leases just stop being renewed
+        worker.wait(timeout=DEADLINE)
+        code, err = finish(coordinator, tmp_path / "coordinator")
+    finally:
+        stop(worker)
+        stop(coordinator)
+        client.close()
+    assert code == 0, err
+    assert runs_of(db) == [(1, "available", len(urls))]
+    per_entry = checks_per_entry(db)
+    assert per_entry == {entry: 1 for entry in urls}  # every entry, the dead worker's too, once
+    assert set(held) <= set(per_entry)
+
+
+def test_a_coordinator_started_again_finishes_the_run(simweb: SimWeb, services: Services, tmp_path: Path) -> None:
+    urls = slow_directory(simweb, tmp_path / "d.yaml", 16)
+    db, redis_url = services.pg_url("restarted"), services.redis_url()
+    common = shared_args(simweb, tmp_path / "d.yaml", db, redis_url, "--reports", str(tmp_path / "r"), "--lease", "2")
+    worker = start(*common, "--worker", ca=simweb.ca, log=tmp_path / "worker")
+    first = start(*common, ca=simweb.ca, log=tmp_path / "first")
+    second = None
+    try:
+        wait_for(lambda: sum(checks_per_entry(db).values()) >= 2, first, tmp_path / "first.err", "two checks")
+        first.kill()
+        first.wait(timeout=DEADLINE)
+        second = start(*common, ca=simweb.ca, log=tmp_path / "second")
+        code, err = finish(second, tmp_path / "second")
+        worker_code, worker_err = finish(worker, tmp_path / "worker")
+    finally:
+        for process in (worker, first, second):
+            if process is not None:
+                stop(process)
+    assert code == 0, err
+    assert "taking over run 1" in err
+    assert worker_code == 0, worker_err
+    assert runs_of(db) == [(1, "available", len(urls))]
+    assert checks_per_entry(db) == {entry: 1 for entry in urls}
+    report = json.loads((tmp_path / "r" / "staleness.json").read_text())
+    assert {e["status"] for e in report["entries"]} == {"ok"}
+
+
+def test_a_failure_is_confirmed_from_a_second_origin(simweb: SimWeb, services: Services, tmp_path: Path) -> None:
+    gone = {f"gone-{n}": f"{simweb.url('gone-404.org')}page-{n}" for n in range(4)}
+    live = {f"live-{n}": simweb.url("ok-site.org") for n in range(4)}
+    write_directory(tmp_path / "d.yaml", {**gone, **live})
+    db, redis_url = services.pg_url("origins"), services.redis_url()
+    common = shared_args(simweb, tmp_path / "d.yaml", db, redis_url, "--reports", str(tmp_path / "r"))
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    simweb.reset()
+    worker = start(*common, "--worker", "--origin", "us-east", ca=simweb.ca, log=tmp_path / "worker")
+    coordinator = None
+    try:
+        # The worker says where it is from while it waits, so the run's first failure has two origins.
+        wait_for(lambda: client.hget("websites:origins", "us-east"), worker, tmp_path / "worker.err", "its origin")
+        coordinator = start(*common, "--origin", "eu-west", ca=simweb.ca, log=tmp_path / "coordinator")
+        code, err = finish(coordinator, tmp_path / "coordinator")
+        worker_code, worker_err = finish(worker, tmp_path / "worker")
+    finally:
+        for process in (worker, coordinator):
+            if process is not None:
+                stop(process)
+        client.close()
+    assert (code, worker_code) == (0, 0), err + worker_err
+    with psycopg.connect(db) as connection:
+        rows = dict(connection.execute("SELECT entry_id, status || ' ' || coalesce(origin, '-') FROM checks").fetchall())
+    for entry in gone:  # seen failing from one origin, then from the other
+        assert rows[entry] in ("dead eu-west,us-east", "dead us-east,eu-west"), rows
+    for entry in live:
+        assert rows[entry] in ("ok eu-west", "ok us-east"), rows
+    asked = Counter(r["path"] for r in simweb.requests() if r["host"] == "gone-404.org")
+    assert asked == {f"/page-{n}": 2 for n in range(4)}  # each failure asked once from each origin
+    report = json.loads((tmp_path / "r" / "staleness.json").read_text())
+    assert {e["id"]: e["origin"] for e in report["entries"]}["gone-0"] == rows["gone-0"].split(" ")[1]
+    markdown = (tmp_path / "r" / "staleness.md").read_text()
+    assert "seen from eu-west and us-east" in markdown or "seen from us-east and eu-west" in markdown
+
+
+@dataclass
+class OwnRedis:
+    """A redis-server of one test's own, to stop and start again on the same port."""
+
+    port: int
+    folder: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        log = (self.folder / "redis.log").open("ab")
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder)], stdout=log, stderr=subprocess.STDOUT,
+        )
+        log.close()
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)
+        wait_for(lambda: _answers(client.ping), self.process, self.folder / "redis.log", "redis-server")
+        client.close()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)  # without persistence: everything it held is gone
+            self.process = None
+
+
+@pytest.fixture
+def own_redis(services: Services, tmp_path: Path) -> Iterator[OwnRedis]:
+    server = OwnRedis(free_port(), tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def saying(log: Path, words: str) -> Callable[[], bool]:
+    return lambda: words in log.read_text()
+
+
+def test_redis_losing_its_data_unnoticed_loses_nothing(
+    simweb: SimWeb, services: Services, own_redis: OwnRedis, tmp_path: Path
+) -> None:
+    # A restart faster than any process noticed, or a FLUSHALL: no connection error, just
+    # an empty Redis. An empty queue must not pass for a finished run.
+    urls = slow_directory(simweb, tmp_path / "d.yaml", 16)
+    db = services.pg_url("flushed")
+    common = shared_args(simweb, tmp_path / "d.yaml", db, own_redis.url, "--reports", str(tmp_path / "r"), "--lease", "3")
+    worker = start(*common, "--worker", ca=simweb.ca, log=tmp_path / "worker")
+    coordinator = start(*common, ca=simweb.ca, log=tmp_path / "coordinator")
+    client = redis.Redis.from_url(own_redis.url)
+    try:
+        wait_for(lambda: sum(checks_per_entry(db).values()) >= 2, coordinator, tmp_path / "coordinator.err", "checks")
+        client.flushall()
+        codes = [finish(p, tmp_path / name)[0] for p, name in ((coordinator, "coordinator"), (worker, "worker"))]
+    finally:
+        client.close()
+        stop(worker)
+        stop(coordinator)
+    texts = [(tmp_path / name).read_text() for name in ("coordinator.err", "worker.err")]
+    assert codes == [0, 0], texts
+    assert runs_of(db) == [(1, "available", len(urls))]
+    assert checks_per_entry(db) == {entry: 1 for entry in urls}
+
+
+@pytest.mark.parametrize("comes_back", [True, False], ids=["redis-returns", "redis-stays-away"])
+def test_redis_going_away_loses_nothing(
+    simweb: SimWeb, services: Services, own_redis: OwnRedis, tmp_path: Path, comes_back: bool
+) -> None:
+    urls = slow_directory(simweb, tmp_path / "d.yaml", 16)
+    db = services.pg_url(f"outage_{comes_back}")
+    common = shared_args(simweb, tmp_path / "d.yaml", db, own_redis.url, "--reports", str(tmp_path / "r"), "--lease", "3")
+    common.remove("-q")  # the warnings about Redis are what this test reads
+    worker = start(*common, "--worker", ca=simweb.ca, log=tmp_path / "worker")
+    coordinator = start(*common, ca=simweb.ca, log=tmp_path / "coordinator")
+    logs = [tmp_path / "coordinator.err", tmp_path / "worker.err"]
+    try:
+        wait_for(lambda: sum(checks_per_entry(db).values()) >= 2, coordinator, logs[0], "two checks")
+        own_redis.stop()
+        for process, log in zip((coordinator, worker), logs):
+            wait_for(saying(log, "went away"), process, log, "the outage noticed")
+        if comes_back:
+            own_redis.start()  # empty: the coordinator lists again what has no check
+        codes = [finish(process, log.with_suffix(""))[0] for process, log in zip((coordinator, worker), logs)]
+    finally:
+        stop(worker)
+        stop(coordinator)
+    texts = [log.read_text() for log in logs]
+    if comes_back:
+        assert codes == [0, 0], texts
+        assert all("is back" in text for text in texts), texts
+        assert runs_of(db) == [(1, "available", len(urls))]
+        assert checks_per_entry(db) == {entry: 1 for entry in urls}
+        return
+    assert codes == [2, 2], texts
+    assert all("has been away" in text and "Traceback" not in text for text in texts), texts
+    assert "--resume" in texts[0]
+    recorded = checks_per_entry(db)
+    assert runs_of(db)[0][:2] == (1, "running") and set(recorded.values()) == {1}
+    # Later, with Redis back (and empty), the coordinator finishes the run it left.
+    own_redis.start()
+    resumed = start(*common, "--resume", ca=simweb.ca, log=tmp_path / "resumed")
+    code, err = finish(resumed, tmp_path / "resumed")
+    assert code == 0, err
+    assert runs_of(db) == [(1, "available", len(urls))]
+    assert checks_per_entry(db) == {entry: 1 for entry in urls}
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--origin", "eu"], "--origin is for a shared crawl"),
+        (["--resume"], "--resume is for a shared crawl"),
+        (["--redis", "redis://127.0.0.1:9/0", "--jobs", "2"], "--jobs"),
+        (["--redis", "redis://127.0.0.1:9/0", "--worker", "--resume"], "--resume is for the coordinator"),
+        (["--redis", "redis://127.0.0.1:9/0", "--origin", "a,b"], "--origin 'a,b'"),
+    ],
+)
+def test_shared_crawl_options_are_checked_before_anything_runs(tmp_path: Path, args: list[str], words: str) -> None:
+    directory = write_directory(tmp_path / "d.yaml", {"one": "https://one.example/"})
+    result = run_crawler("crawl", "--directory", str(directory), "--db", "postgresql://nobody@127.0.0.1:9/x",
+                         "--reports", str(tmp_path / "r"), *args)
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_signal_to_the_coordinator_ends_the_run_for_every_process(
+    simweb: SimWeb, services: Services, tmp_path: Path
+) -> None:
+    slow_directory(simweb, tmp_path / "d.yaml", 16)
+    db, redis_url = services.pg_url("coordinator_stopped"), services.redis_url()
+    common = shared_args(simweb, tmp_path / "d.yaml", db, redis_url, "--reports", str(tmp_path / "r"))
+    worker = start(*common, "--worker", ca=simweb.ca, log=tmp_path / "worker")
+    coordinator = start(*common, ca=simweb.ca, log=tmp_path / "coordinator")
+    try:
+        wait_for(lambda: sum(checks_per_entry(db).values()) >= 2, coordinator, tmp_path / "coordinator.err", "checks")
+        coordinator.send_signal(signal.SIGINT)
+        code, err = finish(coordinator, tmp_path / "coordinator")
+        worker_code, worker_err = finish(worker, tmp_path / "worker")
+    finally:
+        stop(worker)
+        stop(coordinator)
+    assert code == 128 + signal.SIGINT, err
+    assert worker_code == 2 and "coordinator stopped" in worker_err, worker_err
+    assert runs_of(db)[0][:2] == (1, "interrupted")
+    with psycopg.connect(db) as connection:  # what was cut short is not a failure of any site
+        assert connection.execute("SELECT DISTINCT status FROM checks").fetchall() == [("ok",)]
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        assert client.hget("websites:run", "state") == "finished"
+        assert not client.exists("websites:pending", "websites:leases")
+    finally:
+        client.close()
+
+
+def test_a_worker_told_to_stop_gives_its_entries_back(simweb: SimWeb, services: Services, tmp_path: Path) -> None:
+    urls = slow_directory(simweb, tmp_path / "d.yaml", 16)
+    db, redis_url = services.pg_url("worker_stopped"), services.redis_url()
+    common = shared_args(simweb, tmp_path / "d.yaml", db, redis_url, "--reports", str(tmp_path / "r"))
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    worker = start(*common, "--worker", ca=simweb.ca, log=tmp_path / "worker")
+    # Leases of ten minutes: the run finishes within the deadline only if the worker gave its back.
+    coordinator = start(*common, "--lease", "600", ca=simweb.ca, log=tmp_path / "coordinator")
+    try:
+        # Well under way (it has recorded a check, so it hears signals) and holding leases.
+        wait_for(lambda: any(k.endswith(f":{worker.pid}") for k in client.hkeys("websites:run:1"))
+                 and holding(client, worker.pid), worker, tmp_path / "worker.err", "the worker's leases")
+        worker.send_signal(signal.SIGTERM)
+        worker_code, worker_err = finish(worker, tmp_path / "worker")
+        code, err = finish(coordinator, tmp_path / "coordinator")
+    finally:
+        stop(worker)
+        stop(coordinator)
+        client.close()
+    assert worker_code == 128 + signal.SIGTERM and "go back to the shared crawl" in worker_err, worker_err
+    assert code == 0, err
+    assert runs_of(db) == [(1, "available", len(urls))]
+    assert checks_per_entry(db) == {entry: 1 for entry in urls}
+
+
+def test_a_postgres_store_of_the_first_schema_is_upgraded(services: Services) -> None:
+    url = services.pg_url("first_schema")
+    with psycopg.connect(url, autocommit=True) as db:  # as crawlers before the origin column left it
+        db.execute(
+            "CREATE TABLE runs (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, started_at TEXT NOT NULL,"
+            " finished_at TEXT, directory TEXT NOT NULL, network TEXT NOT NULL DEFAULT 'running',"
+            " checked INTEGER NOT NULL DEFAULT 0);"
+            "CREATE TABLE checks (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
+            " run_id BIGINT NOT NULL REFERENCES runs(id), entry_id TEXT NOT NULL, url TEXT, checked_at TEXT NOT NULL,"
+            " status TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', http_status INTEGER,"
+            " final_url TEXT, title TEXT, content_updated TEXT);"
+            "CREATE TABLE history_schema (version INTEGER NOT NULL); INSERT INTO history_schema VALUES (1);"
+            "INSERT INTO runs (started_at, directory, network) VALUES ('2030-01-01T00:00:00Z', 'd.yaml', 'available');"
+            "INSERT INTO checks (run_id, entry_id, checked_at, status, reason) VALUES"
+            " (1, 'a', '2030-01-01T00:00:01Z', 'ok', 'ok'), (1, 'a', '2030-01-01T00:00:02Z', 'dead', 'dns')"
+        )
+    store = PostgresStore.open(url, write=True)
+    try:
+        assert [(c.entry_id, c.status, c.origin) for c in store.checks_of_run(1)] == [("a", Status.OK, None)]
+        assert store.record(1, "a", None, "2030-01-01T00:00:03Z", OK) is False
+    finally:
+        store.close()
+    with psycopg.connect(url) as db:
+        assert db.execute("SELECT version FROM history_schema").fetchone() == (SCHEMA_VERSION,)
+
+
+def test_rdap_answers_of_a_shared_crawl_are_cached_in_the_store(
+    simweb: SimWeb, services: Services, tmp_path: Path
+) -> None:
+    hosts = ("ok-site.org", "www.ok-site.co.uk", "new-owner.net")
+    write_directory(tmp_path / "d.yaml", {entry_id(h): simweb.url(h) for h in hosts})
+    db = services.pg_url("shared_rdap")
+    args = shared_args(simweb, tmp_path / "d.yaml", db, services.redis_url(), "--reports", str(tmp_path / "r"),
+                       "--rdap-bootstrap", simweb.rdap_bootstrap)
+    code, err = finish(start(*args, ca=simweb.ca, log=tmp_path / "coordinator"), tmp_path / "coordinator")
+    assert code == 0, err
+    with psycopg.connect(db) as connection:
+        cached = {row[0] for row in connection.execute("SELECT domain FROM domains WHERE answer IS NOT NULL")}
+    assert cached, err  # what the shared pipeline got from the spider went into the store's cache

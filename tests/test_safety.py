@@ -402,10 +402,11 @@ def alias_bomb(path: Path) -> int:
 
 
 def too_large(path: Path) -> int:
-    entry = ENTRY.format(id="x")
+    from crawler.directory import MAX_FILE_BYTES
+
     with path.open("w", encoding="utf-8") as f:
-        f.write("organisations:\n")
-        f.write(entry * (20 * 1024 * 1024 // len(entry) + 1))
+        f.write("organisations:\n" + ENTRY.format(id="x"))
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: a file that large, without writing it all
     return 1
 
 

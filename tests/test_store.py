@@ -26,6 +26,7 @@ from conftest import ROOT, SimWeb, run_crawler, wait_for, without_rdap, write_di
 
 from crawler.errors import StoreError
 from crawler.store.rows import DomainRow
+from crawler.store.schema import SCHEMA_VERSION
 from crawler.store.sqlite import SqliteStore as History
 from crawler.verdict.outcome import Identity, Outcome, Status, WarningCode
 
@@ -465,7 +466,7 @@ def test_a_schema_1_store_is_upgraded_in_place_and_keeps_its_checks(tmp_path: Pa
         assert (newest.identity, newest.identity_detail) == (Identity.LOST, "gambling")
     finally:
         store.close()
-    assert query(path, "PRAGMA user_version") == [(2,)]
+    assert query(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
 
 
 def test_identity_memory_keeps_what_confirmed_checks_showed(store: History) -> None:

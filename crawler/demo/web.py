@@ -23,7 +23,8 @@ SIGINT). Diagnostics go to stderr, so stdout always parses. What callers may rel
   directory would list there), ``identity`` (the identity our crawler should reach, given that
   name) and ``warnings``.
 * Every HTTP(S) listener routes by Host header, then path; unknown paths on a live site get 404.
-* Every request is recorded (listener, method, host, path). ``GET /__requests__`` on host
+* Every request is recorded (listener, method, host, path, ``cookie``, ``time`` it arrived, ``peer``
+  and, once answered or abandoned, ``finished``). ``GET /__requests__`` on host
   ``127.0.0.1`` returns the list as JSON, ``/__reset__`` empties it, ``/__next_edition__``
   changes the title of ``retitled.org``; none of them is recorded.
   ``DIR/requests.log`` gets one JSON line per request, flushed as it happens.
@@ -642,6 +643,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     # A JavaScript bounce to a sponsored-links lander at /lander.
     Scenario("sponsored-links.net", Site({"/lander": Page(pages.PARKED_LANDER)},
                                          other=Page(pages.PARKED_JS_REDIRECT)), PARKED),
+    # --- slow but fine
+    # Its home page takes half a second: the request log shows the requests in flight to it.
+    Scenario("slow.org", home(Slow(live("Slow but Sure"), 0.5)), OK, title="Slow but Sure"),
     # --- nothing usable answers
     # Accepts the request, never answers.
     Scenario("hang.org", everywhere(Hang()), (Status.DEAD, "timeout")),
@@ -885,24 +889,38 @@ class RequestLog:
         self._file: IO[str] = path.open("a", encoding="utf-8")
         self._entries: list[dict[str, str]] = []
 
-    def record(self, listener: str, method: str, host: str, path: str, cookie: str = "") -> None:
+    def record(
+        self, listener: str, method: str, host: str, path: str, cookie: str = "", peer: str = ""
+    ) -> dict[str, str]:
+        """Log one request as it arrives; the entry, to which `finished` adds its end."""
         entry = {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "time": _now(),
             "listener": listener,
             "method": method,
             "host": host,
             "path": path,
             "cookie": cookie,
+            "peer": peer,
         }
         self._entries.append(entry)
         self._file.write(json.dumps(entry) + "\n")
         self._file.flush()  # a test or a human tailing the log sees each request at once
+        return entry
+
+    @staticmethod
+    def finished(entry: dict[str, str]) -> None:
+        """The request was answered, or its client went away (only in memory, not on disk)."""
+        entry["finished"] = _now()
 
     def entries(self) -> list[dict[str, str]]:
         return list(self._entries)
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class Router(Resource):
@@ -924,7 +942,12 @@ class Router(Resource):
         if host == CONTROL_HOST and path in ("/__requests__", "/__reset__", "/__next_edition__", "/__takeover__"):
             return self.control(request, path)
         cookie = (request.getHeader("cookie") or "").strip()
-        self.log.record(self.listener, request.method.decode("latin-1"), host, uri, cookie)
+        client = request.getClientAddress()
+        entry = self.log.record(
+            self.listener, request.method.decode("latin-1"), host, uri, cookie,
+            f"{getattr(client, 'host', '')}:{getattr(client, 'port', '')}",
+        )
+        request.notifyFinish().addBoth(lambda _result: self.log.finished(entry))
         site = self.sites.get(host)
         if site is None:
             unknown = Page(f"no scenario for host {host!r}\n", 404, "text/plain")

@@ -17,7 +17,8 @@ from crawler.reports.model import EntryReport, Report
 #    inactive, dead_confirmed, action, action_detail and history; later added (fields may
 #    be added within a version): "todo" (items a maintainer must act on, `Action.todo`)
 #    and per entry checks_30, verified_30, checks_365, verified_365.
-# 2: the spec's second-wave fields identity, identity_detail, warnings and domain.
+# 2: the spec's second-wave fields identity, identity_detail, warnings and domain; later
+#    origin (where a shared crawl saw the latest check from, null elsewhere).
 FORMAT_VERSION = 2
 
 #: The spec's per-entry keys, in the spec's order. None may be removed or renamed.
@@ -59,6 +60,7 @@ EXTRA_ENTRY_KEYS: tuple[str, ...] = (
     "verified_30",
     "checks_365",
     "verified_365",
+    "origin",
 )
 
 
@@ -89,6 +91,7 @@ def entry_dict(entry: EntryReport) -> dict[str, Any]:
         verified_30=entry.verified_30,
         checks_365=entry.checks_365,
         verified_365=entry.verified_365,
+        origin=entry.origin,
     )
     return data
 

@@ -122,7 +122,7 @@ def _item(report: Report, entry: EntryReport) -> str:
     name = md_escape(plain_text(entry.name))
     if entry.name_en and entry.name_en != entry.name:
         name += f" ({md_escape(plain_text(entry.name_en))})"
-    return f"**{md_escape(entry.id)}** {name}, {_where(report, entry)}: {_finding(entry)}"
+    return f"**{md_escape(entry.id)}** {name}, {_where(report, entry)}: {_finding(entry)}{_seen_from(entry)}"
 
 
 def _where(report: Report, entry: EntryReport) -> str:
@@ -130,6 +130,16 @@ def _where(report: Report, entry: EntryReport) -> str:
     to the line on GitHub."""
     target = quote(source_link(report, entry.line), safe="/:#")
     return f"[{md_code(f'{report.directory}:{entry.line}')}]({target})"
+
+
+def _seen_from(entry: EntryReport) -> str:
+    """``, seen from eu-west and us-east``: where a shared crawl saw a failure (issue 16)."""
+    if not entry.origin or not isinstance(entry.status, Status) or not entry.status.failing:
+        return ""
+    names = [md_escape(name) for name in entry.origin.split(",") if name]
+    if not names:
+        return ""
+    return ", seen from " + (" and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1])
 
 
 def _finding(entry: EntryReport) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, Literal, assert_never
 
 from crawler.directory import Directory, Entry
@@ -128,6 +129,7 @@ class EntryReport:
     verified_30: int = 0
     checks_365: int = 0
     verified_365: int = 0
+    origin: str | None = None  # where a shared crawl saw the latest check from ("a,b": confirmed from b)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +289,7 @@ def _entry_report(
         reason=latest.reason,
         detail=latest.detail,
         http_status=latest.http_status,
-        final_url=latest.final_url,
+        final_url=entry.website if latest.final_url == entry.website else latest.final_url,  # one string
         title=latest.title,
         previous_title=previous_title,
         title_changed=title_changed,
@@ -302,14 +304,22 @@ def _entry_report(
         warnings=latest.warnings,
         inactive=inactive,
         dead_confirmed=dead_confirmed,
-        history=tuple(PastCheck(c.checked_at, c.status, c.reason) for c in summary.recent),
+        history=tuple(_past_check(c.checked_at, c.status, c.reason) for c in summary.recent),
         checks_30=summary.shares.checks_30,
         verified_30=summary.shares.verified_30,
         checks_365=summary.shares.checks_365,
         verified_365=summary.shares.verified_365,
+        origin=latest.origin,
     )
     action, detail = advise(report)
     return replace(report, action=action, action_detail=detail)
+
+
+@lru_cache(maxsize=65_536)
+def _past_check(checked_at: str, status: Status, reason: str) -> PastCheck:
+    # Most entries' history strips repeat the same few (moment, status, reason) triples:
+    # shared, they cost a report of a million entries a pointer each, not an object each.
+    return PastCheck(checked_at, status, reason)
 
 
 def advise(entry: EntryReport) -> tuple[Action, str]:

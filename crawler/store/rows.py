@@ -39,15 +39,18 @@ class CheckRow:
     warnings: tuple[str, ...] = ()
     identity: Identity | None = None
     identity_detail: str = ""
+    origin: str | None = None  # where a shared crawl saw it from ("a,b": confirmed from b)
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> CheckRow:
         """A row of `crawler.store.sql.CHECK_COLUMNS`, typed."""
         entry, url, checked_at, status, reason, detail, http_status, final_url, title, updated, *more = row
-        warnings, identity, identity_detail = more
+        warnings, identity, identity_detail, origin = more
+        # Checks of one run share their few thousand distinct seconds: one string each, so a
+        # report of a million entries with their history holds each time once.
         return cls(
-            entry, url, checked_at, Status(status), _reason(reason), detail, http_status, final_url,
-            title, updated, parse_warnings(warnings), parse_identity(identity), identity_detail or "",
+            entry, url, sys.intern(checked_at), Status(status), _reason(reason), detail, http_status, final_url,
+            title, updated, parse_warnings(warnings), parse_identity(identity), identity_detail or "", origin,
         )
 
 

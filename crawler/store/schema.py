@@ -15,7 +15,9 @@ from __future__ import annotations
 # SCHEMA_VERSION history:
 #   1  runs and checks.
 #   2  checks.warnings, checks.identity, checks.identity_detail; the domains table (RDAP).
-SCHEMA_VERSION = 2
+#   3  checks.origin (where a shared crawl saw the verdict from); one check per entry and
+#      run (the unique index checks_once), so a check recorded twice is recorded once.
+SCHEMA_VERSION = 3
 
 # The RDAP cache (`crawler.registrations`): one row per registered domain. `registered`,
 # `expires` (YYYY-MM-DD) and `checked` (ISO-8601 UTC) are the registry's last answer, and
@@ -64,12 +66,18 @@ CREATE {temp}TABLE IF NOT EXISTS checks (
     content_updated TEXT,
     warnings        TEXT NOT NULL DEFAULT '',
     identity        TEXT,
-    identity_detail TEXT NOT NULL DEFAULT ''
+    identity_detail TEXT NOT NULL DEFAULT '',
+    -- Where the verdict was seen from: the --origin names of a shared crawl's processes,
+    -- comma-separated when a failure was confirmed from a second one; NULL when unnamed.
+    origin          TEXT
 );
 """ + DOMAINS
 INDEXES = """
 CREATE INDEX IF NOT EXISTS checks_by_entry ON checks (entry_id, id);
 CREATE INDEX IF NOT EXISTS checks_by_run ON checks (run_id);
+-- One check per entry and run: a shared crawl may check an entry twice (a lease that expired
+-- under a slow worker), and the store keeps the first (INSERT ... ON CONFLICT DO NOTHING).
+CREATE UNIQUE INDEX IF NOT EXISTS checks_once ON checks (run_id, entry_id);
 """
 
 # Ordered migrations: MIGRATIONS[n] takes a store from version n to n + 1 (SQL that both
@@ -82,6 +90,11 @@ ALTER TABLE checks ADD COLUMN identity TEXT;
 ALTER TABLE checks ADD COLUMN identity_detail TEXT NOT NULL DEFAULT '';
 """
     + DOMAINS.format(temp=""),
+    2: """
+ALTER TABLE checks ADD COLUMN origin TEXT;
+DELETE FROM checks WHERE id NOT IN (SELECT MIN(id) FROM checks GROUP BY run_id, entry_id);
+CREATE UNIQUE INDEX IF NOT EXISTS checks_once ON checks (run_id, entry_id);
+""",
 }
 
 

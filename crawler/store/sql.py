@@ -19,7 +19,7 @@ from crawler.verdict.outcome import ANSWERED_REASONS, Identity, Network, Outcome
 
 CHECK_COLUMNS = (
     "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated,"
-    " warnings, identity, identity_detail"
+    " warnings, identity, identity_detail, origin"
 )
 DOMAIN_COLUMNS = "domain, registered, expires, checked, answer, tried"
 RUN_COLUMNS = "id, started_at, finished_at, directory, network, checked"
@@ -181,18 +181,41 @@ class SqlStore:
             (finished_at, run_id, run_id),
         )
 
-    def record(self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome) -> None:
-        """Store one check, committed before returning (`WriteError` if it cannot be)."""
+    def record(
+        self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome,
+        origin: str | None = None,
+    ) -> bool:
+        """Store one check, committed before returning (`WriteError` if it cannot be).
+
+        False when the run already has a check of this entry (a shared crawl that checked it
+        twice): the first one stands and nothing is written."""
         with self._writing("record a check"):
-            self._execute(
-                f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            cursor = self._execute(
+                f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (run_id, entry_id) DO NOTHING",
                 (
                     run_id, entry_id, url, checked_at, outcome.status.value, str(outcome.reason),
                     outcome.detail, outcome.http_status, outcome.final_url, outcome.title,
                     outcome.content_updated, ",".join(outcome.warnings),
-                    outcome.identity.value if outcome.identity else None, outcome.identity_detail,
+                    outcome.identity.value if outcome.identity else None, outcome.identity_detail, origin,
                 ),
             )
+            return bool(cursor.rowcount == 1)
+
+    def evidence(self, run_id: int) -> tuple[int, int]:
+        """The run's checks that went out on the network, and how many of those something
+        answered: the network verdict's evidence (`Status.reaches_network`, `Outcome.answered`)."""
+        reaching = _in_list(s for s in Status if s.reaches_network)
+        row = self._execute(
+            f"SELECT count(*), coalesce(sum(CASE WHEN {answered_sql()} THEN 1 ELSE 0 END), 0) FROM checks"
+            f" WHERE run_id = ? AND status IN ({reaching})",
+            (run_id,),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def recorded_entries(self, run_id: int) -> set[str]:
+        """The ids of the entries the run has a check of."""
+        return {row[0] for row in self._execute("SELECT entry_id FROM checks WHERE run_id = ?", (run_id,))}
 
     def record_domain(self, row: DomainRow) -> None:
         """Store a registered domain's lookup, committed. An answered lookup (`row.answer`

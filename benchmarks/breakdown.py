@@ -1,7 +1,8 @@
 """How our crawler's CPU divides between Scrapy's floor and our own parts, in real crawls.
 
-``python -m benchmarks.breakdown [--hosts 10000]`` crawls the simulated web twice at the
-equal settings of `benchmarks.run`:
+``python -m benchmarks.breakdown [--hosts 10000] [--names system|resolve] [--pages
+markup|filler]`` crawls the simulated web twice at the equal settings of `benchmarks.run`
+(names through the system resolver and realistic markup by default, as there):
 
 * **floor**: Scrapy with our settings (handler, middlewares, extensions) and a spider that
   requests every URL and does nothing with the answer: no analysis, no items, no store, no
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import run
-from benchmarks.web import plan
+from benchmarks.web import PAGES, plan
 
 HERE = Path(__file__).resolve().parent
 FLOOR_SPIDER = HERE / "floor_spider.py"
@@ -39,6 +40,9 @@ PARTS = (
     ("crawler.spiders.websites", "title_from_text", "page: title"),
     ("crawler.spiders.websites", "wants_soft404_probe", "page: soft-404 test"),
     ("crawler.spiders.websites", "classify_page", "page: verdict (parking, challenge signals)"),
+    ("crawler.verdict.freshness", "from_html", "page: content date (with freshness on)"),
+    ("crawler.verdict.freshness", "feed_links", "page: feed links (with freshness on)"),
+    ("crawler.net.resolver", "GuardedResolver.resolveHostName", "names: the resolver's reactor side (not the lookup)"),
     ("crawler.pipelines", "HistoryPipeline.process_item", "store: one check"),
     ("crawler.pipelines", "HistoryPipeline.close_spider", "end: finish the run, write the reports"),
     ("crawler.spiders.websites", "WebsitesSpider.start", "start: directory and requests"),
@@ -101,13 +105,17 @@ def probe(scrapy_args: list[str]) -> None:
     execute()
 
 
-def crawl(kind: str, n: int, seed: int, work: Path) -> tuple[run.Usage, list[tuple[float, int, str]]]:
+def crawl(
+    kind: str, n: int, seed: int, work: Path, names: str = "system", pages: str = "markup"
+) -> tuple[run.Usage, list[tuple[float, int, str]]]:
     args = argparse.Namespace(timeout=run.TIMEOUT, concurrency=run.CONCURRENCY)
-    with run.web(n, seed, ports=1) as served:
-        directory, urls = run.write_inputs(plan(n, seed), served, work)
+    hosts = plan(n, seed, pages)
+    files = run.namespace_files(hosts, work) if names == "system" else []
+    with run.web(n, seed, 1, pages) as served:
+        directory, urls = run.write_inputs(hosts, served, work)
         for stale in (work / "history.sqlite3", work / "history.sqlite3.lock"):
             stale.unlink(missing_ok=True)
-        cmd = run.ours_command(served, directory, work, args.timeout, args.concurrency)
+        cmd = run.ours_command(served, directory, work, args.timeout, args.concurrency, names)
         if kind == "floor":
             # The same settings, without the store and the reports (no items reach them anyway).
             settings = [*cmd[cmd.index("crawl") + 2 :], "-s", "ITEM_PIPELINES={}"]
@@ -116,6 +124,8 @@ def crawl(kind: str, n: int, seed: int, work: Path) -> tuple[run.Usage, list[tup
         else:
             cmd = [sys.executable, "-m", "benchmarks.breakdown", "--probe", *cmd[cmd.index("crawl") :]]
             env = None
+        if files:
+            cmd = run.in_namespace(files, cmd)
         used = run.measure(cmd, work / f"{kind}.log", env=env)
     parts = []
     for line in (work / f"{kind}.log").read_text(encoding="utf-8", errors="replace").splitlines():
@@ -134,13 +144,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hosts", type=int, default=10_000, help="N (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the simulated web (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "breakdown", help="work directory")
+    parser.add_argument(
+        "--names", choices=("system", "resolve"), default="system",
+        help="how both crawls reach the names, as in benchmarks.run (default: %(default)s)",
+    )
+    parser.add_argument("--pages", choices=PAGES, default="markup", help="as in benchmarks.run (default: %(default)s)")
     args = parser.parse_args(argv)
+    if args.names == "system" and not run.can_use_namespace():
+        print("--names system needs root and unshare (or use --names resolve)", file=sys.stderr)
+        return 0
     rows = []
     for kind in ("floor", "ours"):
         work = args.out / kind
         work.mkdir(parents=True, exist_ok=True)
         print(f"N={args.hosts}: {kind} ...", file=sys.stderr, flush=True)
-        used, parts = crawl(kind, args.hosts, args.seed, work)
+        used, parts = crawl(kind, args.hosts, args.seed, work, args.names, args.pages)
         rows.append((kind, used, parts))
     print("| crawl | wall s | CPU s | peak RSS MB |\n| --- | ---: | ---: | ---: |")
     for kind, used, _ in rows:

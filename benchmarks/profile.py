@@ -3,8 +3,10 @@
 ``python -m benchmarks.profile [--hosts 10000] [--py-spy PATH]`` runs the same command as
 `benchmarks.run` (ours) under ``py-spy record --format speedscope --function``, writes the
 profile to ``benchmarks/results/profile-N.speedscope.json`` (open it in speedscope) and
-prints the top functions by self and by total (inclusive) samples. py-spy samples only
-threads that are running, so the shares approximate CPU time, not wall time.
+prints who does the work (ours by module, Scrapy, Twisted, name lookups in the thread pool),
+then the top functions by self and by total (inclusive) samples. py-spy samples only
+threads that are running, so the shares approximate CPU time, not wall time (idle thread-pool
+workers it counts anyway are left out). ``--names`` and ``--pages`` are `benchmarks.run`'s.
 ``--summarize FILE`` only prints the tables for an existing profile. ``--defaults`` profiles
 `crawler crawl` with its defaults instead (as ``run.py --defaults``; timeout 10 s), into
 ``profile-N-defaults.speedscope.json``.
@@ -21,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks import run
-from benchmarks.web import plan
+from benchmarks.web import PAGES, plan
 
 
 def _short(path: str) -> str:
@@ -35,16 +37,100 @@ def _short(path: str) -> str:
 
 
 def _package(name: str) -> str:
-    """`crawler/signals.py` -> crawler.signals, `twisted/internet/tcp.py` -> twisted, stdlib -> its module."""
+    """`crawler/verdict/page_signals.py` -> crawler.verdict.page_signals, `twisted/internet/tcp.py`
+    -> twisted, stdlib -> its module."""
     where = name.rsplit("(", 1)[-1]
     if where.startswith("crawler/"):
-        return "crawler." + where.split("/")[1].split(".py")[0]
+        return where.split(".py")[0].replace("/", ".")
     head = where.split("/")[0].split(".py")[0].split(":")[0]
     return head or "?"
 
 
+# Where a thread waits for work: py-spy 0.4 counts some of these samples as running (the
+# thread pool's idle workers in `Queue.get`), though they cost no CPU.
+_WAITING = frozenset({"Condition.wait", "Thread._wait_for_tstate_lock", "Event.wait"})
+
+
+def _owner(short_path: str) -> str | None:
+    """Whose code a frame is: a crawler module, scrapy or twisted; None for a library or the
+    standard library, whose time belongs to whoever called it."""
+    if short_path.startswith("crawler/"):
+        return short_path.split(".py")[0].replace("/", ".")
+    head = short_path.split("/", 1)[0]
+    return head if head in ("scrapy", "twisted") else None
+
+
+def areas(data: dict, top: int = 12) -> list[str]:
+    """The profile split by who does the work, as the markdown lines of two tables.
+
+    Samples of the reactor's thread pool whose stack holds getaddrinfo are name lookups;
+    idle workers (`_WAITING`) are left out. Every other sample belongs to the innermost
+    frame of ours, Scrapy or Twisted on its stack, so the standard library and other
+    libraries (re, lxml, sqlite3, zope, pydispatch, sockets) count for whoever called them;
+    samples with none of the three (start-up imports, the interpreter) are "other".
+    """
+    frames = data["shared"]["frames"]
+    shorts = [_short(f.get("file", "?")) for f in frames]
+    owners = [_owner(path) for path in shorts]
+    waiting = [f["name"] in _WAITING for f in frames]
+    lookup = [f["name"] == "getaddrinfo" for f in frames]
+    importing = [f["name"] == "_find_and_load" for f in frames]
+    spent: Counter[str] = Counter()
+    ours_inclusive: Counter[str] = Counter()
+    idle = threads = 0.0
+    for prof in data["profiles"]:
+        main_thread = "PoolThread" not in prof["name"]
+        for stack, weight in zip(prof["samples"], prof["weights"]):
+            if not stack:
+                continue
+            if waiting[stack[-1]]:
+                idle += weight
+                continue
+            if not main_thread:
+                threads += weight
+                spent["name lookups (getaddrinfo)" if any(lookup[i] for i in stack) else "thread pool, other"] += weight
+                continue
+            if any(importing[i] for i in stack):
+                spent["start-up: imports"] += weight
+                continue
+            owner = next((owners[i] for i in reversed(stack) if owners[i] is not None), None)
+            spent[owner or "other"] += weight
+            for name in {frames[i]["name"] + " (" + shorts[i] + ")" for i in stack if owners[i] and owners[i].startswith("crawler.")}:
+                ours_inclusive[name] += weight
+    total = sum(spent.values())
+    ours = sum(v for k, v in spent.items() if k.startswith("crawler."))
+    summary = Counter(
+        {
+            "ours (crawler.*)": ours,
+            "Scrapy": spent["scrapy"],
+            "Twisted": spent["twisted"],
+            "name lookups (getaddrinfo)": spent["name lookups (getaddrinfo)"],
+            "thread pool, other": spent["thread pool, other"],
+            "start-up: imports": spent["start-up: imports"],
+            "other": spent["other"],
+        }
+    )
+    lines = [
+        f"By owner: {total:.1f} s of samples ({idle:.1f} s of idle pool workers left out; "
+        f"{threads:.1f} s in the thread pool)",
+        "",
+        "| who | seconds | share |",
+        "| --- | ---: | ---: |",
+    ]
+    lines += [f"| {k} | {v:.1f} | {100 * v / total:.1f} % |" for k, v in summary.most_common() if v]
+    lines += ["", "Ours by module (innermost owner; libraries it calls included)", "", "| module | seconds | share |", "| --- | ---: | ---: |"]
+    lines += [
+        f"| {k} | {v:.1f} | {100 * v / total:.1f} % |"
+        for k, v in spent.most_common() if k.startswith("crawler.")
+    ][:top]
+    lines += ["", f"Ours: top {top} functions, inclusive", "", "| function | seconds | share |", "| --- | ---: | ---: |"]
+    lines += [f"| `{k}` | {v:.1f} | {100 * v / total:.1f} % |" for k, v in ours_inclusive.most_common(top)]
+    return lines + [""]
+
+
 def summarize(profile: Path, top: int = 15) -> str:
-    """Markdown tables of the top functions by self and by total time, and self time per package."""
+    """Markdown tables: who does the work (`areas`), then the top functions by self and by
+    total time, and self time per package (idle pool workers left out)."""
     data = json.loads(profile.read_text(encoding="utf-8"))
     frames = data["shared"]["frames"]
     names = [f"{f['name']} ({_short(f.get('file', '?'))}:{f.get('line', '?')})" for f in frames]
@@ -53,7 +139,7 @@ def summarize(profile: Path, top: int = 15) -> str:
     seconds = 0.0
     for prof in data["profiles"]:
         for stack, weight in zip(prof["samples"], prof["weights"]):
-            if not stack:
+            if not stack or frames[stack[-1]]["name"] in _WAITING:
                 continue
             seconds += weight
             own[names[stack[-1]]] += weight
@@ -71,6 +157,7 @@ def summarize(profile: Path, top: int = 15) -> str:
         return lines + [""]
 
     out = [f"{seconds:.1f} s of samples of running threads", ""]
+    out += areas(data, top)
     out += table(f"Top {top} by self time", own)
     out += table(f"Top {top} by total (inclusive) time, without the run loop's frames (> 50 %)", total, True)
     out += ["Self time by package or module", "", "| package | seconds | share |", "| --- | ---: | ---: |"]
@@ -87,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--summarize", type=Path, help="only summarize this speedscope file")
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--defaults", action="store_true", help="profile `crawler crawl` with its defaults")
+    parser.add_argument(
+        "--names", choices=("system", "resolve"), default="system",
+        help="how ours reaches the names, as in benchmarks.run (default: %(default)s)",
+    )
+    parser.add_argument("--pages", choices=PAGES, default="markup", help="as in benchmarks.run (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=run.HERE / "results")
     args = parser.parse_args(argv)
     if args.summarize:
@@ -103,16 +195,22 @@ def main(argv: list[str] | None = None) -> int:
     work = args.out / f"n{args.hosts}" / f"profile{suffix}"
     work.mkdir(parents=True, exist_ok=True)
     profile = args.out / f"profile-{args.hosts}{suffix}.speedscope.json"
+    if args.names == "system" and not run.can_use_namespace():
+        print("--names system needs root and unshare (or use --names resolve)", file=sys.stderr)
+        return 0
     bench = argparse.Namespace(ports=1, timeout=run.TIMEOUT, concurrency=run.CONCURRENCY)
-    hosts = plan(args.hosts, args.seed)
-    with run.web(args.hosts, args.seed, bench.ports) as served:
+    hosts = plan(args.hosts, args.seed, args.pages)
+    files = run.namespace_files(hosts, work) if args.names == "system" else []
+    with run.web(args.hosts, args.seed, bench.ports, args.pages) as served:
         directory, _ = run.write_inputs(hosts, served, work)
         (work / "history.sqlite3").unlink(missing_ok=True)
         if args.defaults:
-            crawl = run.defaults_command(served, directory, work, bench.timeout)
+            crawl = run.defaults_command(served, directory, work, bench.timeout, args.names)
         else:
-            crawl = run.ours_command(served, directory, work, bench.timeout, bench.concurrency)
+            crawl = run.ours_command(served, directory, work, bench.timeout, bench.concurrency, args.names)
         cmd = [py_spy, "record", "--format", "speedscope", "--function", "--rate", str(args.rate), "-o", str(profile), "--", *crawl]
+        if files:
+            cmd = run.in_namespace(files, cmd)
         used = run.measure(cmd, work / "py-spy.log")
     print(f"N={args.hosts}: wall {used.wall:.1f} s, CPU {used.cpu:.1f} s (py-spy included), exit {used.exit_code}")
     if profile.exists():

@@ -179,6 +179,19 @@ def main(argv: list[str] | None = None) -> int:
         help="how ours reaches the names, as in benchmarks.run (default: %(default)s)",
     )
     parser.add_argument("--pages", choices=PAGES, default="markup", help="as in benchmarks.run (default: %(default)s)")
+    parser.add_argument(
+        "--blocking", action="store_true",
+        help="let py-spy pause the crawler for every sample (its default; here --nonblocking is the "
+        "default: pausing dozens of thread-pool threads 250 times a second multiplied their CPU time)",
+    )
+    parser.add_argument(
+        "--gil", action="store_true",
+        help="only samples of threads holding the GIL (py-spy --gil): Python's own work, no system calls",
+    )
+    parser.add_argument(
+        "--lines", action="store_true",
+        help="sample by line, not by function (py-spy without --function): where inside a function",
+    )
     parser.add_argument("--out", type=Path, default=run.HERE / "results")
     args = parser.parse_args(argv)
     if args.summarize:
@@ -194,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     suffix = "-defaults" if args.defaults else ""
     work = args.out / f"n{args.hosts}" / f"profile{suffix}"
     work.mkdir(parents=True, exist_ok=True)
+    suffix += "-gil" if args.gil else ""
     profile = args.out / f"profile-{args.hosts}{suffix}.speedscope.json"
     if args.names == "system" and not run.can_use_namespace():
         print("--names system needs root and unshare (or use --names resolve)", file=sys.stderr)
@@ -208,11 +222,15 @@ def main(argv: list[str] | None = None) -> int:
             crawl = run.defaults_command(served, directory, work, bench.timeout, args.names)
         else:
             crawl = run.ours_command(served, directory, work, bench.timeout, bench.concurrency, args.names)
-        cmd = [py_spy, "record", "--format", "speedscope", "--function", "--rate", str(args.rate), "-o", str(profile), "--", *crawl]
+        by = ([] if args.lines else ["--function"]) + (["--gil"] if args.gil else [])
+        by += [] if args.blocking else ["--nonblocking"]
+        cmd = [py_spy, "record", "--format", "speedscope", *by, "--rate", str(args.rate), "-o", str(profile), "--", *crawl]
         if files:
             cmd = run.in_namespace(files, cmd)
         used = run.measure(cmd, work / "py-spy.log")
     print(f"N={args.hosts}: wall {used.wall:.1f} s, CPU {used.cpu:.1f} s (py-spy included), exit {used.exit_code}")
+    print(f"Measured per thread (/proc): {used.split()}")
+    print()
     if profile.exists():
         print(summarize(profile, args.top))
     return 0

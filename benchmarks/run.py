@@ -22,7 +22,9 @@ with ``--names resolve``) and nothing else, so
 the crawler's own defaults apply (CONCURRENT_REQUESTS 512, 2 per host, one retry for
 transient failures other than timeouts, freshness requests on). Its scheduling limit counts
 the retry of a 5xx and the /sitemap.xml request of a page that does not date itself
-(`Host.busy_seconds`) on the default number of slots; lychee is not run.
+(`Host.busy_seconds`) on the default number of slots. lychee runs beside it at 1,024 in
+flight (``--lychee-concurrency``), its best here and the issue's anchor, measured against
+its own limit (one request per site on its slots); ``--tools ours`` leaves it out.
 
 How each tool finds the hosts without real DNS (everything goes to 127.0.0.1): through the
 system resolver, as a real crawl does (``--names system``, the default). Each tool runs in a
@@ -60,12 +62,15 @@ from datetime import datetime
 from pathlib import Path
 
 from benchmarks import gen_directory, schedule, verdicts
+from benchmarks.threads import ThreadSampler
 from benchmarks.web import PAGES, Host, plan
 
 REPO = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 TIMEOUT = 10.0
 CONCURRENCY = 128
+# lychee's requests in flight beside ours with --defaults: the issue's anchor, lychee at its best here.
+ANCHOR_CONCURRENCY = 1024
 
 
 def crawler_defaults() -> tuple[int, int]:
@@ -82,6 +87,33 @@ class Usage:
     cpu: float  # user + sys seconds of the child and the children it waited for
     rss_mb: float  # peak resident set size
     exit_code: int
+    machine_cpu: float = 0.0  # CPU seconds the whole machine spent meanwhile (all processes)
+    user: float = 0.0  # of `cpu`, in user mode
+    system: float = 0.0  # of `cpu`, in the kernel (system calls: connect, send, recv, epoll...)
+    threads: dict[str, tuple[float, float]] = field(default_factory=dict)  # ThreadSampler.by_role
+
+    def split(self) -> str:
+        """User and kernel time, and the CPU of the main threads and the other threads."""
+        words = [f"user {self.user:.1f} s + sys {self.system:.1f} s"]
+        for role, (user, system) in sorted(self.threads.items(), key=lambda kv: -sum(kv[1])):
+            if user + system >= 0.05:
+                words.append(f"{role} {user + system:.1f} s ({user:.1f} + {system:.1f})")
+        return ", ".join(words)
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes have used since boot (Linux /proc/stat; 0 elsewhere).
+
+    The difference across a run, less the tool's and the web's own CPU, is what other
+    processes took meanwhile: a better sign of a busy machine than the load average, which
+    after a run still counts that run for a minute or more.
+    """
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -100,12 +132,27 @@ class Row:
 def measure(cmd: Sequence[str], log: Path, cwd: Path = REPO, env: dict[str, str] | None = None) -> Usage:
     """Run `cmd` to completion; its stdout and stderr go to `log`."""
     with open(log, "wb") as out:
+        busy = machine_busy_seconds()
         started = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        sampler = ThreadSampler(proc.pid)
+        # Wait without reaping, so the sampler can read the threads until the very end.
+        os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+        sampler.stop()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.monotonic() - started
+        busy = machine_busy_seconds() - busy
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Usage(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode)
+    return Usage(
+        wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, busy,
+        usage.ru_utime, usage.ru_stime, sampler.by_role(),
+    )
+
+
+def others_note(used: Usage, served: Web) -> str:
+    """What other processes on the machine took during the run, in CPU seconds."""
+    others = max(0.0, used.machine_cpu - used.cpu - served.cpu)
+    return f"others' CPU meanwhile ~{others:.1f} s"
 
 
 @dataclass
@@ -227,7 +274,9 @@ def run_ours(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
         row.notes.append(f"crawl phase {crawl:.0f} s (rest: start-up, reports)")
     if files:
         row.notes.extend(artefact_note(files, work, n))
+    row.notes.append(used.split())
     row.notes.append(f"web CPU {served.cpu:.1f} s")
+    row.notes.append(others_note(used, served))
     if args.defaults:
         requests = sum(v for k, v in served.counters.items() if k.startswith("requests/"))
         row.notes.append(f"{requests:,} requests reached the web")
@@ -322,7 +371,7 @@ def run_lychee(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
         _, urls = write_inputs(hosts, served, work)
         cmd = [
             binary, "-v", "--no-progress", "--mode", "plain", "--format", "json", "--output", str(output),
-            "--timeout", f"{args.timeout:g}", "--max-retries", "0", "--max-concurrency", str(args.concurrency),
+            "--timeout", f"{args.timeout:g}", "--max-retries", "0", "--max-concurrency", str(args.lychee_concurrency),
             str(urls),
         ]
         used = measure(in_namespace(files, cmd), work / "lychee.log")
@@ -334,7 +383,9 @@ def run_lychee(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
     result = verdicts.agreement({gen_directory.entry_id(h): h.truth for h in hosts}, verdicts.lychee(output, url_to_id))
     row.agree, row.total, row.mismatches = result.agree, result.total, result.worst()
     row.notes.extend(artefact_note(files, work, n))
+    row.notes.append(used.split())
     row.notes.append(f"web CPU {served.cpu:.1f} s")
+    row.notes.append(others_note(used, served))
     return row
 
 
@@ -410,7 +461,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=CONCURRENCY, help="requests in flight (default: %(default)s)")
     parser.add_argument(
         "--defaults", action="store_true",
-        help="run ours as `crawler crawl` with its defaults (only --timeout given); no lychee",
+        help="run ours as `crawler crawl` with its defaults (only --timeout given), and lychee at "
+        f"{ANCHOR_CONCURRENCY} in flight beside it (unless --tools ours)",
+    )
+    parser.add_argument(
+        "--lychee-concurrency", type=int,
+        help=f"lychee's requests in flight (default: --concurrency; {ANCHOR_CONCURRENCY} with --defaults)",
     )
     parser.add_argument(
         "--rounds", type=int, default=1,
@@ -432,8 +488,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     tools = {t.strip() for t in args.tools.split(",")}
+    if args.lychee_concurrency is None:
+        args.lychee_concurrency = ANCHOR_CONCURRENCY if args.defaults else args.concurrency
     if args.defaults:
-        tools = {"ours"}
         args.concurrency, retries = crawler_defaults()
     runners = [(name, fn) for name, fn in (("ours", run_ours), ("lychee", run_lychee)) if name in tools]
 
@@ -444,7 +501,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     info["pages"] = args.pages
     if args.defaults:
-        info["mode"] = f"crawler defaults: {args.concurrency} slots, {retries} retry, freshness on, timeout {args.timeout:g} s"
+        info["mode"] = (
+            f"crawler defaults: {args.concurrency} slots, {retries} retry, freshness on, timeout {args.timeout:g} s; "
+            f"lychee at {args.lychee_concurrency} in flight, no retries"
+        )
     lines = [HEADER_DEFAULTS if args.defaults else HEADER]
     print("\n".join(f"{k}: {v}" for k, v in info.items()), flush=True)
     rows: list[Row] = []
@@ -460,6 +520,12 @@ def main(argv: list[str] | None = None) -> int:
             tries = [h.tries(args.timeout, retries, freshness=True) for h in plan(n, args.seed, args.pages)]
             later = schedule.retries_last_makespan(tries, args.concurrency)
             lines[-1] = lines[-1][: -len(" |")] + f"; with retries queued last {later:.1f} s |"
+        # lychee's own limit: one request per site (no retries, no freshness) on its slots.
+        lychee_busy = busy_times(n, args.seed, args.timeout, pages=args.pages)
+        lychee_limit = schedule.greedy_makespan(lychee_busy, args.lychee_concurrency)
+        if "lychee" in tools and args.lychee_concurrency != args.concurrency:
+            row_text = limit_row(lychee_busy, n, args.lychee_concurrency, per_timeout)
+            lines.append(row_text.replace("scheduling limit", "scheduling limit, lychee's work", 1))
         ratios: list[float] = []
         for round_ in range(1, args.rounds + 1):
             cpu: dict[str, float | None] = {}
@@ -468,16 +534,21 @@ def main(argv: list[str] | None = None) -> int:
                 work = args.out / f"n{n}" / (label if args.rounds == 1 else f"{label}-{round_}")
                 work.mkdir(parents=True, exist_ok=True)
                 print(f"N={n}: {name} ...", file=sys.stderr, flush=True)
+                load_before = os.getloadavg()[0]
                 try:
                     row = runner(n, args.seed, args, work)
                 except Exception as exc:  # a benchmark reports, it never fails
                     row = Row(n, name, notes=[f"failed: {type(exc).__name__}: {exc}"])
-                row.notes.append(f"load {os.getloadavg()[0]:.2f}")
+                # Before: what else ran on the machine; after: that plus the run itself.
+                row.notes.append(f"load {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
                 if args.rounds > 1:
                     row.notes.append(f"round {round_}")
                 rows.append(row)
                 cpu[name] = row.cpu
-                lines.append(table_line(row, limit, per_timeout, max(busy) if args.defaults else None))
+                if name == "lychee":
+                    lines.append(table_line(row, lychee_limit, per_timeout))
+                else:
+                    lines.append(table_line(row, limit, per_timeout, max(busy) if args.defaults else None))
                 print(lines[-1], file=sys.stderr, flush=True)
             if cpu.get("ours") and cpu.get("lychee"):
                 ratios.append(cpu["ours"] / cpu["lychee"])  # type: ignore[operator]

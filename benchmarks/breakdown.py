@@ -107,6 +107,14 @@ def probe(scrapy_args: list[str]) -> None:
     execute()
 
 
+def floor_command(ours: list[str], urls: Path) -> tuple[list[str], dict[str, str]]:
+    """The floor spider's command and environment, from `run.ours_command`'s: the same
+    settings, without the store and the reports (no items reach them anyway)."""
+    settings = [*ours[ours.index("crawl") + 2 :], "-s", "ITEM_PIPELINES={}"]
+    cmd = [sys.executable, "-m", "scrapy", "runspider", str(FLOOR_SPIDER), *settings]
+    return cmd, {**os.environ, "FLOOR_URLS": str(urls)}
+
+
 def crawl(
     kind: str, n: int, seed: int, work: Path, names: str = "system", pages: str = "markup"
 ) -> tuple[run.Usage, list[tuple[float, int, str]]]:
@@ -119,10 +127,7 @@ def crawl(
             stale.unlink(missing_ok=True)
         cmd = run.ours_command(served, directory, work, args.timeout, args.concurrency, names)
         if kind == "floor":
-            # The same settings, without the store and the reports (no items reach them anyway).
-            settings = [*cmd[cmd.index("crawl") + 2 :], "-s", "ITEM_PIPELINES={}"]
-            cmd = [sys.executable, "-m", "scrapy", "runspider", str(FLOOR_SPIDER), *settings]
-            env = {**os.environ, "FLOOR_URLS": str(urls)}
+            cmd, env = floor_command(cmd, urls)
         else:
             cmd = [sys.executable, "-m", "benchmarks.breakdown", "--probe", *cmd[cmd.index("crawl") :]]
             env = None

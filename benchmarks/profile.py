@@ -22,7 +22,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from benchmarks import run
+from benchmarks import breakdown, run
 from benchmarks.web import PAGES, plan
 
 
@@ -175,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--defaults", action="store_true", help="profile `crawler crawl` with its defaults")
     parser.add_argument(
+        "--floor", action="store_true",
+        help="profile Scrapy's floor instead: our settings, a spider that does nothing (benchmarks.breakdown)",
+    )
+    parser.add_argument(
         "--names", choices=("system", "resolve"), default="system",
         help="how ours reaches the names, as in benchmarks.run (default: %(default)s)",
     )
@@ -204,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     if py_spy is None:
         print("py-spy not found: pip install py-spy (see benchmarks/README.md)", file=sys.stderr)
         return 0
-    suffix = "-defaults" if args.defaults else ""
+    suffix = "-defaults" if args.defaults else "-floor" if args.floor else ""
     work = args.out / f"n{args.hosts}" / f"profile{suffix}"
     work.mkdir(parents=True, exist_ok=True)
     suffix += "-gil" if args.gil else ""
@@ -215,19 +219,22 @@ def main(argv: list[str] | None = None) -> int:
     bench = argparse.Namespace(ports=1, timeout=run.TIMEOUT, concurrency=run.CONCURRENCY)
     hosts = plan(args.hosts, args.seed, args.pages)
     files = run.namespace_files(hosts, work) if args.names == "system" else []
+    env = None
     with run.web(args.hosts, args.seed, bench.ports, args.pages) as served:
-        directory, _ = run.write_inputs(hosts, served, work)
+        directory, urls = run.write_inputs(hosts, served, work)
         (work / "history.sqlite3").unlink(missing_ok=True)
         if args.defaults:
             crawl = run.defaults_command(served, directory, work, bench.timeout, args.names)
         else:
             crawl = run.ours_command(served, directory, work, bench.timeout, bench.concurrency, args.names)
+        if args.floor:
+            crawl, env = breakdown.floor_command(crawl, urls)
         by = ([] if args.lines else ["--function"]) + (["--gil"] if args.gil else [])
         by += [] if args.blocking else ["--nonblocking"]
         cmd = [py_spy, "record", "--format", "speedscope", *by, "--rate", str(args.rate), "-o", str(profile), "--", *crawl]
         if files:
             cmd = run.in_namespace(files, cmd)
-        used = run.measure(cmd, work / "py-spy.log")
+        used = run.measure(cmd, work / "py-spy.log", env=env)
     print(f"N={args.hosts}: wall {used.wall:.1f} s, CPU {used.cpu:.1f} s (py-spy included), exit {used.exit_code}")
     print(f"Measured per thread (/proc): {used.split()}")
     print()

@@ -18,6 +18,7 @@ import argparse
 import json
 import re
 import shutil
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -165,6 +166,36 @@ def summarize(profile: Path, top: int = 15) -> str:
     return "\n".join(out) + "\n"
 
 
+def perf_summary(data: Path, top: int = 20) -> str:
+    """Markdown tables of a `perf record` file: CPU by library (the Python interpreter, the C
+    libraries, the kernel) and the top symbols. perf's cpu-clock samples count only time on a
+    core, so unlike py-spy's they are CPU time even on a busy machine; Python 3.11 gives perf
+    no Python frames, so the interpreter is one line (py-spy --gil splits it)."""
+
+    def report(sort: str) -> list[tuple[float, str]]:
+        done = subprocess.run(
+            ["perf", "report", "-i", str(data), "--sort", sort, "--stdio"], capture_output=True, text=True
+        )
+        rows = []
+        for line in done.stdout.splitlines():
+            if not line.strip() or line.startswith("#") or "%" not in line:
+                continue
+            share, _, rest = line.strip().partition("%")
+            try:
+                rows.append((float(share), " ".join(rest.split())))
+            except ValueError:
+                continue
+        return rows
+
+    out = ["| library | share of CPU samples |", "| --- | ---: |"]
+    out += [f"| {name} | {share:.1f} % |" for share, name in report("dso")[:top]]
+    out += ["", f"Top {top} symbols", "", "| symbol (library) | share |", "| --- | ---: |"]
+    for share, name in report("dso,sym")[:top]:
+        dso, _, symbol = name.partition(" ")
+        out.append(f"| `{symbol.replace('[.] ', '').replace('[k] ', '')}` ({dso}) | {share:.1f} % |")
+    return "\n".join(out) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hosts", type=int, default=10_000, help="N (default: %(default)s)")
@@ -193,25 +224,33 @@ def main(argv: list[str] | None = None) -> int:
         help="only samples of threads holding the GIL (py-spy --gil): Python's own work, no system calls",
     )
     parser.add_argument(
+        "--perf", action="store_true",
+        help="record with Linux perf (cpu-clock) instead of py-spy: CPU by library and symbol, kernel included",
+    )
+    parser.add_argument(
         "--lines", action="store_true",
         help="sample by line, not by function (py-spy without --function): where inside a function",
     )
     parser.add_argument("--out", type=Path, default=run.HERE / "results")
     args = parser.parse_args(argv)
     if args.summarize:
-        print(summarize(args.summarize, args.top))
+        perf = args.summarize.name.endswith(".perf.data")
+        print(perf_summary(args.summarize, args.top) if perf else summarize(args.summarize, args.top))
+        return 0
+    if args.perf and shutil.which("perf") is None:
+        print("perf not found (linux-perf)", file=sys.stderr)
         return 0
     py_spy = next(
         (p for p in (args.py_spy, str(run.HERE / ".venv-tools" / "bin" / "py-spy"), shutil.which("py-spy")) if p and Path(p).exists()),
         None,
     )
-    if py_spy is None:
+    if py_spy is None and not args.perf:
         print("py-spy not found: pip install py-spy (see benchmarks/README.md)", file=sys.stderr)
         return 0
     suffix = "-defaults" if args.defaults else "-floor" if args.floor else ""
     work = args.out / f"n{args.hosts}" / f"profile{suffix}"
     work.mkdir(parents=True, exist_ok=True)
-    suffix += "-gil" if args.gil else ""
+    suffix += "-gil" if args.gil and not args.perf else ""
     profile = args.out / f"profile-{args.hosts}{suffix}.speedscope.json"
     if args.names == "system" and not run.can_use_namespace():
         print("--names system needs root and unshare (or use --names resolve)", file=sys.stderr)
@@ -232,14 +271,18 @@ def main(argv: list[str] | None = None) -> int:
         by = ([] if args.lines else ["--function"]) + (["--gil"] if args.gil else [])
         by += [] if args.blocking else ["--nonblocking"]
         cmd = [py_spy, "record", "--format", "speedscope", *by, "--rate", str(args.rate), "-o", str(profile), "--", *crawl]
+        if args.perf:
+            profile = profile.with_name(profile.name.replace(".speedscope.json", ".perf.data"))
+            cmd = ["perf", "record", "-e", "cpu-clock", "-F", "999", "-o", str(profile), "--", *crawl]
         if files:
             cmd = run.in_namespace(files, cmd)
         used = run.measure(cmd, work / "py-spy.log", env=env)
-    print(f"N={args.hosts}: wall {used.wall:.1f} s, CPU {used.cpu:.1f} s (py-spy included), exit {used.exit_code}")
+    tool = "perf" if args.perf else "py-spy"
+    print(f"N={args.hosts}: wall {used.wall:.1f} s, CPU {used.cpu:.1f} s ({tool} included), exit {used.exit_code}")
     print(f"Measured per thread (/proc): {used.split()}")
     print()
     if profile.exists():
-        print(summarize(profile, args.top))
+        print(perf_summary(profile, args.top) if args.perf else summarize(profile, args.top))
     return 0
 
 

@@ -278,7 +278,9 @@ def main(argv: list[str] | None = None) -> int:
             cmd = run.in_namespace(files, cmd)
         used = run.measure(cmd, work / "py-spy.log", env=env)
     tool = "perf" if args.perf else "py-spy"
-    print(f"N={args.hosts}: wall {used.wall:.1f} s, CPU {used.cpu:.1f} s ({tool} included), exit {used.exit_code}")
+    # From /proc, not rusage: py-spy --nonblocking does not count the crawler it started.
+    cpu = sum(user + system for user, system in used.threads.values()) or used.cpu
+    print(f"N={args.hosts}: wall {used.wall:.1f} s, CPU {cpu:.1f} s ({tool} included), exit {used.exit_code}")
     print(f"Measured per thread (/proc): {used.split()}")
     print()
     if profile.exists():

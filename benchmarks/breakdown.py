@@ -1,13 +1,16 @@
 """How our crawler's CPU divides between Scrapy's floor and our own parts, in real crawls.
 
-``python -m benchmarks.breakdown [--hosts 10000]`` crawls the simulated web twice at the
-equal settings of `benchmarks.run`:
+``python -m benchmarks.breakdown [--hosts 10000] [--names system|resolve] [--pages
+markup|filler]`` crawls the simulated web twice at the equal settings of `benchmarks.run`
+(names through the system resolver and realistic markup by default, as there):
 
 * **floor**: Scrapy with our settings (handler, middlewares, extensions) and a spider that
   requests every URL and does nothing with the answer: no analysis, no items, no store, no
   reports. What a check costs before we do anything with it.
-* **ours**: the real crawl, with the CPU time (``time.process_time``) of our main parts
-  summed around their calls: the page analysis, the store, the start and the reports.
+* **ours**: the real crawl, with the CPU time of our main parts summed around their calls:
+  the page analysis, the store, the start and the reports. The clock is the calling
+  thread's (``time.thread_time``): not the name-lookup threads busy meanwhile, and not the
+  time the thread waits for a core on a busy machine.
 
 py-spy's samples (`benchmarks.profile`) overstate small, frequent functions; these sums
 are exact, apart from the clock itself (a few microseconds a call on this VM). Like every
@@ -27,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import run
-from benchmarks.web import plan
+from benchmarks.web import PAGES, plan
 
 HERE = Path(__file__).resolve().parent
 FLOOR_SPIDER = HERE / "floor_spider.py"
@@ -39,6 +42,9 @@ PARTS = (
     ("crawler.spiders.websites", "title_from_text", "page: title"),
     ("crawler.spiders.websites", "wants_soft404_probe", "page: soft-404 test"),
     ("crawler.spiders.websites", "classify_page", "page: verdict (parking, challenge signals)"),
+    ("crawler.verdict.freshness", "from_html", "page: content date (with freshness on)"),
+    ("crawler.verdict.freshness", "feed_links", "page: feed links (with freshness on)"),
+    ("crawler.net.resolver", "GuardedResolver.resolveHostName", "names: the resolver's reactor side (not the lookup)"),
     ("crawler.pipelines", "HistoryPipeline.process_item", "store: one check"),
     ("crawler.pipelines", "HistoryPipeline.close_spider", "end: finish the run, write the reports"),
     ("crawler.spiders.websites", "WebsitesSpider.start", "start: directory and requests"),
@@ -52,13 +58,13 @@ def _timed(fn: Any, label: str, spent: Counter[str], calls: Counter[str]) -> Any
             # Only the generator's own steps: not the time its consumer spends between them.
             gen = fn(*args, **kwargs)
             while True:
-                started = time.process_time()
+                started = time.thread_time()
                 try:
                     item = await gen.__anext__()
                 except StopAsyncIteration:
-                    spent[label] += time.process_time() - started
+                    spent[label] += time.thread_time() - started
                     return
-                spent[label] += time.process_time() - started
+                spent[label] += time.thread_time() - started
                 calls[label] += 1
                 yield item
 
@@ -66,11 +72,11 @@ def _timed(fn: Any, label: str, spent: Counter[str], calls: Counter[str]) -> Any
 
     @functools.wraps(fn)
     def timed(*args: Any, **kwargs: Any) -> Any:
-        started = time.process_time()
+        started = time.thread_time()
         try:
             return fn(*args, **kwargs)
         finally:
-            spent[label] += time.process_time() - started
+            spent[label] += time.thread_time() - started
             calls[label] += 1
 
     return timed
@@ -101,21 +107,32 @@ def probe(scrapy_args: list[str]) -> None:
     execute()
 
 
-def crawl(kind: str, n: int, seed: int, work: Path) -> tuple[run.Usage, list[tuple[float, int, str]]]:
+def floor_command(ours: list[str], urls: Path) -> tuple[list[str], dict[str, str]]:
+    """The floor spider's command and environment, from `run.ours_command`'s: the same
+    settings, without the store and the reports (no items reach them anyway)."""
+    settings = [*ours[ours.index("crawl") + 2 :], "-s", "ITEM_PIPELINES={}"]
+    cmd = [sys.executable, "-m", "scrapy", "runspider", str(FLOOR_SPIDER), *settings]
+    return cmd, {**os.environ, "FLOOR_URLS": str(urls)}
+
+
+def crawl(
+    kind: str, n: int, seed: int, work: Path, names: str = "system", pages: str = "markup"
+) -> tuple[run.Usage, list[tuple[float, int, str]]]:
     args = argparse.Namespace(timeout=run.TIMEOUT, concurrency=run.CONCURRENCY)
-    with run.web(n, seed, ports=1) as served:
-        directory, urls = run.write_inputs(plan(n, seed), served, work)
+    hosts = plan(n, seed, pages)
+    files = run.namespace_files(hosts, work) if names == "system" else []
+    with run.web(n, seed, 1, pages) as served:
+        directory, urls = run.write_inputs(hosts, served, work)
         for stale in (work / "history.sqlite3", work / "history.sqlite3.lock"):
             stale.unlink(missing_ok=True)
-        cmd = run.ours_command(served, directory, work, args.timeout, args.concurrency)
+        cmd = run.ours_command(served, directory, work, args.timeout, args.concurrency, names)
         if kind == "floor":
-            # The same settings, without the store and the reports (no items reach them anyway).
-            settings = [*cmd[cmd.index("crawl") + 2 :], "-s", "ITEM_PIPELINES={}"]
-            cmd = [sys.executable, "-m", "scrapy", "runspider", str(FLOOR_SPIDER), *settings]
-            env = {**os.environ, "FLOOR_URLS": str(urls)}
+            cmd, env = floor_command(cmd, urls)
         else:
             cmd = [sys.executable, "-m", "benchmarks.breakdown", "--probe", *cmd[cmd.index("crawl") :]]
             env = None
+        if files:
+            cmd = run.in_namespace(files, cmd)
         used = run.measure(cmd, work / f"{kind}.log", env=env)
     parts = []
     for line in (work / f"{kind}.log").read_text(encoding="utf-8", errors="replace").splitlines():
@@ -134,17 +151,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hosts", type=int, default=10_000, help="N (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the simulated web (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "breakdown", help="work directory")
+    parser.add_argument(
+        "--names", choices=("system", "resolve"), default="system",
+        help="how both crawls reach the names, as in benchmarks.run (default: %(default)s)",
+    )
+    parser.add_argument("--pages", choices=PAGES, default="markup", help="as in benchmarks.run (default: %(default)s)")
     args = parser.parse_args(argv)
+    if args.names == "system" and not run.can_use_namespace():
+        print("--names system needs root and unshare (or use --names resolve)", file=sys.stderr)
+        return 0
     rows = []
     for kind in ("floor", "ours"):
         work = args.out / kind
         work.mkdir(parents=True, exist_ok=True)
         print(f"N={args.hosts}: {kind} ...", file=sys.stderr, flush=True)
-        used, parts = crawl(kind, args.hosts, args.seed, work)
+        used, parts = crawl(kind, args.hosts, args.seed, work, args.names, args.pages)
         rows.append((kind, used, parts))
-    print("| crawl | wall s | CPU s | peak RSS MB |\n| --- | ---: | ---: | ---: |")
+    print("| crawl | wall s | CPU s | peak RSS MB | CPU by thread |\n| --- | ---: | ---: | ---: | --- |")
     for kind, used, _ in rows:
-        print(f"| {kind} | {used.wall:.1f} | {used.cpu:.1f} | {used.rss_mb:.0f} |")
+        print(f"| {kind} | {used.wall:.1f} | {used.cpu:.1f} | {used.rss_mb:.0f} | {used.split()} |")
     print("\n| part of ours | CPU s | calls |\n| --- | ---: | ---: |")
     for seconds, count, label in rows[-1][2]:
         print(f"| {label} | {seconds:.2f} | {count:,} |")

@@ -17,20 +17,31 @@ a row with each round's ours / lychee CPU ratio and their median: this VM's spee
 10-15 % between runs, so a single pair says little about a ratio near a target.
 
 ``--defaults`` instead runs ours as a user would: ``python -m crawler crawl --directory ...
---db ... --reports ... --timeout T --resolve '*:PORT:127.0.0.1' ...`` and nothing else, so
+--db ... --reports ... --timeout T --allow-private`` (or ``--resolve '*:PORT:127.0.0.1' ...``
+with ``--names resolve``) and nothing else, so
 the crawler's own defaults apply (CONCURRENT_REQUESTS 512, 2 per host, one retry for
 transient failures other than timeouts, freshness requests on). Its scheduling limit counts
-the retry of a 5xx and the /sitemap.xml request (`Host.busy_seconds`) on the default number
-of slots; lychee is not run.
+the retry of a 5xx and the /sitemap.xml request of a page that does not date itself
+(`Host.busy_seconds`) on the default number of slots. lychee runs beside it at 1,024 in
+flight (``--lychee-concurrency``), its best here and the issue's anchor, measured against
+its own limit (one request per site on its slots); ``--tools ours`` leaves it out.
 
-How each tool finds the hosts without real DNS (everything goes to 127.0.0.1):
-* ours: ``CRAWLER_RESOLVE`` (the ``--resolve`` option) with a wildcard per listening port;
-* lychee has no such option, so it runs in a private mount namespace (``unshare --mount``,
-  needs root) in which /etc/hosts lists the N names, /etc/nsswitch.conf says
-  ``hosts: files`` (no DNS query is ever sent) and /etc/resolv.conf names only 127.0.0.1.
-  The machine's own files are never touched. glibc reads /etc/hosts afresh on every
-  lookup, so with N names each lookup costs O(N); the table's notes give that cost,
-  measured in the same namespace.
+How each tool finds the hosts without real DNS (everything goes to 127.0.0.1): through the
+system resolver, as a real crawl does (``--names system``, the default). Each tool runs in a
+private mount namespace (``unshare --mount``, needs root) in which /etc/hosts lists the N
+names, /etc/nsswitch.conf says ``hosts: files`` (no DNS query is ever sent) and
+/etc/resolv.conf names only 127.0.0.1. The machine's own files are never touched. Ours then
+resolves every name with getaddrinfo in the reactor's thread pool (REACTOR_THREADPOOL_MAXSIZE)
+through `crawler.net.resolver.GuardedResolver` and its cache, and needs ``--allow-private``
+(``CRAWLER_ALLOW_PRIVATE``) for the loopback answers, which the address guard otherwise
+refuses. glibc reads /etc/hosts afresh on every lookup, so with N names each lookup costs
+O(N); the table's notes give that cost for both tools, measured in the same namespace.
+``--names resolve`` is the first benchmarks' way for ours: ``CRAWLER_RESOLVE`` (the
+``--resolve`` option) with a wildcard per listening port, no system lookup at all (lychee
+has no such option and always uses the namespace).
+
+``--pages markup`` (the default) serves realistic tag-dense home pages (`benchmarks.markup`);
+``--pages filler`` the first benchmarks' plain-word pages.
 """
 
 from __future__ import annotations
@@ -51,12 +62,15 @@ from datetime import datetime
 from pathlib import Path
 
 from benchmarks import gen_directory, schedule, verdicts
-from benchmarks.web import Host, plan
+from benchmarks.threads import ThreadSampler
+from benchmarks.web import PAGES, Host, plan
 
 REPO = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 TIMEOUT = 10.0
 CONCURRENCY = 128
+# lychee's requests in flight beside ours with --defaults: the issue's anchor, lychee at its best here.
+ANCHOR_CONCURRENCY = 1024
 
 
 def crawler_defaults() -> tuple[int, int]:
@@ -73,6 +87,33 @@ class Usage:
     cpu: float  # user + sys seconds of the child and the children it waited for
     rss_mb: float  # peak resident set size
     exit_code: int
+    machine_cpu: float = 0.0  # CPU seconds the whole machine spent meanwhile (all processes)
+    user: float = 0.0  # of `cpu`, in user mode
+    system: float = 0.0  # of `cpu`, in the kernel (system calls: connect, send, recv, epoll...)
+    threads: dict[str, tuple[float, float]] = field(default_factory=dict)  # ThreadSampler.by_role
+
+    def split(self) -> str:
+        """User and kernel time, and the CPU of the main threads and the other threads."""
+        words = [f"user {self.user:.1f} s + sys {self.system:.1f} s"]
+        for role, (user, system) in sorted(self.threads.items(), key=lambda kv: -sum(kv[1])):
+            if user + system >= 0.05:
+                words.append(f"{role} {user + system:.1f} s ({user:.1f} + {system:.1f})")
+        return ", ".join(words)
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes have used since boot (Linux /proc/stat; 0 elsewhere).
+
+    The difference across a run, less the tool's and the web's own CPU, is what other
+    processes took meanwhile: a better sign of a busy machine than the load average, which
+    after a run still counts that run for a minute or more.
+    """
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -91,12 +132,27 @@ class Row:
 def measure(cmd: Sequence[str], log: Path, cwd: Path = REPO, env: dict[str, str] | None = None) -> Usage:
     """Run `cmd` to completion; its stdout and stderr go to `log`."""
     with open(log, "wb") as out:
+        busy = machine_busy_seconds()
         started = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        sampler = ThreadSampler(proc.pid)
+        # Wait without reaping, so the sampler can read the threads until the very end.
+        os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+        sampler.stop()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.monotonic() - started
+        busy = machine_busy_seconds() - busy
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Usage(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode)
+    return Usage(
+        wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, busy,
+        usage.ru_utime, usage.ru_stime, sampler.by_role(),
+    )
+
+
+def others_note(used: Usage, served: Web) -> str:
+    """What other processes on the machine took during the run, in CPU seconds."""
+    others = max(0.0, used.machine_cpu - used.cpu - served.cpu)
+    return f"others' CPU meanwhile ~{others:.1f} s"
 
 
 @dataclass
@@ -108,9 +164,12 @@ class Web:
 
 
 @contextmanager
-def web(n: int, seed: int, ports: int) -> Iterator[Web]:
+def web(n: int, seed: int, ports: int, pages: str = "markup") -> Iterator[Web]:
     """The simulated web for one tool's run; on exit it is stopped and its CPU time read."""
-    cmd = [sys.executable, "-m", "benchmarks.web", "--hosts", str(n), "--seed", str(seed), "--ports", str(ports)]
+    cmd = [
+        sys.executable, "-m", "benchmarks.web", "--hosts", str(n), "--seed", str(seed), "--ports", str(ports),
+        "--pages", pages,
+    ]
     proc = subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert proc.stdin is not None and proc.stdout is not None
     try:
@@ -133,19 +192,26 @@ def write_inputs(hosts: list[Host], served: Web, work: Path) -> tuple[Path, Path
     return directory, urls
 
 
-def ours_command(served: Web, directory: Path, work: Path, timeout: float, concurrency: int) -> list[str]:
+def ours_command(
+    served: Web, directory: Path, work: Path, timeout: float, concurrency: int, names: str = "system"
+) -> list[str]:
     """`scrapy crawl websites` in the checkout: our spider, pipeline and settings, with retries off.
 
-    The CLI has no flag for retries; `scrapy crawl` reads the same settings module.
+    The CLI has no flag for retries; `scrapy crawl` reads the same settings module. With
+    `names` "system" the command must run `in_namespace` (the names are in its /etc/hosts).
     """
-    resolve = ",".join(f"*:{port}:127.0.0.1" for port in [*served.ports, served.closed_port])
+    if names == "resolve":
+        resolve = ",".join(f"*:{port}:127.0.0.1" for port in [*served.ports, served.closed_port])
+        reach = {"CRAWLER_RESOLVE": resolve}
+    else:
+        reach = {"CRAWLER_ALLOW_PRIVATE": "True"}  # the system answers 127.0.0.1
     settings = {
         "LOG_LEVEL": "WARNING",  # what `crawler crawl` uses without -v
         "RETRY_ENABLED": "False",
         "CONCURRENT_REQUESTS": str(concurrency),
         "DOWNLOAD_TIMEOUT": str(timeout),
         "DNS_TIMEOUT": str(timeout),
-        "CRAWLER_RESOLVE": resolve,
+        **reach,
         "CRAWLER_FRESHNESS_ENABLED": "False",  # one request per site, as lychee makes
         "CRAWLER_DIRECTORY": str(directory),
         "CRAWLER_DB": str(work / "history.sqlite3"),
@@ -157,28 +223,43 @@ def ours_command(served: Web, directory: Path, work: Path, timeout: float, concu
     return cmd
 
 
-def defaults_command(served: Web, directory: Path, work: Path, timeout: float) -> list[str]:
-    """`crawler crawl` with its defaults, only the timeout and where things are given."""
+def defaults_command(served: Web, directory: Path, work: Path, timeout: float, names: str = "system") -> list[str]:
+    """`crawler crawl` with its defaults, only the timeout, where things are and how names are
+    reached given (`--allow-private` for the system's loopback answers, or `--resolve`)."""
     cmd = [
         sys.executable, "-m", "crawler", "crawl", "--directory", str(directory),
         "--db", str(work / "history.sqlite3"), "--reports", str(work / "reports"), "--timeout", f"{timeout:g}",
     ]
-    for port in [*served.ports, served.closed_port]:
-        cmd += ["--resolve", f"*:{port}:127.0.0.1"]
+    if names == "resolve":
+        for port in [*served.ports, served.closed_port]:
+            cmd += ["--resolve", f"*:{port}:127.0.0.1"]
+    else:
+        cmd += ["--allow-private"]
     return cmd
+
+
+def can_use_namespace() -> bool:
+    """Whether `in_namespace` can work here: root and unshare."""
+    return shutil.which("unshare") is not None and os.geteuid() == 0
 
 
 def run_ours(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
     row = Row(n, "ours, defaults (`crawler crawl`)" if args.defaults else "ours (Scrapy)")
-    hosts = plan(n, seed)
-    with web(n, seed, args.ports) as served:
+    if args.names == "system" and not can_use_namespace():
+        row.notes.append("skipped: --names system needs root and unshare (or use --names resolve)")
+        return row
+    hosts = plan(n, seed, args.pages)
+    files = namespace_files(hosts, work) if args.names == "system" else []
+    with web(n, seed, args.ports, args.pages) as served:
         directory, _ = write_inputs(hosts, served, work)
         for stale in (work / "history.sqlite3", work / "history.sqlite3.lock"):
             stale.unlink(missing_ok=True)
         if args.defaults:
-            cmd = defaults_command(served, directory, work, args.timeout)
+            cmd = defaults_command(served, directory, work, args.timeout, args.names)
         else:
-            cmd = ours_command(served, directory, work, args.timeout, args.concurrency)
+            cmd = ours_command(served, directory, work, args.timeout, args.concurrency, args.names)
+        if files:
+            cmd = in_namespace(files, cmd)
         used = measure(cmd, work / "ours.log")
     row.wall, row.cpu, row.rss_mb = used.wall, used.cpu, used.rss_mb
     report = work / "reports" / "staleness.json"
@@ -191,7 +272,11 @@ def run_ours(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
     crawl = _seconds_between(run["started_at"], run["finished_at"])
     if crawl is not None:
         row.notes.append(f"crawl phase {crawl:.0f} s (rest: start-up, reports)")
+    if files:
+        row.notes.extend(artefact_note(files, work, n))
+    row.notes.append(used.split())
     row.notes.append(f"web CPU {served.cpu:.1f} s")
+    row.notes.append(others_note(used, served))
     if args.defaults:
         requests = sum(v for k, v in served.counters.items() if k.startswith("requests/"))
         row.notes.append(f"{requests:,} requests reached the web")
@@ -252,6 +337,18 @@ def hosts_lookup_cpu(files: list[str], work: Path) -> float | None:
         return None
 
 
+_LOOKUP_CPU: dict[int, float | None] = {}  # N -> hosts_lookup_cpu, measured once per run
+
+
+def artefact_note(files: list[str], work: Path, n: int) -> list[str]:
+    """The notes' words for the hosts-file artefact: one lookup per name that resolves (both
+    tools cache or reuse what they resolved), each scanning the N-line file."""
+    if n not in _LOOKUP_CPU:
+        _LOOKUP_CPU[n] = hosts_lookup_cpu(files, work)
+    spent = _LOOKUP_CPU[n]
+    return [] if spent is None else [f"of its CPU, ~{spent:.1f} s is glibc scanning the {n}-line /etc/hosts"]
+
+
 def find_lychee(explicit: str | None) -> str | None:
     for candidate in (explicit, str(HERE / ".venv-tools" / "bin" / "lychee"), shutil.which("lychee")):
         if candidate and Path(candidate).exists():
@@ -262,19 +359,19 @@ def find_lychee(explicit: str | None) -> str | None:
 def run_lychee(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
     row = Row(n, "lychee")
     binary = find_lychee(args.lychee)
-    if binary is None or shutil.which("unshare") is None or os.geteuid() != 0:
+    if binary is None or not can_use_namespace():
         row.notes.append("skipped: needs the lychee binary, root and unshare")
         return row
     row.tool = f"lychee {_version([binary, '--version'])}"
-    hosts = plan(n, seed)
+    hosts = plan(n, seed, args.pages)
     files = namespace_files(hosts, work)
     output = work / "lychee.json"
     output.unlink(missing_ok=True)
-    with web(n, seed, args.ports) as served:
+    with web(n, seed, args.ports, args.pages) as served:
         _, urls = write_inputs(hosts, served, work)
         cmd = [
             binary, "-v", "--no-progress", "--mode", "plain", "--format", "json", "--output", str(output),
-            "--timeout", f"{args.timeout:g}", "--max-retries", "0", "--max-concurrency", str(args.concurrency),
+            "--timeout", f"{args.timeout:g}", "--max-retries", "0", "--max-concurrency", str(args.lychee_concurrency),
             str(urls),
         ]
         used = measure(in_namespace(files, cmd), work / "lychee.log")
@@ -285,10 +382,10 @@ def run_lychee(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
     url_to_id = {h.url(served.ports, served.closed_port): gen_directory.entry_id(h) for h in hosts}
     result = verdicts.agreement({gen_directory.entry_id(h): h.truth for h in hosts}, verdicts.lychee(output, url_to_id))
     row.agree, row.total, row.mismatches = result.agree, result.total, result.worst()
-    lookups = hosts_lookup_cpu(files, work)
-    if lookups is not None:
-        row.notes.append(f"of its CPU, ~{lookups:.1f} s is glibc scanning the {n}-line /etc/hosts")
+    row.notes.extend(artefact_note(files, work, n))
+    row.notes.append(used.split())
     row.notes.append(f"web CPU {served.cpu:.1f} s")
+    row.notes.append(others_note(used, served))
     return row
 
 
@@ -315,8 +412,10 @@ def machine() -> dict[str, str]:
     }
 
 
-def busy_times(n: int, seed: int, timeout: float, retries: int = 0, freshness: bool = False) -> list[float]:
-    return [h.busy_seconds(timeout, retries, freshness) for h in plan(n, seed)]
+def busy_times(
+    n: int, seed: int, timeout: float, retries: int = 0, freshness: bool = False, pages: str = "markup"
+) -> list[float]:
+    return [h.busy_seconds(timeout, retries, freshness) for h in plan(n, seed, pages)]
 
 
 def limit_row(busy: list[float], n: int, concurrency: int, timeout: float | None = None) -> str:
@@ -362,41 +461,71 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=CONCURRENCY, help="requests in flight (default: %(default)s)")
     parser.add_argument(
         "--defaults", action="store_true",
-        help="run ours as `crawler crawl` with its defaults (only --timeout given); no lychee",
+        help="run ours as `crawler crawl` with its defaults (only --timeout given), and lychee at "
+        f"{ANCHOR_CONCURRENCY} in flight beside it (unless --tools ours)",
+    )
+    parser.add_argument(
+        "--lychee-concurrency", type=int,
+        help=f"lychee's requests in flight (default: --concurrency; {ANCHOR_CONCURRENCY} with --defaults)",
     )
     parser.add_argument(
         "--rounds", type=int, default=1,
         help="run the tools this many times each, alternating, and print each round's CPU ratio "
         "and their median: this VM's speed drifts between runs (default: %(default)s)",
     )
+    parser.add_argument(
+        "--names", choices=("system", "resolve"), default="system",
+        help="how ours reaches the names: the system resolver from a private /etc/hosts, as a real crawl "
+        "resolves (needs root and unshare), or --resolve overrides, as the first benchmarks did "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--pages", choices=PAGES, default="markup",
+        help="what live hosts serve: realistic tag-dense markup or the first benchmarks' filler (default: %(default)s)",
+    )
     parser.add_argument("--lychee", help="the lychee binary (default: benchmarks/.venv-tools/bin/lychee, then PATH)")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="work and results directory")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     tools = {t.strip() for t in args.tools.split(",")}
+    if args.lychee_concurrency is None:
+        args.lychee_concurrency = ANCHOR_CONCURRENCY if args.defaults else args.concurrency
     if args.defaults:
-        tools = {"ours"}
         args.concurrency, retries = crawler_defaults()
     runners = [(name, fn) for name, fn in (("ours", run_ours), ("lychee", run_lychee)) if name in tools]
 
     info = machine()
+    info["names"] = (
+        "system resolver, a private /etc/hosts of the N names (both tools)" if args.names == "system"
+        else "ours: --resolve overrides; lychee: system resolver, a private /etc/hosts"
+    )
+    info["pages"] = args.pages
     if args.defaults:
-        info["mode"] = f"crawler defaults: {args.concurrency} slots, {retries} retry, freshness on, timeout {args.timeout:g} s"
+        info["mode"] = (
+            f"crawler defaults: {args.concurrency} slots, {retries} retry, freshness on, timeout {args.timeout:g} s; "
+            f"lychee at {args.lychee_concurrency} in flight, no retries"
+        )
     lines = [HEADER_DEFAULTS if args.defaults else HEADER]
     print("\n".join(f"{k}: {v}" for k, v in info.items()), flush=True)
     rows: list[Row] = []
     for n in sizes:
         if args.defaults:
-            busy = busy_times(n, args.seed, args.timeout, retries, freshness=True)
+            busy = busy_times(n, args.seed, args.timeout, retries, freshness=True, pages=args.pages)
         else:
-            busy = busy_times(n, args.seed, args.timeout)
+            busy = busy_times(n, args.seed, args.timeout, pages=args.pages)
         limit = schedule.greedy_makespan(busy, args.concurrency)
         per_timeout = args.timeout if args.defaults else None
         lines.append(limit_row(busy, n, args.concurrency, per_timeout))
         if args.defaults:  # Scrapy queues a retry behind every first try: that order's limit too
-            tries = [h.tries(args.timeout, retries, freshness=True) for h in plan(n, args.seed)]
+            tries = [h.tries(args.timeout, retries, freshness=True) for h in plan(n, args.seed, args.pages)]
             later = schedule.retries_last_makespan(tries, args.concurrency)
             lines[-1] = lines[-1][: -len(" |")] + f"; with retries queued last {later:.1f} s |"
+        # lychee's own limit: one request per site (no retries, no freshness) on its slots.
+        lychee_busy = busy_times(n, args.seed, args.timeout, pages=args.pages)
+        lychee_limit = schedule.greedy_makespan(lychee_busy, args.lychee_concurrency)
+        if "lychee" in tools and args.lychee_concurrency != args.concurrency:
+            row_text = limit_row(lychee_busy, n, args.lychee_concurrency, per_timeout)
+            lines.append(row_text.replace("scheduling limit", "scheduling limit, lychee's work", 1))
         ratios: list[float] = []
         for round_ in range(1, args.rounds + 1):
             cpu: dict[str, float | None] = {}
@@ -405,16 +534,21 @@ def main(argv: list[str] | None = None) -> int:
                 work = args.out / f"n{n}" / (label if args.rounds == 1 else f"{label}-{round_}")
                 work.mkdir(parents=True, exist_ok=True)
                 print(f"N={n}: {name} ...", file=sys.stderr, flush=True)
+                load_before = os.getloadavg()[0]
                 try:
                     row = runner(n, args.seed, args, work)
                 except Exception as exc:  # a benchmark reports, it never fails
                     row = Row(n, name, notes=[f"failed: {type(exc).__name__}: {exc}"])
-                row.notes.append(f"load {os.getloadavg()[0]:.2f}")
+                # Before: what else ran on the machine; after: that plus the run itself.
+                row.notes.append(f"load {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
                 if args.rounds > 1:
                     row.notes.append(f"round {round_}")
                 rows.append(row)
                 cpu[name] = row.cpu
-                lines.append(table_line(row, limit, per_timeout, max(busy) if args.defaults else None))
+                if name == "lychee":
+                    lines.append(table_line(row, lychee_limit, per_timeout))
+                else:
+                    lines.append(table_line(row, limit, per_timeout, max(busy) if args.defaults else None))
                 print(lines[-1], file=sys.stderr, flush=True)
             if cpu.get("ours") and cpu.get("lychee"):
                 ratios.append(cpu["ours"] / cpu["lychee"])  # type: ignore[operator]

@@ -9,7 +9,13 @@ is which kind, its latencies and page size -- is a pure function of (N, seed), s
 directory generator, the scheduling limit and the verdict check all see the web the
 server plays.
 
-Run ``python -m benchmarks.web --hosts N --seed S [--ports K]``. The server listens on
+Pages (``--pages``): ``markup`` (the default) is what real home pages are, tag-dense HTML of
+2-50 KB (median about 10 KB) in nine languages, half of them dating themselves in their
+markup (`benchmarks.markup`); ``filler`` is the first benchmarks' neutral text in ``<p>``
+tags, 4-92 KiB (median about 23 KiB), kept for comparison with their results. The kinds,
+names and delays of the plan are the same in both.
+
+Run ``python -m benchmarks.web --hosts N --seed S [--ports K] [--pages markup|filler]``. The server listens on
 127.0.0.1 only, prints ONE line of JSON (``{"ports": [...], "closed_port": P}``) and serves
 until its stdin closes or it gets SIGTERM; then it prints one more JSON line of counters.
 One process serves every host by its Host header; delays are `reactor.callLater`, never sleep.
@@ -27,6 +33,8 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from benchmarks import markup
 
 # The measured mix: kind -> share of hosts. Shares add up to 1.
 SHARES: dict[str, float] = {
@@ -84,6 +92,7 @@ class Host:
     delay: float  # before the first answer (the 301 for a redirect); 0 for hang/refuse/no-dns
     second_delay: float  # before the redirect target answers; 0 otherwise
     page_bytes: int  # size of its 200 page
+    dated: bool = False  # its page dates itself in its markup (markup pages only)
 
     @property
     def truth(self) -> str:
@@ -95,8 +104,9 @@ class Host:
         `retries`: further tries after a 5xx (our RETRY_TIMES; a refused connection or a
         name that does not resolve is retried at once, at no cost; a timeout is not
         retried, as `RETRY_EXCEPTIONS` in crawler/settings.py says why).
-        `freshness`: one more request, for /sitemap.xml, after a page that answered 200 (our
-        freshness check; this web answers every path like its home page, redirect included).
+        `freshness`: one more request, for /sitemap.xml, after a page that answered 200 and
+        does not date itself (our freshness check; this web answers every path like its home
+        page, redirect included, and links no feed).
         """
         tries = 1 + retries
         if self.kind is Kind.HANG:
@@ -104,7 +114,7 @@ class Host:
         if self.kind is Kind.ERROR:
             return min(timeout, self.delay) * tries
         once = min(timeout, self.delay + self.second_delay)
-        if freshness and self.kind in (Kind.OK, Kind.SLOW, Kind.REDIRECT):
+        if freshness and not self.dated and self.kind in (Kind.OK, Kind.SLOW, Kind.REDIRECT):
             return 2 * once
         return once
 
@@ -135,9 +145,20 @@ def _counts(n: int) -> dict[Kind, int]:
     return counts
 
 
-def plan(n: int, seed: int) -> list[Host]:
-    """The web of n hosts for this seed; the same arguments always give the same list."""
+PAGES = ("markup", "filler")
+DATED_SHARE = 0.5  # of markup pages, the share that dates itself (meta, JSON-LD, <time>)
+
+
+def plan(n: int, seed: int, pages: str = "markup") -> list[Host]:
+    """The web of n hosts for this seed; the same arguments always give the same list.
+
+    Kinds, names and delays do not depend on `pages`; page sizes and `dated` do (markup
+    pages are drawn from a second generator, so the first one's sequence is the same).
+    """
+    if pages not in PAGES:
+        raise ValueError(f"pages must be one of {PAGES}, not {pages!r}")
     rng = random.Random(seed)
+    pages_rng = random.Random(f"pages:{seed}")
     kinds = [kind for kind, count in _counts(n).items() for _ in range(count)]
     rng.shuffle(kinds)
     hosts = []
@@ -150,8 +171,12 @@ def plan(n: int, seed: int) -> list[Host]:
         if kind is Kind.REDIRECT:
             second = rng.uniform(*FAST)
         tld = "invalid" if kind is Kind.NO_DNS else NAME_TLD
-        page = int(2 ** rng.uniform(12.0, 16.5))  # 4-92 KiB of HTML, median about 23 KiB
-        hosts.append(Host(i, f"site{i:06d}.{tld}", kind, round(delay, 4), round(second, 4), page))
+        page = int(2 ** rng.uniform(12.0, 16.5))  # filler: 4-92 KiB of HTML, median about 23 KiB
+        dated = False
+        if pages == "markup":
+            page = int(2 ** pages_rng.uniform(11.0, 15.6))  # 2-50 KB, median about 10 KB
+            dated = pages_rng.random() < DATED_SHARE
+        hosts.append(Host(i, f"site{i:06d}.{tld}", kind, round(delay, 4), round(second, 4), page, dated))
     return hosts
 
 
@@ -182,7 +207,10 @@ FILLER = _filler(100 * 1024).encode("ascii")
 REASONS = {200: "OK", 301: "Moved Permanently", 404: "Not Found", 421: "Misdirected Request", 500: "Internal Server Error"}
 
 
-def page(host: Host) -> bytes:
+def page(host: Host, pages: str = "filler", seed: int = 1) -> bytes:
+    """The 200 page of a live host: filler, or realistic markup (`benchmarks.markup`)."""
+    if pages == "markup":
+        return markup.page(seed, host.index, host.name, host.page_bytes, host.dated)
     head = (
         f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Association {host.index} - local group</title>"
@@ -211,11 +239,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the plan (default: %(default)s)")
     parser.add_argument("--ports", type=int, default=1, help="listening ports (default: %(default)s)")
     parser.add_argument("--backlog", type=int, default=4096, help="listen backlog per port")
+    parser.add_argument("--pages", choices=PAGES, default="markup", help="what live hosts serve (default: %(default)s)")
     args = parser.parse_args(argv)
 
     from twisted.internet import protocol, reactor
 
-    hosts = {h.name: h for h in plan(args.hosts, args.seed)}
+    hosts = {h.name: h for h in plan(args.hosts, args.seed, args.pages)}
+
+    def home(host: Host) -> bytes:
+        return page(host, args.pages, args.seed)
+
     counters: Counter[str] = Counter()
 
     class Http(protocol.Protocol):
@@ -255,14 +288,14 @@ def main(argv: list[str] | None = None) -> int:
                 self.pending = reactor.callLater(HANG_LIMIT, self.transport.abortConnection)
                 return None
             if host.kind in (Kind.OK, Kind.SLOW):
-                return self.send(host.delay, response(200, page(host)))
+                return self.send(host.delay, response(200, home(host)))
             if host.kind is Kind.NOT_FOUND:
                 return self.send(host.delay, response(404, small_page("Page not found")))
             if host.kind is Kind.ERROR:
                 return self.send(host.delay, response(500, small_page("Internal error")))
             # A redirect host: / moves permanently to /home/, which answers.
             if path.startswith(REDIRECT_PATH):
-                return self.send(host.second_delay, response(200, page(host)))
+                return self.send(host.second_delay, response(200, home(host)))
             port = self.transport.getHost().port
             location = f"Location: http://{host.name}:{port}{REDIRECT_PATH}\r\n"
             return self.send(host.delay, response(301, small_page("Moved"), location))

@@ -213,6 +213,7 @@ def ours_command(
         "DNS_TIMEOUT": str(timeout),
         **reach,
         "CRAWLER_FRESHNESS_ENABLED": "False",  # one request per site, as lychee makes
+        "CRAWLER_RDAP_ENABLED": "False",  # no registry lookups either (older code ignores it)
         "CRAWLER_DIRECTORY": str(directory),
         "CRAWLER_DB": str(work / "history.sqlite3"),
         "CRAWLER_REPORTS": str(work / "reports"),
@@ -243,8 +244,17 @@ def can_use_namespace() -> bool:
     return shutil.which("unshare") is not None and os.geteuid() == 0
 
 
-def run_ours(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
-    row = Row(n, "ours, defaults (`crawler crawl`)" if args.defaults else "ours (Scrapy)")
+def run_before(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
+    """Ours as the code stands in the checkout `--before` names (a same-run pair of two versions)."""
+    return run_ours(n, seed, args, work, checkout=args.before)
+
+
+def run_ours(n: int, seed: int, args: argparse.Namespace, work: Path, checkout: Path | None = None) -> Row:
+    checkout = checkout or args.checkout
+    label = "ours, defaults (`crawler crawl`)" if args.defaults else "ours (Scrapy)"
+    if checkout != REPO:
+        label += f" at {_revision(checkout)}"
+    row = Row(n, label)
     if args.names == "system" and not can_use_namespace():
         row.notes.append("skipped: --names system needs root and unshare (or use --names resolve)")
         return row
@@ -260,7 +270,7 @@ def run_ours(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
             cmd = ours_command(served, directory, work, args.timeout, args.concurrency, args.names)
         if files:
             cmd = in_namespace(files, cmd)
-        used = measure(cmd, work / "ours.log")
+        used = measure(cmd, work / "ours.log", cwd=checkout)
     row.wall, row.cpu, row.rss_mb = used.wall, used.cpu, used.rss_mb
     report = work / "reports" / "staleness.json"
     if used.exit_code != 0 or not report.exists():
@@ -281,6 +291,16 @@ def run_ours(n: int, seed: int, args: argparse.Namespace, work: Path) -> Row:
         requests = sum(v for k, v in served.counters.items() if k.startswith("requests/"))
         row.notes.append(f"{requests:,} requests reached the web")
     return row
+
+
+def _revision(checkout: Path) -> str:
+    """The checkout's commit, short, for the table."""
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=checkout, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return str(checkout)
 
 
 def _seconds_between(start: str | None, end: str | None) -> float | None:
@@ -483,6 +503,15 @@ def main(argv: list[str] | None = None) -> int:
         "--pages", choices=PAGES, default="markup",
         help="what live hosts serve: realistic tag-dense markup or the first benchmarks' filler (default: %(default)s)",
     )
+    parser.add_argument(
+        "--checkout", type=Path, default=REPO, metavar="DIR",
+        help="run ours from this checkout (default: this one)",
+    )
+    parser.add_argument(
+        "--before", type=Path, metavar="DIR",
+        help="also run ours from this checkout of another commit (a `git worktree`), alternating with "
+        "this one in every round, and print each round's CPU ratio this / that and their median",
+    )
     parser.add_argument("--lychee", help="the lychee binary (default: benchmarks/.venv-tools/bin/lychee, then PATH)")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="work and results directory")
     args = parser.parse_args(argv)
@@ -493,6 +522,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.defaults:
         args.concurrency, retries = crawler_defaults()
     runners = [(name, fn) for name, fn in (("ours", run_ours), ("lychee", run_lychee)) if name in tools]
+    if args.before is not None:
+        runners.insert(0, ("before", run_before))
 
     info = machine()
     info["names"] = (
@@ -527,6 +558,7 @@ def main(argv: list[str] | None = None) -> int:
             row_text = limit_row(lychee_busy, n, args.lychee_concurrency, per_timeout)
             lines.append(row_text.replace("scheduling limit", "scheduling limit, lychee's work", 1))
         ratios: list[float] = []
+        versus_before: list[float] = []
         for round_ in range(1, args.rounds + 1):
             cpu: dict[str, float | None] = {}
             for name, runner in runners:
@@ -552,9 +584,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(lines[-1], file=sys.stderr, flush=True)
             if cpu.get("ours") and cpu.get("lychee"):
                 ratios.append(cpu["ours"] / cpu["lychee"])  # type: ignore[operator]
+            if cpu.get("ours") and cpu.get("before"):
+                versus_before.append(cpu["ours"] / cpu["before"])  # type: ignore[operator]
         if ratios:
             each = ", ".join(f"{r:.2f}" for r in ratios)
             lines.append(f"| {n:,} | CPU ours / lychee | {each} (median {statistics.median(ratios):.2f}) | | | | | |")
+        if versus_before:
+            each = ", ".join(f"{r:.3f}" for r in versus_before)
+            median = statistics.median(versus_before)
+            lines.append(f"| {n:,} | CPU ours / before | {each} (median {median:.3f}) | | | | | |")
     table = "\n".join(lines)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -8,11 +8,13 @@ which it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Protocol
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 from crawler.errors import StoreError
 from crawler.store.rows import CheckRow, RunRow, Summary
+from crawler.store.sql import RECENT
 from crawler.store.sqlite import SqliteStore
 from crawler.verdict.outcome import Outcome
 
@@ -28,7 +30,15 @@ class Store(Protocol):
     def summaries(self, entry_ids: Iterable[str], keep: int = 30) -> dict[str, Summary]: ...
     def checks_of_run(self, run_id: int) -> Iterator[CheckRow]: ...
     def runs(self) -> Iterator[RunRow]: ...
+    def fold(self, before: str | None, keep: int = RECENT) -> int: ...
+    def check_rows(self, run_id: int) -> Iterator[tuple[Any, ...]]: ...
+    def add_runs(self, runs: Iterable[tuple[RunRow, Iterable[Sequence[Any]]]]) -> tuple[int, int]: ...
     def close(self) -> None: ...
+
+
+def fold_cutoff(days: int, now: datetime | None = None) -> str:
+    """The time before which checks may be folded, by a policy that keeps `days` days."""
+    return ((now or datetime.now(UTC)) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")

@@ -171,11 +171,20 @@ class PostgresStore(SqlStore):
     def summaries(self, entry_ids: Iterable[str], keep: int = 30) -> dict[str, Summary]:
         """Per entry id with any counted check: its last `keep` checks and derived dates."""
         wanted = {"wanted": sorted(set(entry_ids)), "keep": keep}
-        queries = SummaryQueries.over(f"{COUNTED_CHECKS} AND c.entry_id = ANY(%(wanted)s)", keep="%(keep)s")
+        queries = SummaryQueries.over(
+            f"{COUNTED_CHECKS} AND c.entry_id = ANY(%(wanted)s)", keep="%(keep)s", wanted="entry_id = ANY(%(wanted)s)"
+        )
         return assemble_summaries(
             self._db.execute(queries.recent, wanted),
             self._db.execute(queries.last_verified, wanted),
             self._db.execute(queries.streaks, wanted),
+            self._db.execute(queries.folded, wanted),
+        )
+
+    def _after_adding_runs(self) -> None:
+        # Runs came with their ids; the identity's sequence must hand out the next ones.
+        self._db.execute(
+            "SELECT setval(pg_get_serial_sequence('runs', 'id'), (SELECT MAX(id) FROM runs))"
         )
 
     def _one(self, query: str, params: tuple[Any, ...] = ()) -> Any:

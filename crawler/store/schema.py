@@ -14,7 +14,8 @@ from __future__ import annotations
 
 # SCHEMA_VERSION history:
 #   1  runs and checks.
-SCHEMA_VERSION = 1
+#   2  folded: per-entry summaries of the checks the retention policy folded away.
+SCHEMA_VERSION = 2
 
 # The tables. Each engine names its row ids (`id`, `ref`) and may make them TEMPORARY
 # (`temp`); everything else is the same in both.
@@ -45,6 +46,23 @@ CREATE {temp}TABLE IF NOT EXISTS checks (
     title           TEXT,
     content_updated TEXT
 );
+""" + "{folded}"
+# The retention policy (`SqlStore.fold`) folds an entry's oldest checks, beyond its last 30
+# and older than the policy's age, into one row here: what those checks said that the
+# reports still need. A check is folded only after every newer one of its entry is kept,
+# so the folded ones are always the oldest; summaries() reads both.
+FOLDED = """
+CREATE {temp}TABLE IF NOT EXISTS folded (
+    entry_id        TEXT PRIMARY KEY,
+    checks          INTEGER NOT NULL,          -- how many checks were folded
+    first_checked   TEXT NOT NULL,             -- the oldest of them
+    last_checked    TEXT NOT NULL,             -- the newest of them
+    last_verified   TEXT,                      -- the last ok or redirected among them
+    streak_since    TEXT,                      -- the failing streak they end with: its start...
+    streak_checks   INTEGER NOT NULL DEFAULT 0, -- ...and its length (0: they end with a calm check)
+    last_title      TEXT,                      -- the last title among them
+    content_updated TEXT                       -- the last content date among them
+);
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS checks_by_entry ON checks (entry_id, id);
@@ -53,13 +71,15 @@ CREATE INDEX IF NOT EXISTS checks_by_run ON checks (run_id);
 
 # Ordered migrations: MIGRATIONS[n] takes a store from version n to n + 1 (SQL that both
 # SQLite and PostgreSQL accept; a store at version 0 is created from TABLES instead).
-MIGRATIONS: dict[int, str] = {}
+MIGRATIONS: dict[int, str] = {
+    1: FOLDED.format(temp=""),
+}
 
 
 def tables(*, id: str, ref: str, temp: str = "") -> str:
     """`TABLES` in one engine's words: its row-id column type (`id`), the type that refers
     to one (`ref`), and ``"TEMPORARY "`` for a reader's throwaway tables."""
-    return TABLES.format(temp=temp, id=id, ref=ref)
+    return TABLES.format(temp=temp, id=id, ref=ref, folded=FOLDED.format(temp=temp))
 
 
 def upgrade_steps(version: int, *, id: str, ref: str) -> str:

@@ -13,13 +13,21 @@ from typing import Any
 
 from crawler.errors import WriteError
 from crawler.items import utc_now
-from crawler.store.rows import CheckRow, RunRow
+from crawler.store.rows import CheckRow, FoldedRow, RunRow
 from crawler.verdict.outcome import ANSWERED_REASONS, Network, Outcome, Status
 
 CHECK_COLUMNS = (
     "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated"
 )
 RUN_COLUMNS = "id, started_at, finished_at, directory, network, checked"
+FOLDED_COLUMNS = (
+    "entry_id, checks, first_checked, last_checked, last_verified, streak_since, streak_checks,"
+    " last_title, content_updated"
+)
+#: Checks per entry that are never folded: the reports' strip of recent checks, the latest
+#: check and the titles and dates the reports read all come from these.
+RECENT = 30
+_FOLD_BATCH = 500  # entries folded per statement batch
 
 
 def _in_list(values: Iterable[str]) -> str:
@@ -43,15 +51,17 @@ COUNTED_CHECKS = (
 
 @dataclass(frozen=True, slots=True)
 class SummaryQueries:
-    """The three queries behind `summaries`, over a subquery of counted checks."""
+    """The four queries behind `summaries`, over a subquery of counted checks."""
 
     recent: str  # the last `keep` checks per entry, oldest first; one parameter: keep
     last_verified: str  # entry_id, last time it was ok or redirected
-    streaks: str  # entry_id, start and length of the current failing streak
+    streaks: str  # entry_id, start and length of the current failing streak, whether it is open
+    folded: str  # the entries' `folded` rows (FOLDED_COLUMNS)
 
     @classmethod
-    def over(cls, valid: str, keep: str) -> SummaryQueries:
-        """`valid` selects the counted checks; `keep` is the engine's placeholder for the limit."""
+    def over(cls, valid: str, keep: str, wanted: str = "TRUE") -> SummaryQueries:
+        """`valid` selects the counted checks; `keep` is the engine's placeholder for the limit;
+        `wanted` selects the `folded` rows (of the same entries)."""
         failing = _in_list(s for s in Status if s.failing)
         verified = _in_list(s for s in Status if s.verified)
         return cls(
@@ -64,15 +74,18 @@ class SummaryQueries:
                 f"SELECT entry_id, MAX(checked_at) FROM ({valid}) v"
                 f" WHERE status IN ({verified}) GROUP BY entry_id"
             ),
-            # Failing checks after the last check that was not one.
+            # Failing checks after the last check that was not one; "open" (1) when no kept
+            # check was calm, so the streak may go on into the folded ones.
             streaks=(
                 f"WITH v AS ({valid}),"
                 f" calm AS (SELECT entry_id, MAX(id) AS id FROM v WHERE status NOT IN ({failing})"
                 " GROUP BY entry_id)"
-                " SELECT v.entry_id, MIN(v.checked_at), COUNT(*) FROM v LEFT JOIN calm USING (entry_id)"
+                " SELECT v.entry_id, MIN(v.checked_at), COUNT(*),"
+                " MIN(CASE WHEN calm.id IS NULL THEN 1 ELSE 0 END) FROM v LEFT JOIN calm USING (entry_id)"
                 f" WHERE v.status IN ({failing}) AND (calm.id IS NULL OR v.id > calm.id)"
                 " GROUP BY v.entry_id"
             ),
+            folded=f"SELECT {FOLDED_COLUMNS} FROM folded WHERE {wanted}",
         )
 
 
@@ -106,6 +119,11 @@ class SqlStore:
         if self.PARAM != "?":
             query = query.replace("?", self.PARAM)
         return self._db.execute(query, params)
+
+    def _executemany(self, query: str, params: Iterable[Sequence[Any]]) -> None:
+        if self.PARAM != "?":
+            query = query.replace("?", self.PARAM)
+        self._db.cursor().executemany(query, params)
 
     def _settle_interrupted(self) -> None:
         """Settle runs a killed process left 'running'.
@@ -170,3 +188,83 @@ class SqlStore:
     def runs(self) -> Iterator[RunRow]:
         for row in self._execute(f"SELECT {RUN_COLUMNS} FROM runs ORDER BY id"):
             yield RunRow.from_row(row)
+
+    # --- retention and the text form (crawler.store.journal) ---------------------------------
+
+    def fold(self, before: str | None, keep: int = RECENT) -> int:
+        """Fold each entry's counted checks older than `before` (ISO-8601 UTC), beyond its
+        `keep` newest, into its `folded` row; return how many checks were folded.
+
+        Only the oldest checks of an entry are ever folded (everything up to its newest
+        foldable one), so every report field reads the same before and after. None: nothing.
+        """
+        if before is None:
+            return 0
+        counted = _in_list(n for n in Network if n.counted)
+        edges = self._execute(
+            "SELECT entry_id, MAX(id) FROM (SELECT c.id, c.entry_id, c.checked_at, ROW_NUMBER() OVER"
+            " (PARTITION BY c.entry_id ORDER BY c.id DESC) AS rn FROM checks c JOIN runs r ON r.id = c.run_id"
+            f" WHERE r.network IN ({counted})) numbered WHERE rn > ? AND checked_at < ? GROUP BY entry_id",
+            (keep, before),
+        ).fetchall()
+        total = 0
+        for start in range(0, len(edges), _FOLD_BATCH):
+            with self._writing("fold old checks"):
+                for entry_id, edge in edges[start : start + _FOLD_BATCH]:
+                    total += self._fold_entry(entry_id, edge, counted)
+        return total
+
+    def _fold_entry(self, entry_id: str, edge: int, counted: str) -> int:
+        where = f"entry_id = ? AND id <= ? AND run_id IN (SELECT id FROM runs WHERE network IN ({counted}))"
+        checks = [
+            CheckRow.from_row(row)
+            for row in self._execute(f"SELECT {CHECK_COLUMNS} FROM checks WHERE {where} ORDER BY id", (entry_id, edge))
+        ]
+        if not checks:
+            return 0
+        row = self._execute(f"SELECT {FOLDED_COLUMNS} FROM folded WHERE entry_id = ?", (entry_id,)).fetchone()
+        folded = FoldedRow.fold(FoldedRow.from_row(row) if row else None, checks)
+        self._execute("DELETE FROM folded WHERE entry_id = ?", (entry_id,))
+        self._execute(f"INSERT INTO folded ({FOLDED_COLUMNS}) VALUES ({', '.join('?' * 9)})", folded.astuple())
+        self._execute(f"DELETE FROM checks WHERE {where}", (entry_id, edge))
+        return len(checks)
+
+    def check_rows(self, run_id: int) -> Iterator[tuple[Any, ...]]:
+        """The run's checks as stored: `CHECK_COLUMNS` values, untyped, in the order recorded."""
+        for row in self._execute(f"SELECT {CHECK_COLUMNS} FROM checks WHERE run_id = ? ORDER BY id", (run_id,)):
+            yield tuple(row)
+
+    def add_runs(self, runs: Iterable[tuple[RunRow, Iterable[Sequence[Any]]]]) -> tuple[int, int]:
+        """Add runs with their ids (and their checks, `CHECK_COLUMNS` values) that the store
+        lacks, all in one transaction: an error half-way (a bad text form) adds nothing.
+        Runs the store has already are passed over. Returns (runs added, checks added)."""
+        have = {run.id for run in self.runs()}
+        added = checks = 0
+        placeholders = ", ".join("?" * (1 + len(CHECK_COLUMNS.split(","))))
+        with self._writing("add runs"):
+            for run, rows in runs:
+                if run.id in have:
+                    for _ in rows:  # read through, so a bad line further on is still found
+                        pass
+                    continue
+                self._execute(
+                    f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                    (run.id, run.started_at, run.finished_at, run.directory, run.network.value, run.checked),
+                )
+                counted = [0]
+
+                def values(run_id: int = run.id) -> Iterator[tuple[Any, ...]]:
+                    for row in rows:
+                        counted[0] += 1
+                        yield (run_id, *row)
+
+                self._executemany(f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES ({placeholders})", values())
+                checks += counted[0]
+                have.add(run.id)
+                added += 1
+            self._after_adding_runs()
+        return added, checks
+
+    def _after_adding_runs(self) -> None:
+        """Runs were inserted with their own ids: an engine whose ids come from a sequence
+        moves it past them."""

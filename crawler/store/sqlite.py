@@ -143,11 +143,12 @@ class SqliteStore(SqlStore):
         # The ids travel as one JSON list (no limit on SQL variables); the index on
         # entry_id serves the lookups.
         valid = f"{COUNTED_CHECKS} AND c.entry_id IN (SELECT value FROM json_each(?))"
-        queries = SummaryQueries.over(valid, keep="?")
+        queries = SummaryQueries.over(valid, keep="?", wanted="entry_id IN (SELECT value FROM json_each(?))")
         return assemble_summaries(
             self._db.execute(queries.recent, (wanted, keep)),
             self._db.execute(queries.last_verified, (wanted,)),
             self._db.execute(queries.streaks, (wanted,)),
+            self._db.execute(queries.folded, (wanted,)),
         )
 
 

@@ -169,6 +169,7 @@ SAME_ON_EVERY_PATH = {
     "soft404.org", "soft404-home.org", "forsale-lander.com", "registrar-hold.net",
     "expired-domain.com", "sponsored-links.net", "forbidden.org", "auth.org", "ratelimited.org",
     "challenge-cf.org", "challenge-403.org", "broken.org", "unavailable.org", "gone-410.org",
+    "slow.org",
 }
 NEVER_ANSWER = {"hang.org", "trickle.org"}
 REDIRECT_EVERY_PATH = {"upgrade.org", "moved-away.org", "uk-pair.org.uk", "www-change.org",

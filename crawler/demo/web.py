@@ -15,7 +15,10 @@ SIGINT). Diagnostics go to stderr, so stdout always parses. What callers may rel
   does), ``expect`` ([status, reason] our crawler should reach) and, where the scenario is
   about them, ``title``, ``content_updated`` and ``expired_on``.
 * Every HTTP(S) listener routes by Host header, then path; unknown paths on a live site get 404.
-* Every request is recorded (listener, method, host, path). ``GET /__requests__`` on host
+* Every request is recorded (listener, method, host, path, ``agent`` (its User-Agent), the
+  ``time`` it arrived and, once the
+  answer is complete or the client gone, ``finished``, both ISO-8601 UTC to the millisecond).
+  ``GET /__requests__`` on host
   ``127.0.0.1`` returns the list as JSON, ``/__reset__`` empties it, ``/__next_edition__``
   changes the title of ``retitled.org``; none of them is recorded.
   ``DIR/requests.log`` gets one JSON line per request, flushed as it happens.
@@ -203,6 +206,25 @@ class Trickle(Answer):
             return b""  # headers are all a HEAD gets; no need to drip nothing forever
         Dripper(request, itertools.cycle(self.body.encode()), self.interval).drip()
         return server.NOT_DONE_YET
+
+
+@dataclass(frozen=True, slots=True)
+class Slow(Answer):
+    """`answer`, given after `seconds`: a server that takes its time over each request."""
+
+    answer: Answer
+    seconds: float = 0.3
+
+    def serve(self, request: server.Request, ports: Ports) -> int:
+        call = the_reactor().callLater(self.seconds, self._answer, request, ports)
+        request.notifyFinish().addErrback(lambda _failure: call.cancel() if call.active() else None)
+        return server.NOT_DONE_YET
+
+    def _answer(self, request: server.Request, ports: Ports) -> None:
+        body = self.answer.serve(request, ports)
+        if isinstance(body, bytes):
+            request.write(body)
+            request.finish()
 
 
 class Dripper:
@@ -550,6 +572,25 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("stale-site.org",
              home(dated(pages.time_elements_page("Stale", STALE_POSTS), STALE_DAY)),
              OK, content_updated=STALE_DAY),
+    # Answers every path, but only after 1.5 s: alive, for a patient client (a decision's timeout).
+    Scenario("slow.org", everywhere(Slow(live("Slow but Alive"), 1.5)), OK, title="Slow but Alive"),
+    # --- politeness of the extra requests (crawler.politeness)
+    # Its robots.txt forbids everything: only the listed page and robots.txt may be asked for.
+    Scenario("robots-forbid.org", Site({
+        "/": Page(pages.page_with_feed_link()),
+        "/robots.txt": Page(pages.ROBOTS_FORBID_ALL, content_type="text/plain"),
+        "/feed.xml": Page(pages.rss_feed([(t, noon(d)) for t, d in FEED]),
+                          content_type="application/rss+xml; charset=utf-8"),
+        "/sitemap.xml": Page(pages.sitemap_xml(SITEMAP), content_type="application/xml"),
+    }), OK, title="Tenants Union Newsroom"),
+    # Several pages (listed as several entries) link one slow feed that gives no date, so a
+    # slow sitemap is asked for too: many extra requests to one host, which must not overlap.
+    Scenario("polite-extras.org", Site({
+        **{path: Page(pages.page_with_feed_link()) for path in ("/", "/a", "/b", "/c")},
+        "/robots.txt": Page(pages.ROBOTS_WITH_SITEMAP, content_type="text/plain"),
+        "/feed.xml": Slow(Page(pages.rss_feed([]), content_type="application/rss+xml; charset=utf-8")),
+        "/sitemap.xml": Slow(Page(pages.sitemap_xml(SITEMAP), content_type="application/xml")),
+    }), OK, title="Tenants Union Newsroom", content_updated=days_ago(3)),
     # --- hostile
     # A 60 MB page with its title in the first kilobyte.
     Scenario("huge.org", home(Huge(HUGE_SIZE)), OK, title="Archive of Everything"),
@@ -576,17 +617,23 @@ class RequestLog:
         self._file: IO[str] = path.open("a", encoding="utf-8")
         self._entries: list[dict[str, str]] = []
 
-    def record(self, listener: str, method: str, host: str, path: str) -> None:
+    def record(self, listener: str, method: str, host: str, path: str, agent: str = "") -> dict[str, str]:
         entry = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "listener": listener,
             "method": method,
             "host": host,
             "path": path,
+            "agent": agent,
         }
         self._entries.append(entry)
         self._file.write(json.dumps(entry) + "\n")
         self._file.flush()  # a test or a human tailing the log sees each request at once
+        return entry
+
+    def finish(self, entry: dict[str, str]) -> None:
+        """Note when the request's answer was complete (or its client went away)."""
+        entry["finished"] = datetime.now(UTC).isoformat(timespec="milliseconds")
 
     def entries(self) -> list[dict[str, str]]:
         return list(self._entries)
@@ -613,7 +660,9 @@ class Router(Resource):
         path, uri = request.path.decode("latin-1"), request.uri.decode("latin-1")
         if host == CONTROL_HOST and path in ("/__requests__", "/__reset__", "/__next_edition__"):
             return self.control(request, path)
-        self.log.record(self.listener, request.method.decode("latin-1"), host, uri)
+        agent = (request.getHeader("user-agent") or "")
+        logged = self.log.record(self.listener, request.method.decode("latin-1"), host, uri, agent)
+        request.notifyFinish().addBoth(lambda _result: self.log.finish(logged))
         site = self.sites.get(host)
         if site is None:
             unknown = Page(f"no scenario for host {host!r}\n", 404, "text/plain")

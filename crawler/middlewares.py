@@ -1,9 +1,10 @@
-"""Downloader middlewares: the address guard for IP literals, the inflate cap, Retry-After,
-and Scrapy's meta refresh without decoding pages that cannot hold one."""
+"""Downloader middlewares: the address guard for IP literals, a decision's timeout, the inflate
+cap, Retry-After, and Scrapy's meta refresh without decoding pages that cannot hold one."""
 
 from __future__ import annotations
 
 import codecs
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.task import deferLater
 from w3lib.encoding import http_content_type_encoding
 
+from crawler import decisions
 from crawler.net.addresses import AddressRefused, allowed, parse_ip_literal
 
 if TYPE_CHECKING:
@@ -48,6 +50,23 @@ class AddressGuardMiddleware:
         address = parse_ip_literal(host)
         if address is not None and not allowed(str(address), self.allow_private):
             raise AddressRefused(str(address))
+
+
+class DecisionTimeoutMiddleware:
+    """Gives an entry's requests the timeout a maintainer's decision in force sets for it
+    (`crawler.decisions`, ``timeout: SECONDS`` under the entry's ``check:``).
+
+    Before Scrapy's DownloadTimeoutMiddleware (350), which sets only a timeout the request
+    has not got yet; redirects carry it on in their meta.
+    """
+
+    def process_request(self, request: Request) -> None:
+        entry = request.meta.get("entry")
+        if entry is None or not entry.decisions or "download_timeout" in request.meta:
+            return
+        seconds = decisions.timeout(entry.decisions, datetime.now(UTC).date())
+        if seconds is not None:
+            request.meta["download_timeout"] = seconds
 
 
 class DecompressionCapMiddleware:

@@ -56,6 +56,7 @@ SPEC_ENTRY_KEYS = [
 ]  # fmt: skip
 EXTRA_ENTRY_KEYS = [
     "name_en", "notes", "inactive", "dead_confirmed", "action", "action_detail", "history",
+    "warnings", "decisions", "accepted", "extra",
 ]  # fmt: skip
 
 

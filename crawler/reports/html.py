@@ -138,7 +138,7 @@ def iter_html(report: Report) -> Iterator[str]:
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Organisation directory: website status</title>",
+        f"<title>{html_escape(report.title)}: website status</title>",
         '<link rel="icon" href="data:,">',
         f"<style>{_CSS}</style>",
         "</head>",
@@ -174,7 +174,7 @@ def _lines(*lines: str) -> str:
 
 def _header(report: Report) -> str:
     run = report.run
-    parts = ["<header>", "<h1>Organisation directory</h1>"]
+    parts = ["<header>", f"<h1>{html_escape(report.title)}</h1>"]
     summary = f"Generated {_time(report.generated_at, report.generated_at)}"
     if run.network is not None:
         noun = "entry" if run.checked == 1 else "entries"
@@ -295,6 +295,11 @@ def _status_cell(entry: EntryReport) -> str:
     )
     if why:
         cell += f"<small>{html_escape(why)}</small>"
+    for decision in entry.decisions:
+        # The maintainers' word about this entry, as readers should see it too.
+        if decision.applied:
+            until = f" until {decision.until}" if decision.until else ""
+            cell += f'<small class="decision">maintainers: {html_escape(decision.what)}{until}</small>'
     return cell
 
 

@@ -14,7 +14,8 @@ from crawler.reports.model import EntryReport, Report
 
 # History of the format:
 # 1: the spec's schema, plus format_version and the per-entry fields name_en, notes,
-#    inactive, dead_confirmed, action, action_detail and history.
+#    inactive, dead_confirmed, action, action_detail and history; later (fields added,
+#    none changed) warnings, decisions, accepted and extra (the directory's own fields).
 FORMAT_VERSION = 1
 
 #: The spec's per-entry keys, in the spec's order. None may be removed or renamed.
@@ -49,6 +50,10 @@ EXTRA_ENTRY_KEYS: tuple[str, ...] = (
     "action",
     "action_detail",
     "history",
+    "warnings",
+    "decisions",
+    "accepted",
+    "extra",
 )
 
 
@@ -66,6 +71,14 @@ def entry_dict(entry: EntryReport) -> dict[str, Any]:
             {"checked_at": c.checked_at, "status": c.status, "reason": c.reason}
             for c in entry.history
         ],
+        warnings=list(entry.warnings),
+        decisions=[
+            {"decision": d.what, "reason": d.reason, "until": d.until, "in_force": d.in_force,
+             "applied": d.applied, "line": d.line, "by": d.by, "since": d.since}
+            for d in entry.decisions
+        ],
+        accepted=entry.accepted,
+        extra=dict(entry.extra),
     )
     return data
 

@@ -2,7 +2,8 @@
 
 A failing status (`Status.failing`: dead, parked, moved, server-error, refused-by-policy)
 is a ``<failure>``; ``blocked``, ``no-website`` and not-yet-checked entries are
-``<skipped>``; everything else passes. Written one test case at a time, by hand, as
+``<skipped>``; everything else passes, and so does a status that a maintainer's decision in
+force accepts (`crawler.decisions`). Written one test case at a time, by hand, as
 ElementTree writes an indented tree (the tests compare the two byte for byte), with
 every value passed through `xml_safe`, so the file parses whatever the titles contain.
 (By hand, 10,000 test cases take 0.33 s instead of 0.43 s.)
@@ -27,7 +28,7 @@ def iter_junit(report: Report) -> Iterator[str]:
     """
     failures = skipped = 0
     for entry in report.entries:
-        verdict = _verdict(entry.status)
+        verdict = _verdict(entry)
         failures += verdict == "failure"
         skipped += verdict == "skipped"
     attributes = {
@@ -70,12 +71,20 @@ def _testcase(report: Report, entry: EntryReport) -> str:
         for key in ("url", "final_url", "status", "reason", "http_status", "title")
         if (value := getattr(entry, key)) is not None and value != ""
     ]
+    properties += [
+        f'      <property{_attributes(name="decision", value=plain_text(f"{d.what}: {d.reason}"))} />'
+        for d in entry.decisions
+        if d.applied
+    ]
+    properties += [
+        f'      <property{_attributes(name="warning", value=plain_text(w))} />' for w in entry.warnings
+    ]
     if properties:
         lines += ["    <properties>", *properties, "    </properties>"]
     else:
         lines.append("    <properties />")
 
-    verdict = _verdict(entry.status)
+    verdict = _verdict(entry)
     if verdict == "failure":
         failure = _attributes(type=entry.status, message=_message(entry))
         lines.append(f"    <failure{failure}>{xml_text(_failure_text(report, entry))}</failure>")
@@ -90,8 +99,11 @@ def _attributes(**values: str) -> str:
     return "".join(f' {name}="{xml_attribute(value)}"' for name, value in values.items())
 
 
-def _verdict(status: Status | Unchecked) -> str:
-    """"failure", "skipped" or "passed"."""
+def _verdict(entry: EntryReport) -> str:
+    """"failure", "skipped" or "passed"; a status a decision accepts passes."""
+    status: Status | Unchecked = entry.status
+    if entry.accepted:
+        return "passed"
     if not isinstance(status, Status):  # unchecked: no check yet
         return "skipped"
     known = status

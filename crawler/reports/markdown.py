@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import assert_never
 
 from crawler.reports.escape import md_code, md_escape, plain_text
-from crawler.reports.model import ACTION_HEADINGS, Action, EntryReport, Report
+from crawler.reports.model import ACTION_HEADINGS, Action, DecisionReport, EntryReport, Report
 from crawler.verdict.outcome import Network, Status
 
 _NETWORK_WORDS = {
@@ -52,6 +52,15 @@ def iter_markdown(report: Report) -> Iterator[str]:
             yield _item(report, entry) + "\n"
         yield "\n"
 
+    decided = [entry for entry in report.entries if entry.decisions]
+    if decided:
+        yield f"## Decisions ({sum(len(e.decisions) for e in decided)})\n"
+        yield "\n"
+        for entry in sorted(decided, key=lambda e: (e.line, e.id)):
+            for decision in entry.decisions:
+                yield _decision_item(report, entry, decision) + "\n"
+        yield "\n"
+
     has_items = any(action is not Action.NONE for action in by_action)
     yield _rest_summary(by_action.get(Action.NONE, []), has_items=has_items) + "\n"
 
@@ -88,6 +97,23 @@ def _item(report: Report, entry: EntryReport) -> str:
     return f"- [ ] {' — '.join(parts)}: {_finding(entry)}"
 
 
+def _decision_item(report: Report, entry: EntryReport, decision: DecisionReport) -> str:
+    """One decision: whose, where, what, why, until when, by whom, and whether it holds."""
+    parts = [f"**{md_escape(entry.id)}**", md_code(f"{report.directory}:{decision.line}"), md_escape(decision.what)]
+    parts.append(f"“{md_escape(plain_text(decision.reason))}”")
+    if decision.by:
+        parts.append(f"by {md_escape(plain_text(decision.by))} on {_date(decision.since)}")
+    if not decision.in_force:
+        state = f"**expired {_date(decision.until)}**: remove or renew it"
+    elif decision.until:
+        state = f"until {_date(decision.until)}"
+    else:
+        state = "no end date"
+    if decision.applied and entry.accepted:
+        state += f"; overrides {_reason(entry)}"
+    return f"- {' — '.join(parts)} ({state})"
+
+
 def _finding(entry: EntryReport) -> str:
     """What was found and what to change, for the entry's action.
 
@@ -116,6 +142,12 @@ def _finding(entry: EntryReport) -> str:
                 found += f", {_count(entry.consecutive_failures, 'failed check', 'failed checks')}"
             if entry.status is Status.BLOCKED:
                 found += ": refuses robots, check by hand"
+            if entry.warnings:
+                found += f"; warnings: {md_escape(', '.join(entry.warnings))}"
+            for decision in entry.decisions:
+                if not decision.in_force:
+                    found += (f" — the decision on line {decision.line} ({md_escape(decision.what)}) "
+                              f"ended {_date(decision.until)}: remove or renew it")
             return found
         case Action.INACTIVE:
             return f"{url} content last updated {_date(entry.content_updated) or 'unknown'}"

@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal, assert_never
 
+from crawler import decisions
+from crawler.changes import Blame, blame_lines
 from crawler.directory import Directory, Entry
 from crawler.store import Store
 from crawler.store.rows import Summary
@@ -57,6 +59,20 @@ class PastCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionReport:
+    """One of the entry's decisions (`crawler.decisions`), as every report shows it."""
+
+    what: str  # e.g. "accept refusal; timeout 90 s"
+    reason: str
+    until: str | None  # YYYY-MM-DD: the first day it no longer applies; None: no end
+    in_force: bool
+    applied: bool  # it changed this entry's advice or check today (accepts its status, skips it...)
+    line: int  # where it is written in the directory file
+    by: str | None = None  # who last changed its line, per git blame (None: unknown)
+    since: str | None = None  # when (YYYY-MM-DD), per git blame
+
+
+@dataclass(frozen=True, slots=True)
 class EntryReport:
     """One directory entry with its latest verdict and what history says about it.
 
@@ -92,6 +108,10 @@ class EntryReport:
     action: Action = Action.NONE
     action_detail: str = ""  # one line saying what to do, e.g. "http://a/ -> https://a/"
     history: tuple[PastCheck, ...] = ()  # up to the last 30 checks, oldest first
+    warnings: tuple[str, ...] = ()  # short codes a maintainer should know (e.g. decision-expired)
+    decisions: tuple[DecisionReport, ...] = ()  # the maintainers' decisions about this entry
+    accepted: bool = False  # a decision in force accepts the latest status: nothing to do
+    extra: tuple[tuple[str, Any], ...] = ()  # the directory's own fields (crawler.toml's extra_keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +129,7 @@ class Report:
     run: RunInfo
     entries: tuple[EntryReport, ...] = field(default_factory=tuple)
     stale_after_days: int = 30
+    title: str = "Organisation directory"  # the readers' page heading (crawler.toml's report.title)
 
 
 # --- building the model ------------------------------------------------------------------
@@ -116,12 +137,14 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """The thresholds that turn history into advice (settings CRAWLER_*_AFTER_*)."""
+    """The thresholds that turn history into advice (settings CRAWLER_*_AFTER_*), and the
+    readers' page title (CRAWLER_PAGE_TITLE)."""
 
     stale_after_days: int = 30
     dead_after_checks: int = 3
     dead_after_days: int = 7
     inactive_after_days: int = 365
+    page_title: str = "Organisation directory"
 
 
 SUMMARY_CHUNK = 5_000  # entries whose history is read at once
@@ -139,19 +162,63 @@ def build_report(
         else RunInfo(None, None, 0, None)
     )
     entries: list[EntryReport] = []
+    # Who wrote each decision, from git: one `git blame` for the file, only if it has any.
+    lines = [d.line for e in directory.entries for d in e.decisions]
+    blame = blame_lines(directory.path, lines) if lines else {}
     # A chunk of entries at a time: the history's rows for a directory of 100,000 entries
     # are never all in memory beside the reports built from them.
     for start in range(0, len(directory.entries), SUMMARY_CHUNK):
         chunk = directory.entries[start : start + SUMMARY_CHUNK]
         summaries = history.summaries(e.id for e in chunk)
-        entries.extend(_entry_report(e, summaries.get(e.id), policy, now) for e in chunk)
+        for e in chunk:
+            report = _entry_report(e, summaries.get(e.id), policy, now)
+            entries.append(_with_decisions(report, e, now, blame) if e.decisions or e.extra else report)
     return Report(
         generated_at=_iso(now),
         directory=directory.path,
         run=run_info,
         entries=tuple(entries),
         stale_after_days=policy.stale_after_days,
+        title=policy.page_title,
     )
+
+
+def grace_over(summary: Summary, policy: Policy) -> bool:
+    """Whether the entry has failed often and long enough to be called dead (the grace period)."""
+    return (
+        summary.failing_since is not None
+        and summary.consecutive_failures >= policy.dead_after_checks
+        and _parse(summary.latest.checked_at) - _parse(summary.failing_since) >= timedelta(days=policy.dead_after_days)
+    )
+
+
+def _with_decisions(report: EntryReport, entry: Entry, now: datetime, blame: dict[int, Blame]) -> EntryReport:
+    """The entry's report with its decisions applied, and its own fields."""
+    today = now.date()
+    accepting = decisions.accepted(entry.decisions, report.status, today)
+    shown = []
+    for d in entry.decisions:
+        in_force = d.in_force(today)
+        applied = in_force and (d is accepting or d.skip_until is not None or d.timeout is not None)
+        who = blame.get(d.line)
+        shown.append(DecisionReport(
+            d.describe(), d.reason, d.ends.isoformat() if d.ends else None, in_force, applied, d.line,
+            who.author if who else None, who.date if who else None,
+        ))
+    expired = [d for d in shown if not d.in_force]
+    warnings = report.warnings + ((decisions.EXPIRED,) if expired else ())
+    report = replace(
+        report, decisions=tuple(shown), warnings=warnings, accepted=accepting is not None, extra=entry.extra
+    )
+    if accepting is not None:
+        return replace(report, action=Action.NONE, action_detail=f"accepted ({accepting.describe()}): {accepting.reason}")
+    if expired and report.action is Action.NONE:
+        first = expired[0]
+        return replace(
+            report, action=Action.WATCH,
+            action_detail=f"decision on line {first.line} ({first.what}) ended {first.until}: remove or renew it",
+        )
+    return report
 
 
 def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: datetime) -> EntryReport:
@@ -181,11 +248,7 @@ def _entry_report(entry: Entry, summary: Summary | None, policy: Policy, now: da
     inactive = content_updated is not None and freshness.is_inactive(
         date.fromisoformat(content_updated), now.date(), policy.inactive_after_days
     )
-    dead_confirmed = (
-        summary.failing_since is not None
-        and summary.consecutive_failures >= policy.dead_after_checks
-        and _parse(latest.checked_at) - _parse(summary.failing_since) >= timedelta(days=policy.dead_after_days)
-    )
+    dead_confirmed = grace_over(summary, policy)
     report = EntryReport(
         **base,
         status=latest.status,

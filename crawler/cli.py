@@ -12,20 +12,26 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 
-from crawler import __version__, changes, fix
+from crawler import __version__, changes, decisions, fix, schedule
+from crawler import config as policy
+from crawler.config import BY_NAME, Config, ConfigError
 from crawler.demo import command as demo
 from crawler.directory import Directory, DirectoryError, load_directory
 from crawler.errors import CrawlerError, UsageError
 from crawler.net.resolver import parse_resolve
 from crawler.options import CrawlOptions
 from crawler.reports import write_reports
-from crawler.run import CrawlFailed, CrawlResult, crawl, report
+from crawler.pipelines import policy_from
+from crawler.run import CrawlFailed, CrawlResult, crawl, report, settings_for
+from crawler.store import fold_cutoff, journal, open_store
 from crawler.store.rows import CheckRow
 from crawler.text import clean_text
-from crawler.verdict.outcome import DEFAULT_FAIL_ON, Network, parse_statuses
+from crawler.verdict.outcome import Network
 
 logger = logging.getLogger("crawler")
 
@@ -54,6 +60,8 @@ exit codes: 0 fine, 1 problems found (check), 2 bad input or usage,
 examples:
   crawler validate
   crawler crawl
+  crawler crawl --due --max 5000
+  crawler config
   crawler check --only england-wales --fail-on dead,parked
   crawler check --changed-since origin/main
   crawler report
@@ -61,21 +69,31 @@ examples:
   crawler demo"""
 
 
+# Options default to None (not given): the value then comes from crawler.toml or the
+# defaults (crawler.config.KEYS), whose defaults the help texts show.
+
+
+def _default(key: str) -> str:
+    return f"default: {BY_NAME[key].default}"
+
+
 def _add_directory(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--directory", default="data/organisations.yaml", metavar="PATH",
-        help="the directory file (default: %(default)s)",
+        "--directory", metavar="PATH", help=f"the directory file ({_default('directory')})",
+    )
+    parser.add_argument(
+        "--config", metavar="PATH",
+        help=f"the policy file ({policy.CONFIG_NAME} beside the directory file, if there is one)",
     )
 
 
 def _add_store(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", default="data/history.sqlite3", metavar="PATH",
-        help="the history store: an SQLite file, or a postgresql:// URL (default: %(default)s)",
+        "--db", metavar="PATH",
+        help=f"the history store: an SQLite file, or a postgresql:// URL ({_default('db')})",
     )
     parser.add_argument(
-        "--reports", default="reports", metavar="DIR",
-        help="where reports are written (default: %(default)s/)",
+        "--reports", metavar="DIR", help=f"where reports are written ({_default('reports')}/)",
     )
 
 
@@ -83,19 +101,18 @@ def _add_crawling(parser: argparse.ArgumentParser) -> None:
     _add_directory(parser)
     _add_store(parser)
     parser.add_argument(
-        "--timeout", type=float, default=30.0, metavar="SECONDS",
-        help="per request (default: %(default)s)",
+        "--timeout", type=float, metavar="SECONDS", help=f"per request ({_default('crawl.timeout')})",
     )
     parser.add_argument(
         "--concurrency", type=int, metavar="N",
         help="requests in flight across all sites (default: 512; per site it stays at 2)",
     )
     parser.add_argument(
-        "--resolve", action="append", default=[], metavar="HOST:PORT:ADDRESS",
+        "--resolve", action="append", metavar="HOST:PORT:ADDRESS",
         help="send HOST's traffic on PORT to ADDRESS, as curl's option (repeatable; HOST may be *)",
     )
     parser.add_argument(
-        "--allow-private", action="store_true",
+        "--allow-private", action="store_true", default=None,
         help="permit loopback and private addresses (refused by default, against SSRF)",
     )
     parser.add_argument(
@@ -103,7 +120,7 @@ def _add_crawling(parser: argparse.ArgumentParser) -> None:
         help="a URL that must answer; if it fails, the run counts as 'network unavailable'",
     )
     parser.add_argument(
-        "--no-freshness", dest="freshness", action="store_false",
+        "--no-freshness", dest="freshness", action="store_false", default=None,
         help="skip the sitemap and feed requests that date each site's content",
     )
     verbosity = parser.add_mutually_exclusive_group()
@@ -121,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("crawl", help="check every entry, record the results, write the reports")
     _add_crawling(p)
+    _add_schedule(p)
     p.add_argument(
         "--redis", metavar="URL",
         help="share this crawl with other processes through this Redis server "
@@ -142,10 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--changed-since", metavar="GIT_REF",
         help="check only entries added or changed in the directory file since this git ref",
     )
-    p.add_argument(
-        "--fail-on", default=",".join(sorted(DEFAULT_FAIL_ON)), metavar="CATEGORY,...",
-        help="statuses that fail the check (default: %(default)s)",
-    )
+    _add_fail_on(p)
 
     p = commands.add_parser("report", help="rewrite the reports from the history store, without crawling")
     _add_directory(p)
@@ -164,6 +179,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="show the diff without writing the file")
 
     p = commands.add_parser(
+        "config", help="print the effective policy (crawler.toml, flags, defaults) and where each value comes from",
+        description="Print every value of the policy, as TOML, with its source: the command "
+        "line, the config file (PATH:LINE) or the default. Takes the options of crawl and check, "
+        "to show what they would change.",
+    )
+    _add_crawling(p)
+    _add_schedule(p)
+    _add_fail_on(p)
+
+    p = commands.add_parser(
+        "history", help="the history store's text form (export, import) and retention (fold)",
+        description="export appends the runs not yet written to the text form (one file per "
+        "month, append-only, fit to commit); import brings a store up to date from it (a new "
+        "store is rebuilt whole); fold folds old checks into per-entry summaries now.",
+    )
+    history_commands = p.add_subparsers(dest="history_command", required=True, metavar="ACTION")
+    for name, text in (
+        ("export", "append the runs the text form lacks"),
+        ("import", "add the text form's runs the store lacks (rebuild a store)"),
+        ("fold", "fold old checks into per-entry summaries (as every crawl does)"),
+    ):
+        h = history_commands.add_parser(name, help=text, description=text)
+        _add_directory(h)
+        h.add_argument("--db", metavar="PATH", help=f"the history store ({_default('db')})")
+        if name != "fold":
+            h.add_argument(
+                "--journal", metavar="DIR", help=f"the text form's folder ({_default('history.journal')})",
+            )
+
+    p = commands.add_parser(
         "demo", help="crawl a demo directory on a bundled simulated web (no internet needed)",
         description="Start the simulated web on 127.0.0.1, crawl a directory whose entries "
         "show every kind of verdict, and print where the reports are.",
@@ -175,13 +220,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_schedule(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--due", action=argparse.BooleanOptionalAction, default=None,
+        help="check only the entries that are due (new, edited, failing daily, the rest weekly); "
+        "reports still cover every entry (default: false)",
+    )
+    parser.add_argument(
+        "--max", type=int, metavar="N", help="check at most N entries, the most overdue first (default: no limit)",
+    )
+
+
+def _add_fail_on(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fail-on", metavar="CATEGORY,...",
+        help=f"statuses that fail the check (default: {','.join(BY_NAME['check.fail_on'].default)})",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; its exit code. Expected failures (`CrawlerError`) are one message
     and their code; anything else is a bug of ours: its traceback is logged, exit 70."""
     args = build_parser().parse_args(argv)
     try:
         return int(COMMANDS[args.command](args))
-    except DirectoryError as exc:
+    except (DirectoryError, ConfigError, journal.JournalError) as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return exc.exit_code
@@ -205,62 +268,127 @@ def _log_crash(exc: Exception) -> None:
         logger.critical("crawler: the crawler itself failed (a bug: please report it with this log)", exc_info=exc)
 
 
-def _options(args: argparse.Namespace, only: Sequence[str] = ()) -> CrawlOptions:
-    for spec in args.resolve:
-        parse_resolve(spec)  # a bad spec is a usage error before anything starts
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
-    if args.concurrency is not None and args.concurrency < 1:
-        raise UsageError("--concurrency must be at least 1")
+def _config(args: argparse.Namespace) -> Config:
+    """The effective policy: the command's flags over crawler.toml over the defaults."""
+    for spec in getattr(args, "resolve", None) or []:
+        parse_resolve(spec)  # a bad spec is a usage error before anything starts, in curl's words
+    path = policy.find_config(getattr(args, "config", None), getattr(args, "directory", None))
+    return policy.load_config(path, policy.given_from(args))
+
+
+def _directory(config: Config) -> Directory:
+    return load_directory(config["directory"], config["extra_keys"])
+
+
+def _options(args: argparse.Namespace, config: Config, only: Sequence[str] = ()) -> CrawlOptions:
+    quiet, verbose = getattr(args, "quiet", False), getattr(args, "verbose", False)
     return CrawlOptions(
-        directory=args.directory, db=args.db, reports=args.reports, timeout=args.timeout,
-        concurrency=args.concurrency, resolve=tuple(args.resolve), allow_private=args.allow_private,
-        canary=args.canary, only=tuple(only), freshness=args.freshness,
-        progress=not args.quiet,
-        log_level="INFO" if args.verbose else "WARNING" if not args.quiet else "ERROR",
+        directory=config["directory"], db=config["db"], reports=config["reports"],
+        timeout=config["crawl.timeout"], concurrency=config["crawl.concurrency"],
+        resolve=tuple(config["crawl.resolve"]), allow_private=config["crawl.allow_private"],
+        canary=config["crawl.canary"], only=tuple(only), freshness=config["requests.freshness"],
+        progress=not quiet,
+        log_level="INFO" if verbose else "WARNING" if not quiet else "ERROR",
         redis=getattr(args, "redis", None), worker=getattr(args, "worker", False),
+        extra=config.settings(),
     )
 
 
 def cmd_validate(args: argparse.Namespace) -> Exit:
-    directory = load_directory(args.directory)
+    config = _config(args)
+    directory = _directory(config)
     listed = sum(1 for e in directory.entries if e.website)
-    print(f"{args.directory}: {len(directory.entries)} organisations, {listed} with a website: valid")
+    print(f"{directory.path}: {len(directory.entries)} organisations, {listed} with a website: valid")
+    return Exit.OK
+
+
+def cmd_config(args: argparse.Namespace) -> Exit:
+    sys.stdout.write(policy.render(_config(args)))
     return Exit.OK
 
 
 def cmd_crawl(args: argparse.Namespace) -> Exit:
-    options = _options(args)
+    config = _config(args)
+    options = _options(args, config)
     if options.worker and not options.redis:
         raise UsageError("--worker joins a shared crawl: give its --redis URL")
-    # Every problem of the directory file at once, before any request (a worker reads none).
-    directory = None if options.worker else load_directory(args.directory)
-    result = crawl(options, directory)
-    return _finish(result, args)
+    if options.worker:  # a worker reads no directory file: the coordinator chose the entries
+        return _finish(crawl(options, None), args)
+    # Every problem of the directory file at once, before any request.
+    directory = _directory(config)
+    choice = _choice(config, directory, options)
+    if choice is not None:
+        if not args.quiet:
+            print(_choice_line(choice), file=sys.stderr)
+        if not choice.ids:
+            # Nothing to check now: the reports are rewritten all the same (dates move on).
+            written = write_reports(report(directory, options), Path(options.reports))
+            if not args.quiet:
+                print(f"0 entries checked; reports in {written[0].parent}/")
+            return Exit.OK
+        options = replace(options, only=choice.ids)
+    return _finish(crawl(options, directory), args)
+
+
+def _choice(config: Config, directory: Directory, options: CrawlOptions) -> schedule.Choice | None:
+    """The entries this crawl checks (crawler.schedule), or None for every one of them."""
+    due, limit = config["schedule.due"], config["schedule.max"]
+    today = datetime.now(UTC).date()
+    if not due and not limit and not any(decisions.skipped(e.decisions, today) for e in directory.entries):
+        return None  # the common case: everything, without reading the history first
+    plan = schedule.Schedule(
+        config["schedule.alive_days"], config["schedule.failing_days"], config["schedule.spread"], limit
+    )
+    store = open_store(options.db, write=False)
+    try:
+        states = schedule.states(directory.entries, store, policy_from(settings_for(options)))
+    finally:
+        store.close()
+    return schedule.choose(directory.entries, states, plan, datetime.now(UTC), due=due)
+
+
+def _choice_line(choice: schedule.Choice) -> str:
+    counts = ", ".join(f"{n} {why}" for why, n in choice.counts().items())
+    line = f"checking {len(choice.ids)} entries" + (f" ({counts})" if counts else "")
+    if choice.left:
+        line += f"; {choice.left} due entries left for the next run (--max)"
+    if choice.skipped:
+        line += f"; {len(choice.skipped)} skipped by decisions"
+    return line
 
 
 def cmd_check(args: argparse.Namespace) -> Exit:
-    fail_on = parse_statuses(args.fail_on)
-    directory = load_directory(args.directory)
+    config = _config(args)
+    fail_on = policy.statuses_of(config)
+    directory = _directory(config)
     chosen = list(args.only)
     unknown = [i for i in chosen if i not in {e.id for e in directory.entries}]
     if unknown:
-        raise UsageError(f"--only: no entry with id {', '.join(unknown)} in {args.directory}")
+        raise UsageError(f"--only: no entry with id {', '.join(unknown)} in {directory.path}")
     if args.changed_since:
         changed = changes.changed_entries(directory, args.changed_since)
         chosen = sorted(set(chosen) | changed) if chosen else sorted(changed)
         if not chosen:
             print(f"no entries added or changed since {args.changed_since}")
             return Exit.OK
-    result = crawl(_options(args, only=chosen), directory)
+    today = datetime.now(UTC).date()
+    skipped = {e.id for e in directory.entries if decisions.skipped(e.decisions, today)}
+    if skipped:
+        chosen = [i for i in (chosen or [e.id for e in directory.entries]) if i not in skipped]
+        if not chosen:
+            print(f"nothing to check: every chosen entry is skipped by a decision ({len(skipped)})")
+            return Exit.OK
+    result = crawl(_options(args, config, only=chosen), directory)
     if result.network is not Network.AVAILABLE:
         return _finish(result, args)
-    problems = [c for c in result.checks if c.status in fail_on]
+    failing = [c for c in result.checks if c.status in fail_on]
+    problems = [c for c in failing if not decisions.accepted(directory.by_id(c.entry_id).decisions, c.status, today)]
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for check in problems:
         print(_problem_line(directory, check, annotate))
     if not args.quiet:
-        print(f"{len(result.checks)} checked, {len(problems)} failing on {','.join(sorted(fail_on))}")
+        accepted = f", {len(failing) - len(problems)} accepted by decisions" if len(failing) > len(problems) else ""
+        print(f"{len(result.checks)} checked, {len(problems)} failing on {','.join(sorted(fail_on))}{accepted}")
     return Exit.PROBLEMS if problems else Exit.OK
 
 
@@ -294,16 +422,19 @@ def _finish(result: CrawlResult, args: argparse.Namespace) -> Exit:
 
 
 def cmd_report(args: argparse.Namespace) -> Exit:
-    directory = load_directory(args.directory)
-    written = write_reports(report(directory, CrawlOptions(db=args.db, reports=args.reports)), Path(args.reports))
+    config = _config(args)
+    directory = _directory(config)
+    options = _options(args, config)
+    written = write_reports(report(directory, options), Path(options.reports))
     for path in written:
         print(path)
     return Exit.OK
 
 
 def cmd_fix(args: argparse.Namespace) -> Exit:
-    directory = load_directory(args.directory)
-    model = report(directory, CrawlOptions(db=args.db, reports=args.reports))
+    config = _config(args)
+    directory = _directory(config)
+    model = report(directory, _options(args, config))
     diff = fix.apply_redirects(directory, model, write=not args.dry_run)
     if not diff:
         print("nothing to fix: no permanently redirected entries in the last crawl")
@@ -320,11 +451,39 @@ def cmd_demo(args: argparse.Namespace) -> Exit:
     return Exit.OK if result.network is Network.AVAILABLE else Exit.NETWORK_UNAVAILABLE
 
 
+def cmd_history(args: argparse.Namespace) -> Exit:
+    config = _config(args)
+    store = open_store(config["db"], write=args.history_command != "export")
+    try:
+        if args.history_command == "export":
+            runs, checks = journal.export(store, Path(config["history.journal"]))
+            print(f"{runs} runs ({checks} checks) appended to {config['history.journal']}/")
+        elif args.history_command == "import":
+            runs, checks = journal.import_(store, Path(config["history.journal"]))
+            print(f"{runs} runs ({checks} checks) added to {config['db']}")
+            folded = store.fold(_fold_before(config))
+            if folded:
+                print(f"{folded} checks older than {config['history.fold_after_days']} days folded")
+        else:
+            folded = store.fold(_fold_before(config))
+            print(f"{folded} checks folded into per-entry summaries")
+    finally:
+        store.close()
+    return Exit.OK
+
+
+def _fold_before(config: Config) -> str | None:
+    days = config["history.fold_after_days"]
+    return fold_cutoff(days) if days else None
+
+
 COMMANDS = {
     "crawl": cmd_crawl,
     "check": cmd_check,
     "report": cmd_report,
     "validate": cmd_validate,
     "fix": cmd_fix,
+    "config": cmd_config,
+    "history": cmd_history,
     "demo": cmd_demo,
 }

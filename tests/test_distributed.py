@@ -229,6 +229,34 @@ def test_postgres_store_sees_what_the_sqlite_store_sees(services: Services, tmp_
     assert [r[3] for r in sqlite["runs"]] == ["available", "available", "unavailable", "available", "interrupted", "interrupted"]
 
 
+def test_postgres_folds_and_rebuilds_from_the_text_form_as_sqlite_does(services: Services, tmp_path: Path) -> None:
+    from test_history import DIRECTORY, NOW, build_history
+
+    from crawler.reports.model import Policy, build_report
+    from crawler.store import fold_cutoff, journal, open_store
+
+    sqlite_db, folder = tmp_path / "h.sqlite3", tmp_path / "journal"
+    build_history(sqlite_db)
+    url = services.pg_url("journal")
+    reports = []
+    for location, fill in ((str(sqlite_db), None), (url, folder)):
+        store = open_store(location, write=True)
+        try:
+            if fill is None:
+                journal.export(store, folder)
+            else:  # PostgreSQL: rebuilt from the text form SQLite wrote
+                assert journal.import_(store, folder)[0] > 0
+            store.fold(fold_cutoff(30, NOW))
+            reports.append(build_report(DIRECTORY, store, Policy(), now=NOW))
+            if fill is not None:  # the runs came with their ids; new ones follow them
+                assert store.begin_run("d.yaml") == max(r.id for r in store.runs())
+                assert len({r.id for r in store.runs()}) == len(list(store.runs()))
+        finally:
+            store.close()
+    assert reports[0] == reports[1]
+    assert any(e.consecutive_failures > 30 for e in reports[1].entries)  # a streak across the fold
+
+
 def test_postgres_store_refuses_as_the_sqlite_store_does(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_pg, "JOIN_WAIT", "100ms")  # how long a refused joiner waits first
     url = services.pg_url("refusals")

@@ -73,9 +73,9 @@ def at(day: int, second: int = 0) -> str:
     return (start + timedelta(seconds=second)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def build_history(db: Path) -> None:
+def build_history(location: Path | str) -> None:
     """One run a day, with the day's checks; day 50's run was killed, day 51's saw no network."""
-    store = open_store(str(db), write=True)
+    store = open_store(str(location), write=True)
     try:
         for day in range(DAYS):
             run = store.begin_run("organisations.yaml", started_at=at(day))

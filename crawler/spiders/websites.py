@@ -85,7 +85,7 @@ class WebsitesSpider(scrapy.Spider):
         only = self.only_arg.split(",") if self.only_arg else settings.getlist("CRAWLER_ONLY")
         canary = settings.get("CRAWLER_CANARY_URL")
         try:
-            return RunContext.choose(load_directory(path), only, canary)
+            return RunContext.choose(load_directory(path, settings.getlist("CRAWLER_EXTRA_KEYS")), only, canary)
         except DirectoryError as exc:
             for problem in exc.problems:
                 self.logger.error("%s", problem)

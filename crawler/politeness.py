@@ -188,7 +188,6 @@ class SidePoliteness:
                 "dont_retry": True,
                 "read_limit": ROBOTS_READ_LIMIT,
                 "download_timeout": self.robots_timeout,
-                "robots_txt": True,
             },
         )
         self._count("robots_txt")

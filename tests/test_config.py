@@ -189,3 +189,13 @@ def test_defaults_print_as_a_valid_config(tmp_path: Path) -> None:
         if key.path:  # relative to the file's folder once read from it
             continue
         assert loaded[key.name] == key.default, key.name
+
+
+def test_the_readme_example_is_a_valid_config_naming_every_key() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```toml\n") + len("```toml\n")
+    example = readme[start : readme.index("```", start)]
+    values = parse_config(example, "README.md")
+    # Every key appears, set or (for those without a default) as a comment.
+    assert {k.name for k in KEYS} - values.keys() == {"crawl.canary", "requests.contact"}
+    assert all(f"# {name.rpartition('.')[2]} = " in example for name in ("crawl.canary", "requests.contact"))

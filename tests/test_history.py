@@ -208,6 +208,36 @@ def test_the_text_form_rebuilds_the_store_exactly(history: Path, tmp_path: Path)
         assert a.execute("SELECT * FROM runs").fetchall() == b.execute("SELECT * FROM runs").fetchall()
 
 
+def test_import_brings_an_old_store_up_to_date(history: Path, tmp_path: Path) -> None:
+    folder, partial = tmp_path / "journal", tmp_path / "partial"
+    store = open_store(str(history), write=False)
+    try:
+        journal.export(store, folder)
+    finally:
+        store.close()
+    # An old copy of the store (an Actions cache from some days ago): the text form up to
+    # the middle of the last month, imported.
+    partial.mkdir()
+    files = sorted(folder.iterdir())
+    cut = max(range(len(files)), key=lambda n: files[n].read_text().count('{"run"'))  # a whole month
+    for f in files[:cut]:
+        (partial / f.name).write_bytes(f.read_bytes())
+    lines = files[cut].read_text().splitlines(keepends=True)
+    runs_at = [n for n, line in enumerate(lines) if line.startswith('{"run"')]
+    (partial / files[cut].name).write_text("".join(lines[: runs_at[len(runs_at) // 2]]))
+    old = tmp_path / "old.sqlite3"
+    store = open_store(str(old), write=True)
+    try:
+        some, _ = journal.import_(store, partial)
+        # The rest: the runs it has are skimmed; the later runs' short lines still resolve
+        # to the full lines of the runs skimmed before them.
+        rest, _ = journal.import_(store, folder)
+    finally:
+        store.close()
+    assert some + rest == DAYS and len(runs_at) >= 28
+    assert report_of(old) == report_of(history)
+
+
 def test_export_only_appends_what_is_new(history: Path, tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite3"
     db.write_bytes(history.read_bytes())

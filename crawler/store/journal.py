@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -96,9 +96,11 @@ class _Writer:
         path.parent.mkdir(parents=True, exist_ok=True)
         last: dict[str, tuple[Any, ...]] = {}
         if path.exists() and path.stat().st_size:
-            for _run, rows in _read(path):
-                for row in rows:
-                    last[row[_ENTRY]] = _without_time(row)
+            # The file's columns are ours (`_target`): its full lines are rows of `COLUMNS`.
+            full: dict[str, list[Any]] = {}
+            for _run in _read(path, wanted=lambda run_id: False, last=full):
+                pass
+            last = {entry: _without_time(row) for entry, row in full.items()}
             writer = cls(path, last)
         else:
             writer = cls(path, last)
@@ -166,10 +168,14 @@ def _offset(start: datetime | None, checked_at: str) -> int | str:
 def import_(store: Store, folder: Path) -> tuple[int, int]:
     """Add the runs of the files (oldest first) that the store lacks; (runs, checks) added.
 
-    Raises JournalError (and adds nothing) when a file is not a valid text form."""
+    Runs the store has are skimmed, not read: a store that is up to date costs a glance at
+    each file. Raises JournalError (and adds nothing) when a line it reads is not valid."""
     if not folder.is_dir():
         raise JournalError([Problem(str(folder), 0, "no such folder: nothing to import")])
-    return store.add_runs(run for path in _files(folder) for run in _read(path))
+    have = {run.id for run in store.runs()}
+    return store.add_runs(
+        run for path in _files(folder) for run in _read(path, wanted=lambda run_id: run_id not in have)
+    )
 
 
 def _files(folder: Path) -> list[Path]:
@@ -178,45 +184,60 @@ def _files(folder: Path) -> list[Path]:
 
 def _last_run(path: Path) -> int:
     last = 0
-    for _lineno, value in _lines(path):
-        if isinstance(value, dict) and "run" in value:
-            last = max(last, int(value["run"]))
+    for run, _rows in _read(path, wanted=lambda run_id: False):
+        last = max(last, run.id)
     return last
 
 
 def _lines(path: Path) -> Iterator[tuple[int, Any]]:
+    """The file's lines, parsed."""
+    for lineno, line in _raw(path):
+        yield lineno, _json(path, lineno, line)
+
+
+def _raw(path: Path) -> Iterator[tuple[int, str]]:
     with path.open(encoding="utf-8") as f:
         for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield lineno, json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise JournalError([Problem(str(path), lineno, f"not a JSON value: {exc.msg}")]) from None
+            if line.strip():
+                yield lineno, line
 
 
-def _read(path: Path) -> Iterator[tuple[RunRow, Iterator[tuple[Any, ...]]]]:
-    """Each run of the file with its checks (rows of the store's `COLUMNS`), lazily: read
-    each run's checks before asking for the next run."""
-    lines = _lines(path)
-    layout = _Layout(_header(path, next(lines, (1, None))))
-    pending: tuple[int, Any] | None = None
-    last: dict[str, list[Any]] = {}
+def _json(path: Path, lineno: int, line: str) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise JournalError([Problem(str(path), lineno, f"not a JSON value: {exc.msg}")]) from None
 
-    def checks(start: datetime | None) -> Iterator[tuple[Any, ...]]:
-        nonlocal pending
-        for lineno, value in lines:
-            if isinstance(value, dict):
-                pending = (lineno, value)
-                return
-            yield _check(path, lineno, value, layout, start, last)
 
-    pending = next(lines, None)
-    while pending is not None:
-        lineno, value = pending
-        pending = None
-        run = _run(path, lineno, value)
-        yield run, checks(_parse(run.started_at))
+def _read(
+    path: Path, wanted: Callable[[int], bool] = lambda run_id: True, last: dict[str, list[Any]] | None = None
+) -> Iterator[tuple[RunRow, list[tuple[Any, ...]]]]:
+    """Each run of the file with its checks (rows of the store's `COLUMNS`; none for a run
+    not `wanted`). `last` receives each entry's last full line (the file's columns, with
+    its time), which is all a short line needs: a run not wanted is skimmed, reading only
+    its full lines (a short one, ``["id",N]``, is the one line with a single comma)."""
+    lines = _raw(path)
+    first = next(lines, None)
+    layout = _Layout(_header(path, (first[0], _json(path, *first)) if first else (1, None)))
+    last = {} if last is None else last
+    run: RunRow | None = None
+    rows: list[tuple[Any, ...]] = []
+    start: datetime | None = None
+    for lineno, line in lines:
+        if line.lstrip().startswith("{"):
+            if run is not None:
+                yield run, rows
+            run, rows = _run(path, lineno, _json(path, lineno, line)), []
+            start = _parse(run.started_at)
+            reading = wanted(run.id)
+        elif run is None:
+            raise JournalError([Problem(str(path), lineno, "a check before any run")])
+        elif reading:
+            rows.append(_check(path, lineno, _json(path, lineno, line), layout, start, last))
+        elif line.count(",") != 1:
+            _check(path, lineno, _json(path, lineno, line), layout, start, last)
+    if run is not None:
+        yield run, rows
 
 
 def _header(path: Path, first: tuple[int, Any]) -> list[str]:

@@ -107,6 +107,7 @@ def test_an_accepted_refusal_is_not_a_todo_and_says_who_decided(decided: Decided
     # Every report shows it: the to-do list's decisions, the CI report, the readers' page.
     assert "**refusing**" in decided.markdown and "accept refusal" in decided.markdown
     assert f"by {AUTHOR}" in decided.markdown
+    assert "3 accepted by decisions" in decided.markdown  # refusing, redirecting, moving
     assert 'name="decision" value="accept refusal: a firewall refuses robots; checked by hand"' in decided.junit
     assert "maintainers: accept refusal until 2999-01-01" in decided.html
 

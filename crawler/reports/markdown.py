@@ -77,8 +77,11 @@ def _run_summary(report: Report) -> str:
 
 def _rest_summary(rest: list[EntryReport], *, has_items: bool) -> str:
     unchecked = sum(1 for e in rest if e.status == "unchecked")
-    ok = len(rest) - unchecked
+    accepted = sum(1 for e in rest if e.accepted)
+    ok = len(rest) - unchecked - accepted
     parts = [f"{_count(ok, 'entry', 'entries')} ok"]
+    if accepted:
+        parts.append(f"{accepted} accepted by decisions")
     if unchecked:
         parts.append(f"{unchecked} not checked yet")
     summary = ", ".join(parts) + "."

@@ -348,12 +348,12 @@ def _choice(config: Config, directory: Directory, options: CrawlOptions) -> sche
 
 
 def _choice_line(choice: schedule.Choice) -> str:
-    counts = ", ".join(f"{n} {why}" for why, n in choice.counts().items())
-    line = f"checking {len(choice.ids)} entries" + (f" ({counts})" if counts else "")
+    counts = ", ".join(f"{n:,} {why}" for why, n in choice.counts().items())
+    line = f"checking {len(choice.ids):,} entries" + (f" ({counts})" if counts else "")
     if choice.left:
-        line += f"; {choice.left} due entries left for the next run (--max)"
+        line += f"; {choice.left:,} due entries left for the next run (--max)"
     if choice.skipped:
-        line += f"; {len(choice.skipped)} skipped by decisions"
+        line += f"; {len(choice.skipped):,} skipped by decisions"
     return line
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -151,27 +152,32 @@ def main() -> None:
     before_at_break = 0
     timings = {"record": 0.0, "fold": 0.0, "export": 0.0, "commit": 0.0}
     marks = []
+    before_db.parent.mkdir(parents=True, exist_ok=True)
+    # The old workflow's store stays open (only its size and commits matter); the new one is
+    # opened and closed each day, as each day's crawl does.
+    before_store = open_store(str(before_db), write=True)
     for day in range(args.days):
         run_start = START + timedelta(days=day)
         rows = list(checks_of(day, run_start, sites, rng))
         finished = (run_start + timedelta(minutes=21)).strftime("%Y-%m-%dT%H:%M:%SZ")
         run = RunRow(day + 1, run_start.strftime("%Y-%m-%dT%H:%M:%SZ"), finished, "data/organisations.yaml",
                      Network.AVAILABLE, len(rows))
+        before_store.add_runs([(run, rows)])
+        with sqlite3.connect(before_db) as side:  # the WAL into the file, as closing the store does
+            side.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         started = time.perf_counter()
-        for db in (before_db, after_db):
-            store = open_store(str(db), write=True)
-            try:
-                store.add_runs([(run, rows)])
-                if db == after_db:
-                    timings["record"] += time.perf_counter() - started
-                    t = time.perf_counter()
-                    store.fold(fold_cutoff(args.fold_days, run_start + timedelta(minutes=21)))
-                    timings["fold"] += time.perf_counter() - t
-                    t = time.perf_counter()
-                    journal.export(store, folder)
-                    timings["export"] += time.perf_counter() - t
-            finally:
-                store.close()
+        store = open_store(str(after_db), write=True)
+        try:
+            store.add_runs([(run, rows)])
+            timings["record"] += time.perf_counter() - started
+            t = time.perf_counter()
+            store.fold(fold_cutoff(args.fold_days, run_start + timedelta(minutes=21)))
+            timings["fold"] += time.perf_counter() - t
+            t = time.perf_counter()
+            journal.export(store, folder)
+            timings["export"] += time.perf_counter() - t
+        finally:
+            store.close()
         t = time.perf_counter()
         git(after_repo, "add", "history")
         git(after_repo, "commit", "-q", "-m", f"history {run_start.date()}")
@@ -188,6 +194,7 @@ def main() -> None:
             marks.append((day + 1, size, after_db.stat().st_size, text))
             print(f"day {day + 1}: before store {mb(size)}; after store {mb(after_db.stat().st_size)},"
                   f" text {mb(text)}", flush=True)
+    before_store.close()
     before_final = packed_size(before_repo) if before_committing else before_at_break
     after_final = packed_size(after_repo)
     text_total = sum(p.stat().st_size for p in folder.iterdir())

@@ -200,28 +200,40 @@ class SqlStore:
         """
         if before is None:
             return 0
-        counted = _in_list(n for n in Network if n.counted)
-        edges = self._execute(
-            "SELECT entry_id, MAX(id) FROM (SELECT c.id, c.entry_id, c.checked_at, ROW_NUMBER() OVER"
-            " (PARTITION BY c.entry_id ORDER BY c.id DESC) AS rn FROM checks c JOIN runs r ON r.id = c.run_id"
-            f" WHERE r.network IN ({counted})) numbered WHERE rn > ? AND checked_at < ? GROUP BY entry_id",
-            (keep, before),
-        ).fetchall()
+        # Entries with more than `keep` checks (counted or not: a cheap first sift on the
+        # entry index), then each one's edge through the same index: no sort of the table.
+        crowded = [
+            entry for (entry,) in self._execute(
+                "SELECT entry_id FROM checks GROUP BY entry_id HAVING COUNT(*) > ?", (keep,)
+            ).fetchall()
+        ]
         total = 0
-        for start in range(0, len(edges), _FOLD_BATCH):
+        for start in range(0, len(crowded), _FOLD_BATCH):
             with self._writing("fold old checks"):
-                for entry_id, edge in edges[start : start + _FOLD_BATCH]:
-                    total += self._fold_entry(entry_id, edge, counted)
+                for entry_id in crowded[start : start + _FOLD_BATCH]:
+                    total += self._fold_entry(entry_id, before, keep)
         return total
 
-    def _fold_entry(self, entry_id: str, edge: int, counted: str) -> int:
-        where = f"entry_id = ? AND id <= ? AND run_id IN (SELECT id FROM runs WHERE network IN ({counted}))"
+    def _fold_entry(self, entry_id: str, before: str, keep: int) -> int:
+        # "+run_id" keeps the planner on the (entry_id, id) index rather than the run's.
+        counted = f"+run_id IN (SELECT id FROM runs WHERE network IN ({_in_list(n for n in Network if n.counted)}))"
+        kept = self._execute(
+            f"SELECT id FROM checks WHERE entry_id = ? AND {counted} ORDER BY id DESC LIMIT 1 OFFSET ?",
+            (entry_id, keep - 1),
+        ).fetchone()
+        if kept is None:
+            return 0
+        edge = self._execute(
+            f"SELECT MAX(id) FROM checks WHERE entry_id = ? AND id < ? AND checked_at < ? AND {counted}",
+            (entry_id, kept[0], before),
+        ).fetchone()[0]
+        if edge is None:
+            return 0
+        where = f"entry_id = ? AND id <= ? AND {counted}"
         checks = [
             CheckRow.from_row(row)
             for row in self._execute(f"SELECT {CHECK_COLUMNS} FROM checks WHERE {where} ORDER BY id", (entry_id, edge))
         ]
-        if not checks:
-            return 0
         row = self._execute(f"SELECT {FOLDED_COLUMNS} FROM folded WHERE entry_id = ?", (entry_id,)).fetchone()
         folded = FoldedRow.fold(FoldedRow.from_row(row) if row else None, checks)
         self._execute("DELETE FROM folded WHERE entry_id = ?", (entry_id,))

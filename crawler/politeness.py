@@ -12,7 +12,9 @@ read up to `ROBOTS_READ_LIMIT` bytes with its own timeout, and kept in memory.
 
 Pace. At most one extra request per host is in flight at a time, and the next one starts
 CRAWLER_SIDE_DELAY seconds after the previous one ended (or the robots.txt ``Crawl-delay``,
-if longer). A ``Retry-After`` on an extra request's 429 or 503 holds the host's next extra
+if longer). A request to a service rather than a site (an RDAP registry, a certificate
+authority) may say so: ``meta["side_delay"]`` sets the delay after it, and
+``meta["side_robots"] = False`` skips robots.txt for it; one at a time per host still holds. A ``Retry-After`` on an extra request's 429 or 503 holds the host's next extra
 request back as long as it asks; one that asks for more than CRAWLER_RETRY_AFTER_MAX
 seconds (as does a longer Crawl-delay) ends the extra requests to that host for the run.
 """
@@ -114,7 +116,7 @@ class SidePoliteness:
         await maybe_deferred_to_future(host.turn.acquire())
         try:
             await self._wait(host)
-            if self.robots and not host.closed:
+            if self.robots and request.meta.get("side_robots", True) and not host.closed:
                 rules = await self._rules(host, request)
                 user_agent = (request.headers.get(b"User-Agent") or b"").decode("latin-1") or self.user_agent
                 self._slow_down(host, rules.crawl_delay(user_agent))
@@ -130,6 +132,10 @@ class SidePoliteness:
             raise
         request.meta["_side_host"] = name  # whose turn to hand on when this request ends
         self._count("sent")
+
+    def _delay(self, request: Request) -> float:
+        wanted = request.meta.get("side_delay")
+        return self.delay if wanted is None else max(0.0, float(wanted))
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._done(request, retry_after_seconds(response))
@@ -149,7 +155,7 @@ class SidePoliteness:
         if name is None:
             return
         host = self.hosts[name]
-        host.free_at = time.monotonic() + self.delay
+        host.free_at = time.monotonic() + self._delay(request)
         self._slow_down(host, retry_after, "Retry-After")
         host.turn.release()
 

@@ -135,3 +135,18 @@ def test_retry_after_holds_the_host_back_and_a_long_one_ends_its_extra_requests(
         if not closed:  # the next extra request to the host waits as long as it asked
             assert host.free_at >= before + seconds
     assert "30 s" in host.closed
+
+
+def test_a_request_to_a_service_may_set_its_own_delay() -> None:
+    polite = SidePoliteness.from_crawler(get_crawler(settings_dict={"CRAWLER_SIDE_DELAY": 30.0}))
+    host = polite.hosts["rdap.example"] = _Host()
+    for delay, expected in ((None, 30.0), (0.25, 0.25)):
+        meta: dict[str, Any] = {"side_request": True, "_side_host": "rdap.example"}
+        if delay is not None:
+            meta["side_delay"] = delay
+        request = Request("https://rdap.example/domain/x.org", meta=meta)
+        host.turn.acquire()
+        before = time.monotonic()
+        polite.process_response(request, Response(request.url, status=200, request=request))
+        after = time.monotonic()
+        assert before + expected <= host.free_at <= after + expected

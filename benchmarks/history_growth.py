@@ -204,6 +204,7 @@ def main() -> None:
     try:
         runs, checks = journal.import_(store, folder)
         store.fold(fold_cutoff(args.fold_days, START + timedelta(days=args.days - 1, minutes=21)))
+        store.compact()  # as `crawler history import` does after folding
     finally:
         store.close()
     rebuild = time.perf_counter() - t
@@ -222,8 +223,8 @@ def main() -> None:
         print(f"before: repository {mb(before_final)} (packed) after {args.days} daily commits of the store")
     print(f"after: history branch {mb(after_final)} (packed) after {args.days} daily commits of the text form"
           f" ({mb(text_total)} of files); the store itself (in the Actions cache) {mb(after_db.stat().st_size)}")
-    print(f"rebuilding the store from the text form: {runs} runs, {checks:,} checks imported and folded"
-          f" in {rebuild:.1f} s")
+    print(f"rebuilding the store from the text form: {runs} runs, {checks:,} checks imported, folded and"
+          f" compacted in {rebuild:.1f} s, to {mb(rebuilt.stat().st_size)}")
     print("time spent, after: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     if not args.keep and args.out is None:
         shutil.rmtree(out)

@@ -463,9 +463,12 @@ def cmd_history(args: argparse.Namespace) -> Exit:
             print(f"{runs} runs ({checks} checks) added to {config['db']}")
             folded = store.fold(_fold_before(config))
             if folded:
+                store.compact()
                 print(f"{folded} checks older than {config['history.fold_after_days']} days folded")
         else:
             folded = store.fold(_fold_before(config))
+            if folded:
+                store.compact()
             print(f"{folded} checks folded into per-entry summaries")
     finally:
         store.close()

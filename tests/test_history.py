@@ -100,8 +100,17 @@ def report_of(db: Path) -> tuple[object, str, str]:
 
 
 def rows(db: Path, table: str) -> int:
-    with sqlite3.connect(db) as connection:
-        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    return pragma(db, f"SELECT count(*) FROM {table}")
+
+
+def pragma(db: Path, query: str) -> int:
+    """One number from the store: a PRAGMA's name, or a query."""
+    connection = sqlite3.connect(db)
+    try:
+        sql = query if query.startswith("SELECT") else f"PRAGMA {query}"
+        return int(connection.execute(sql).fetchone()[0])
+    finally:
+        connection.close()
 
 
 @pytest.fixture(scope="module")
@@ -293,6 +302,9 @@ def test_history_commands_end_to_end(history: Path, tmp_path: Path) -> None:
     assert imported.returncode == 0, imported.stderr
     # The import folds what the policy (90 days by default) would have folded; nothing else.
     assert rows(rebuilt, "checks") < rows(db, "checks") and rows(rebuilt, "folded") > 0
+    pages = pragma(db, "page_count")
     folded = run_crawler("history", "fold", "--db", str(db))
     assert folded.returncode == 0 and "folded" in folded.stdout
     assert rows(db, "checks") == rows(rebuilt, "checks")
+    # The pages the folded checks held are given back (VACUUM), not kept as free pages.
+    assert pragma(db, "page_count") < pages and pragma(db, "freelist_count") == 0

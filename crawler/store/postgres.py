@@ -148,6 +148,9 @@ class PostgresStore(SqlStore):
     def _transaction(self) -> AbstractContextManager[Any]:
         return self._db.transaction()
 
+    def compact(self) -> None:
+        """Nothing to do: PostgreSQL's autovacuum reuses the space folding frees."""
+
     def close(self) -> None:
         self._db.close()  # the session's advisory locks go with it
 

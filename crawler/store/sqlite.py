@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Any
 
-from crawler.errors import StoreError
+from crawler.errors import StoreError, WriteError
 from crawler.items import utc_now
 from crawler.store.rows import Summary, assemble_summaries
 from crawler.store.schema import SCHEMA_VERSION, upgrade_steps
@@ -119,6 +119,14 @@ class SqliteStore(SqlStore):
 
     def _transaction(self) -> AbstractContextManager[Any]:
         return self._db  # sqlite3: commit on success, roll back on an exception
+
+    def compact(self) -> None:
+        """Give the pages that folding freed back to the file system (a store rebuilt from a
+        year of text holds the whole year before it folds)."""
+        try:
+            self._db.execute("VACUUM")  # outside any transaction: every write has committed
+        except sqlite3.OperationalError as exc:  # a full disk: VACUUM needs room for a copy
+            raise WriteError(f"{self.path}: cannot compact the store ({exc})") from exc
 
     def close(self) -> None:
         self._db.close()

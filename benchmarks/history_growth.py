@@ -107,7 +107,10 @@ def checks_of(day: int, run_start: datetime, sites: list[Site], rng: random.Rand
                 row = ("moved", "redirect", "", 200, f"https://new-{site.slug}.net/", site.title, None)
             case _:
                 row = ("no-website", "no-website", "no website listed", None, None, None, None)
-        yield (site.slug, url, at, *row)
+        # The check columns after content_updated (warnings, identity, identity_detail,
+        # origin): a page that answered has an identity; this mix confirms the live ones.
+        identity = None if row[3] is None else "confirmed" if row[0] in ("ok", "redirected") else "unconfirmed"
+        yield (site.slug, url, at, *row, "", identity, "", None)
 
 
 def git(repo: Path, *args: str) -> str:

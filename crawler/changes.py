@@ -13,14 +13,34 @@ from crawler.directory import Directory, DirectoryError, Entry, parse_directory
 from crawler.errors import UsageError
 
 
-def changed_entries(directory: Directory, ref: str) -> set[str]:
-    """Ids of entries added, or with any field changed, since `ref`.
+@dataclass(frozen=True)
+class EntryChanges:
+    """The entries a change touched, by how: a pull request answers for what it added and
+    for the websites it changed, not for a site that was failing before it."""
+
+    added: frozenset[str]  # new since the ref (or everything, when the file is new or was broken)
+    website_changed: frozenset[str]  # existed, with another `website`
+    other_changed: frozenset[str]  # existed, same `website`, another name, country or note
+
+    @property
+    def touched_websites(self) -> frozenset[str]:
+        """Entries whose listed website is this change's doing."""
+        return self.added | self.website_changed
+
+    @property
+    def all(self) -> frozenset[str]:
+        return self.added | self.website_changed | self.other_changed
+
+
+def changes_since(directory: Directory, ref: str) -> EntryChanges:
+    """How each entry differs from the directory file at `ref`.
 
     The file's content at `ref` comes from `git show`; a file that did not exist there
-    makes every entry new. Moving an entry to another line is not a change. Raises
-    UsageError when git cannot answer (not a repository, unknown ref).
+    (or could not be read then) makes every entry new. Moving an entry to another line
+    is not a change. Raises UsageError when git cannot answer (not a repository, unknown ref).
     """
     path = Path(directory.path).resolve()
+    every = frozenset(e.id for e in directory.entries)
     try:
         top = _git(path.parent, "rev-parse", "--show-toplevel").strip()
         relative = path.relative_to(Path(top).resolve()).as_posix()
@@ -30,13 +50,23 @@ def changed_entries(directory: Directory, ref: str) -> set[str]:
     try:
         before_text = _git(path.parent, "show", f"{ref}:{relative}")
     except subprocess.CalledProcessError:
-        return {e.id for e in directory.entries}  # the file is new since ref
+        return EntryChanges(every, frozenset(), frozenset())  # the file is new since ref
     try:
         before = parse_directory(before_text, f"{ref}:{relative}", directory.extra_keys)
     except DirectoryError:
-        return {e.id for e in directory.entries}  # it was broken then: check everything now
-    old = {e.id: _content(e) for e in before.entries}
-    return {e.id for e in directory.entries if old.get(e.id) != _content(e)}
+        return EntryChanges(every, frozenset(), frozenset())  # it was broken then: all new now
+    old = {e.id: e for e in before.entries}
+    added = frozenset(e.id for e in directory.entries if e.id not in old)
+    website = frozenset(e.id for e in directory.entries if e.id in old and old[e.id].website != e.website)
+    other = frozenset(
+        e.id for e in directory.entries if e.id in old and e.id not in website and _content(old[e.id]) != _content(e)
+    )
+    return EntryChanges(added, website, other)
+
+
+def changed_entries(directory: Directory, ref: str) -> set[str]:
+    """Ids of entries added, or with any field changed, since `ref` (`changes_since`)."""
+    return set(changes_since(directory, ref).all)
 
 
 def _content(entry: Entry) -> tuple[object, ...]:

@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from crawler.directory import Directory, Entry, Problem
 from crawler.verdict.outcome import Network
 
+#: A Scrapy signal sent from another thread when the crawl did not stop in time, or was told
+#: twice: settle the run now; the process exits right after.
+STOP_FORCED = object()
+
 
 @dataclass
 class RunContext:
@@ -33,6 +37,7 @@ class RunContext:
     recorded: int = 0  # the pipeline: checks this process committed to the store
     network: Network | None = None  # the pipeline, when it has settled the run
     bugs: int = 0  # the pipeline: errors of the crawler itself (logged with their tracebacks)
+    stopped_by: int | None = None  # `crawler.extensions.Shutdown`: the signal that stopped the crawl
     failure: BaseException | None = field(default=None, repr=False)  # the first error that stopped us
 
     @classmethod

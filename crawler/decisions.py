@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from crawler.verdict.outcome import Status
+from crawler.verdict.outcome import Status, WarningCode
 
 #: The maintainer warning of a decision past its end (the spec's `warnings` codes).
-EXPIRED = "decision-expired"
+EXPIRED = WarningCode.DECISION_EXPIRED
 
 #: The keys one decision may have.
 KEYS = ("accept", "skip-until", "timeout", "reason", "until")

@@ -8,14 +8,16 @@ printable as ``PATH:LINE: message``.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import ipaddress
 import os
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 import yaml
@@ -27,11 +29,11 @@ from crawler.errors import CrawlerError
 
 #: Larger files are refused unread: the directory is edited by hand, so anything this big is a
 #: mistake or an attack, and the pure-Python YAML parser would spend a long time on it.
-MAX_FILE_BYTES = 16 * 1024 * 1024  # room for 100,000 entries
+MAX_FILE_BYTES = 256 * 1024 * 1024  # room for 1,000,000 entries (benchmarks/sizes.py)
 
 # libyaml's parser when PyYAML was built with it (the wheels are): same safe loading, same
 # line marks, and an order of magnitude faster on directories of 100,000 entries.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 TOP_KEY = "organisations"
 _EXPECTED = f"expected a mapping with the key '{TOP_KEY}' holding a list of entries"
@@ -45,6 +47,7 @@ BUILT_IN_KEYS = (*KNOWN_KEYS, DECISIONS_KEY)
 
 _ID_RE = re.compile(r"[a-z0-9-]+")
 _LABEL_RE = re.compile(r"[a-z0-9_-]+")  # a host label after punycode; "_" occurs in real hosts
+_SPACE = re.compile(r"\s")  # white space, as str.isspace() has it
 _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _INT_TAG = "tag:yaml.org,2002:int"
@@ -59,6 +62,35 @@ _TAG_NAMES = {
     "tag:yaml.org,2002:bool": "a boolean",
     "tag:yaml.org,2002:timestamp": "a date",
 }
+
+
+# Line breaks to YAML but not to editors or GitHub, which end lines at \n, \r\n and \r only.
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+_EDITOR_BREAK = re.compile(r"\r\n?|\n")
+
+
+class _Lines:
+    """1-based line numbers of character positions as editors count them.
+
+    PyYAML's marks count U+0085, U+2028 and U+2029 as line breaks too, so one inside a quoted
+    value shifted every later ``PATH:LINE``; a text without them is counted as PyYAML counts.
+    """
+
+    def __init__(self, text: str | _Capped | TextIO) -> None:
+        self._text = text
+        self._starts: list[int] | None = None
+        # A stream is parsed only when it holds none of those breaks (`_read` looks first).
+        self._exact = not isinstance(text, str) or not any(ch in text for ch in _YAML_ONLY_BREAKS)
+
+    def at(self, index: int) -> int:
+        """The line of the character at `index` (a stream is read again: after the parse only)."""
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in _EDITOR_BREAK.finditer(_whole(self._text)))]
+        return bisect.bisect_right(self._starts, index)
+
+    def of(self, mark: Any) -> int:
+        """The line of a PyYAML mark."""
+        return mark.line + 1 if self._exact else self.at(mark.index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,33 +179,89 @@ def load_directory(path: str | os.PathLike[str], extra_keys: Sequence[str] = ())
 
 
 def _read(where: str, extra_keys: tuple[str, ...] = ()) -> Directory:
+    # Read as a text stream, in pieces, never whole: a directory of a million entries is
+    # about 120 MB of YAML, which would otherwise sit in memory twice (bytes and text)
+    # beside the entries made from it.
     try:
-        with open(where, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)  # never read more than the cap, whatever stat says
+        stream = open(where, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
     except FileNotFoundError:
         raise DirectoryError([Problem(where, 0, "no such file")]) from None
     except OSError as e:
         raise DirectoryError([Problem(where, 0, f"cannot read the file: {e.strerror}")]) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise DirectoryError([Problem(where, 0, _too_large())])
+    with stream:
+        try:
+            if os.fstat(stream.fileno()).st_size > MAX_FILE_BYTES:
+                raise DirectoryError([Problem(where, 0, _too_large())])
+            if _yaml_only_breaks(_Capped(stream)):  # rare: lines are then counted on the whole text
+                stream.seek(0)
+                return parse_directory(stream.read(), where, extra_keys)
+            stream.seek(0)
+            return parse_directory(_Capped(stream), where, extra_keys)
+        except UnicodeDecodeError:
+            raise DirectoryError(
+                [Problem(where, 1, f"not valid UTF-8 (first bad byte on line {_bad_byte_line(where)}): "
+                         "save it as UTF-8")]
+            ) from None
+        except _TooLarge:
+            raise DirectoryError([Problem(where, 0, _too_large())]) from None
+        except OSError as e:
+            raise DirectoryError([Problem(where, 0, f"cannot read the file: {e.strerror}")]) from None
+
+
+class _TooLarge(Exception):
+    """More than MAX_FILE_BYTES characters came out of a file whose size said less (a pipe)."""
+
+
+class _Capped:
+    """A text stream that refuses to yield more than MAX_FILE_BYTES characters."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._read = 0
+
+    def read(self, size: int = -1) -> str:
+        piece = self._stream.read(size)
+        self._read += len(piece)
+        if self._read > MAX_FILE_BYTES:
+            raise _TooLarge
+        return piece
+
+    def seek(self, offset: int) -> int:
+        return self._stream.seek(offset)
+
+
+def _yaml_only_breaks(stream: _Capped) -> bool:
+    """Whether the text holds a line break that YAML counts and editors do not (read in pieces)."""
+    while piece := stream.read(1 << 20):
+        if any(ch in piece for ch in _YAML_ONLY_BREAKS):
+            return True
+    return False
+
+
+def _bad_byte_line(where: str) -> int:
+    """The line of the first byte of `where` that is not UTF-8 (1 if it cannot be found)."""
     try:
-        text = data.decode("utf-8-sig")  # a BOM from a Windows editor is harmless
+        with open(where, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+        data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        bad = data[: e.start].count(b"\n") + 1
-        raise DirectoryError(
-            [Problem(where, 1, f"not valid UTF-8 (first bad byte on line {bad}): save it as UTF-8")]
-        ) from None
-    return parse_directory(text, where, extra_keys)
+        return data[: e.start].count(b"\n") + 1
+    except OSError:
+        pass
+    return 1
 
 
-def parse_directory(text: str, path: str, extra_keys: Sequence[str] = ()) -> Directory:
-    """Validate directory `text`; `path` is only used in problems and in the result.
+def parse_directory(text: str | _Capped | TextIO, path: str, extra_keys: Sequence[str] = ()) -> Directory:
+    """Validate directory `text` (the text, or a text stream read once in pieces); `path`
+    is only used in problems and in the result; `extra_keys` are the entry fields the
+    directory declares as its own (crawler.toml's ``extra_keys``).
 
-    Raises DirectoryError, and nothing else, listing every problem found.
+    Raises DirectoryError, and nothing else, listing every problem found (a stream may
+    also raise what reading it raises).
     """
-    if len(text) > MAX_FILE_BYTES:
+    if isinstance(text, str) and len(text) > MAX_FILE_BYTES:
         raise DirectoryError([Problem(path, 0, _too_large())])
-    checker = _Checker(path, tuple(extra_keys))
+    checker = _Checker(path, text, tuple(extra_keys))
     entries = checker.check(text)
     if checker.problems:
         raise DirectoryError(checker.problems)
@@ -188,8 +276,9 @@ class _Checker:
     stopping at the first.
     """
 
-    def __init__(self, path: str, extra_keys: tuple[str, ...] = ()) -> None:
+    def __init__(self, path: str, text: str | _Capped | TextIO, extra_keys: tuple[str, ...] = ()) -> None:
         self.path = path
+        self.lines = _Lines(text)
         self.extra_keys = extra_keys
         self.known = (*BUILT_IN_KEYS, *(k for k in extra_keys if k not in BUILT_IN_KEYS))
         self.problems: list[Problem] = []
@@ -197,22 +286,22 @@ class _Checker:
         self._resolver = yaml.resolver.Resolver()
 
     def report(self, at: Node | int, message: str) -> None:
-        line = at if isinstance(at, int) else at.start_mark.line + 1
+        line = at if isinstance(at, int) else self.lines.of(at.start_mark)
         self.problems.append(Problem(self.path, line, message))
 
-    def check(self, text: str) -> list[Entry]:
+    def check(self, text: str | _Capped | TextIO) -> list[Entry]:
         """Every valid entry; problems (syntax, anchors, shape, entries) go to `problems`."""
         try:
-            entries = self._document(iter(yaml.parse(text, Loader=_LOADER)))
+            entries = self._document(iter(yaml.parse(text, Loader=YAML_LOADER)))
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             message = f"YAML syntax error: {e.problem or e.context}"
             if e.problem and e.context and e.context_mark is not None:
-                message += f" ({e.context} started on line {e.context_mark.line + 1})"
-            self._stop_at(mark.line + 1 if mark is not None else 1, message)
+                message += f" ({e.context} started on line {self.lines.of(e.context_mark)})"
+            self._stop_at(self.lines.of(mark) if mark is not None else 1, message)
         except yaml.reader.ReaderError as e:
             what = f"U+{e.character:04X}" if isinstance(e.character, int) else repr(e.character)
-            self._stop_at(text[: e.position].count("\n") + 1,
+            self._stop_at(self.lines.at(_character_index(_whole(text), e.position)),
                           f"character {what} is not allowed in YAML: remove it")
         except yaml.YAMLError as e:  # no position known
             self._stop_at(1, f"YAML error: {e}")
@@ -259,9 +348,9 @@ class _Checker:
                 else:
                     self._root_key(key, seen)
             if name is not None:
-                seen.setdefault(name, key.start_mark.line + 1)
+                seen.setdefault(name, self.lines.of(key.start_mark))
         if entries is None:
-            self.report(first.start_mark.line + 1,
+            self.report(self.lines.of(first.start_mark),
                         f"{_EXPECTED} (each entry starting with '- '), found no key '{TOP_KEY}'")
             return []
         return entries
@@ -302,7 +391,7 @@ class _Checker:
         # Refused outright (alias bombs), and anchors too: nobody editing this file needs them.
         if (anchor := getattr(event, "anchor", None)) is not None:
             what = "alias '*" if isinstance(event, yaml.AliasEvent) else "anchor '&"
-            self._anchors.append(Problem(self.path, event.start_mark.line + 1,
+            self._anchors.append(Problem(self.path, self.lines.of(event.start_mark),
                                          f"{what}{anchor}' is not allowed: write each value out in full"))
 
     def _node(self, event: yaml.Event, events: Iterator[yaml.Event]) -> Node:
@@ -337,7 +426,7 @@ class _Checker:
                         f"found {_describe(node)}")
             return None, 0, None
         before = len(self.problems)
-        entry_line = node.start_mark.line + 1
+        entry_line = self.lines.of(node.start_mark)
         key_lines: dict[str, int] = {}
         nodes: dict[str, Node] = {}
         for key, key_line, value in self.keys(node, self.known):
@@ -362,7 +451,7 @@ class _Checker:
             return id_, id_line, None
         line = key_lines.get("website", entry_line)
         return id_, id_line, Entry(
-            values["id"] or "", values["country"] or "", values["name"] or "",
+            values["id"] or "", sys.intern(values["country"] or ""), values["name"] or "",
             values.get("name_en"), website, values.get("notes"), line, entry_line, found, extra)
 
     def keys(self, node: MappingNode, known: tuple[str, ...]) -> Iterator[tuple[str, int, Node]]:
@@ -372,7 +461,7 @@ class _Checker:
             if not isinstance(key_node, ScalarNode):
                 self.report(key_node, f"expected a key name, found {_describe(key_node)}")
                 continue
-            key, line = key_node.value, key_node.start_mark.line + 1
+            key, line = key_node.value, self.lines.of(key_node.start_mark)
             if key in seen:
                 self.report(line, f"duplicate key '{key}' (first on line {seen[key]})")
             elif key not in known:
@@ -439,7 +528,7 @@ class _Checker:
             self.report(nodes["until"], "'until' beside 'skip-until': skip-until already says when it ends")
         if len(self.problems) > before:
             return None
-        return Decision(reason or "", node.start_mark.line + 1, accept, skip_until, timeout, until)
+        return Decision(reason or "", self.lines.of(node.start_mark), accept, skip_until, timeout, until)
 
     def accept(self, node: Node) -> Accept | None:
         if isinstance(node, ScalarNode) and node.tag == _STR_TAG and node.value in tuple(Accept):
@@ -492,6 +581,22 @@ class _Checker:
         return None
 
 
+def _character_index(text: str, position: int) -> int:
+    """The character index of a reader error's position: libyaml gives a byte offset into the
+    UTF-8 text, PyYAML's own reader a character index."""
+    if YAML_LOADER is yaml.SafeLoader:
+        return position
+    return len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+
+
+def _whole(text: str | _Capped | TextIO) -> str:
+    """The whole text (read again from the start for a stream: only once parsing has stopped)."""
+    if isinstance(text, str):
+        return text
+    text.seek(0)
+    return text.read()
+
+
 def _visible(text: str) -> str:
     return "".join(
         c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text
@@ -513,7 +618,7 @@ def _describe(node: Node) -> str:
 
 def _website_problem(url: str) -> str | None:
     """What is wrong with `url` as a listed website (completing "website 'URL' ..."), or None."""
-    if any(c.isspace() or not c.isprintable() for c in url):
+    if not url.isprintable() or _SPACE.search(url):
         return "contains white space or control characters: expected a URL (write a space as %20)"
     try:
         parts = urlsplit(url)
@@ -544,10 +649,13 @@ def _host_problem(host: str, literal: bool) -> str | None:
         except ValueError:
             return f"has an invalid IPv6 address '{host}'"
         return None
-    try:
-        ascii_host = host.encode("idna").decode("ascii")  # this is what validates IDN labels
-    except UnicodeError:
-        ascii_host = ""
+    if host.isascii():  # what the IDNA codec would check of an ASCII name: labels of 1-63
+        ascii_host = host if all(len(label) <= 63 for label in host.split(".")) else ""
+    else:
+        try:
+            ascii_host = host.encode("idna").decode("ascii")  # this is what validates IDN labels
+        except UnicodeError:
+            ascii_host = ""
     if not all(_LABEL_RE.fullmatch(label) for label in ascii_host.removesuffix(".").split(".")):
         return (f"has an invalid host name '{host}': expected labels of letters, digits and '-', "
                 "1 to 63 characters each, separated by single dots")

@@ -26,6 +26,12 @@ class SharedCrawlError(StoreError):
     """The shared crawl cannot start or go on; the message says why and what to do."""
 
 
+class NetworkUnavailable(CrawlerError):
+    """Nothing on the network answered a request the command needed (the spec's exit 3)."""
+
+    exit_code = 3
+
+
 class WriteError(CrawlerError):
     """A file or store could not be written (a full disk, a read-only folder): an environment
     failure, not bad input. Exit 74, sysexits' EX_IOERR."""
@@ -36,3 +42,12 @@ class WriteError(CrawlerError):
     def of(cls, error: OSError, where: object) -> WriteError:
         """`error`, raised while writing the file `where`, as one line naming that file."""
         return cls(f"{where}: cannot write ({error.strerror or error})")
+
+
+class Interrupted(CrawlerError):
+    """The crawl was stopped by a signal (SIGINT, SIGTERM): the checks it made stand and the
+    run is settled as interrupted. Exit 128 + the signal's number, as a shell reports it."""
+
+    def __init__(self, message: str, signal_number: int) -> None:
+        super().__init__(message)
+        self.exit_code = 128 + signal_number

@@ -7,6 +7,7 @@ Living in the pipeline (not in the CLI) means `scrapy crawl websites` and
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,9 +15,10 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.context import RunContext
+from crawler.context import STOP_FORCED, RunContext
 from crawler.errors import CrawlerError, StoreError, WriteError
-from crawler.items import CANARY_ID, OUTCOME_STAT, Check
+from crawler.items import ANSWERED_STAT, CANARY_ID, OUTCOME_STAT, Check, DomainLookup
+from crawler.registrations import row_of
 from crawler.reports import write_reports
 from crawler.reports.model import Policy, build_report
 from crawler.spiders.websites import WebsitesSpider
@@ -75,6 +77,9 @@ class HistoryPipeline:
         self.store: Store | None = None
         self.attempted = 0
         self.answered = 0
+        # Held while the run is settled: by Scrapy's thread at close, or by the shutdown
+        # watchdog's when a stop is forced (crawler.extensions.Shutdown).
+        self._settling = threading.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -83,6 +88,7 @@ class HistoryPipeline:
         pipeline = cls(crawler, context_of(crawler))
         crawler.signals.connect(pipeline.bug, signal=signals.spider_error)
         crawler.signals.connect(pipeline.bug, signal=signals.item_error)
+        crawler.signals.connect(pipeline.forced, signal=STOP_FORCED)
         return pipeline
 
     def bug(self, **kwargs: Any) -> None:
@@ -101,6 +107,10 @@ class HistoryPipeline:
         self.context.run_id = self.store.begin_run(self.context.directory_path)
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, DomainLookup):  # an RDAP lookup, for the store's cache
+            assert self.store is not None
+            self.store.record_domain(row_of(item))
+            return item
         if not isinstance(item, Check) or item.entry_id == CANARY_ID:
             return item
         assert self.store is not None and self.context.run_id is not None
@@ -115,31 +125,58 @@ class HistoryPipeline:
         if item.outcome.status.reaches_network:
             self.attempted += 1
             self.answered += item.outcome.answered
+        if item.outcome.answered:
+            self.crawler.stats.inc_value(ANSWERED_STAT)
         self.crawler.stats.inc_value(OUTCOME_STAT + item.outcome.status.value)
         return item
 
     def close_spider(self) -> None:
-        store = self.store
-        if store is None or self.context.run_id is None:
+        with self._settling:
+            store = self.store
+            if store is None or self.context.run_id is None:
+                return
+            try:
+                self.context.network = self.settle(store, self.context.run_id)
+                self.write_reports(store)
+            finally:
+                store.close()
+                self.store = None
+
+    def settle(self, store: Store, run_id: int) -> Network:
+        """Close the run in the store with its network verdict (interrupted if the crawl was
+        told to stop), and say so where it matters."""
+        if self.context.stopped_by is not None:
+            return store.interrupt_run(run_id).network
+        canary_failed, attempted, answered = self.network_evidence()
+        available = not canary_failed and (attempted == 0 or answered > 0)
+        run = store.finish_run(run_id, network_available=available)
+        if self.fold_after_days > 0:  # the retention policy: the reports read the same after it
+            store.fold(fold_cutoff(self.fold_after_days))
+        self.settled(run.network)
+        if not available:
+            # INFO: the CLI says this itself; `scrapy crawl` (LOG_LEVEL INFO) shows it here.
+            logger.info(
+                "network unavailable: %s; nothing was recorded as failed",
+                "the canary URL failed" if canary_failed else f"none of {attempted} sites answered",
+            )
+        return run.network
+
+    def forced(self, forced_by: int, reports: bool) -> None:
+        """The crawl is forced to stop (from the shutdown watchdog's thread, the process
+        exits right after): settle the run as interrupted now, and write the reports if
+        there is time. Skipped if Scrapy's thread is settling it (it does not take long)."""
+        if not self._settling.acquire(timeout=2):
             return
         try:
-            canary_failed, attempted, answered = self.network_evidence()
-            available = not canary_failed and (attempted == 0 or answered > 0)
-            run = store.finish_run(self.context.run_id, network_available=available)
-            if self.fold_after_days > 0:  # the retention policy: the reports read the same after it
-                store.fold(fold_cutoff(self.fold_after_days))
-            self.settled(run.network)
-            self.context.network = run.network
-            if not available:
-                # INFO: the CLI says this itself; `scrapy crawl` (LOG_LEVEL INFO) shows it here.
-                logger.info(
-                    "network unavailable: %s; nothing was recorded as failed",
-                    "the canary URL failed" if canary_failed else f"none of {attempted} sites answered",
-                )
-            self.write_reports(store)
+            store = self.store
+            if store is None or self.context.run_id is None:
+                return
+            self.context.stopped_by = forced_by
+            self.context.network = store.interrupt_run(self.context.run_id).network
+            if reports:
+                self.write_reports(store)
         finally:
-            store.close()
-            self.store = None
+            self._settling.release()
 
     def write_reports(self, store: Store) -> None:
         """Every report from the store, or none: a failure leaves the previous reports in

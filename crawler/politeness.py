@@ -13,22 +13,26 @@ read up to `ROBOTS_READ_LIMIT` bytes with its own timeout, and kept in memory.
 Pace. At most one extra request per host is in flight at a time, and the next one starts
 CRAWLER_SIDE_DELAY seconds after the previous one ended (or the robots.txt ``Crawl-delay``,
 if longer). A request to a service rather than a site (an RDAP registry, a certificate
-authority) may say so: ``meta["side_delay"]`` sets the delay after it, and
-``meta["side_robots"] = False`` skips robots.txt for it; one at a time per host still holds. A ``Retry-After`` on an extra request's 429 or 503 holds the host's next extra
+authority) says so: ``meta["side_delay"]`` sets the delay after it, and
+``meta["side_robots"] = False`` skips robots.txt for it (`crawler.registrations` and
+`crawler.middlewares.ChainCompletionMiddleware` do both); one at a time per host still
+holds. A ``Retry-After`` on an extra request's 429 or 503 holds the host's next extra
 request back as long as it asks; one that asks for more than CRAWLER_RETRY_AFTER_MAX
 seconds (as does a longer Crawl-delay) ends the extra requests to that host for the run.
+The wait for a turn is spent from the entry's time budget like any other wait.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from protego import Protego
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -36,7 +40,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import DeferredLock
 from twisted.internet.task import deferLater
 
-from crawler.middlewares import retry_after_seconds
+from crawler.middlewares import retry_after_seconds, time_left
 
 if TYPE_CHECKING:
     from typing import Self
@@ -127,6 +131,7 @@ class SidePoliteness:
             if host.closed:
                 self._count("host_closed")
                 raise IgnoreRequest(f"no more extra requests to {name}: {host.closed}")
+            _within_budget(request)
         except BaseException:
             host.turn.release()
             raise
@@ -203,6 +208,19 @@ class SidePoliteness:
             logger.debug("robots.txt of %s unreachable (%s): no extra requests there", origin, exc)
             return DISALLOW_ALL
         return rules_from(response)
+
+
+def _within_budget(request: Request) -> None:
+    """The wait for the host's turn (and its robots.txt) spent the entry's time budget too
+    (`crawler.middlewares.EntryBudgetMiddleware`, which ran before it): give the request at
+    most what is left of it, or end it as that middleware would have."""
+    left = time_left(request)
+    if left <= 0:
+        request.meta["budget_clamped"] = True
+        raise DownloadTimeoutError("the check's time budget ran out while its extra request waited its turn")
+    if left < request.meta.get("download_timeout", math.inf):
+        request.meta["download_timeout"] = left
+        request.meta["budget_clamped"] = True
 
 
 def rules_from(response: Response) -> Rules:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import resource
+import signal
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,9 @@ from scrapy.settings import Settings
 
 from crawler.context import RunContext
 from crawler.directory import Directory, load_directory
-from crawler.errors import SharedCrawlError
+from crawler.errors import Interrupted, SharedCrawlError
+from crawler.jobs import shares
+from crawler.jobs.parent import ShardedWebsitesSpider
 from crawler.options import CrawlOptions
 from crawler.pipelines import policy_from
 from crawler.reports.model import Report, build_report
@@ -58,6 +61,7 @@ def settings_for(options: CrawlOptions) -> Settings:
         "CRAWLER_CANARY_URL": options.canary,
         "CRAWLER_ONLY": list(options.only),
         "CRAWLER_FRESHNESS_ENABLED": options.freshness,
+        "CRAWLER_RDAP_ENABLED": options.rdap,
         "CRAWLER_PROGRESS": options.progress,
         "DOWNLOAD_TIMEOUT": options.timeout,
         "DNS_TIMEOUT": options.timeout,
@@ -65,6 +69,8 @@ def settings_for(options: CrawlOptions) -> Settings:
     }
     if options.concurrency:
         overrides["CONCURRENT_REQUESTS"] = options.concurrency
+    if options.rdap_bootstrap:
+        overrides["CRAWLER_RDAP_BOOTSTRAP"] = options.rdap_bootstrap
     if os.environ.get("NO_COLOR"):  # https://no-color.org/
         overrides["LOG_COLOR"] = False
     if options.redis:
@@ -113,6 +119,9 @@ def crawl(options: CrawlOptions, directory: Directory | None = None) -> CrawlRes
         spider, arguments["shared"] = distributed.SharedWebsitesSpider, shared
     else:
         open_store(options.db, write=True).close()  # fail before Scrapy starts, not inside it
+        shards = shares(context.entries, options.jobs)
+        if len(shards) > 1:  # every core: child crawls check, this process records (crawler.jobs)
+            spider, arguments["shards"] = ShardedWebsitesSpider, shards
     try:
         process = CrawlerProcess(settings)
         process.crawl(process.create_crawler(spider), **arguments)
@@ -123,6 +132,13 @@ def crawl(options: CrawlOptions, directory: Directory | None = None) -> CrawlRes
     logging.shutdown()
     if context.failure is not None:
         raise context.failure
+    if context.stopped_by is not None:
+        raise Interrupted(
+            f"stopped by {signal.Signals(context.stopped_by).name}: the {context.recorded} checks made stand; "
+            + ("the entries this worker held go back to the shared crawl" if options.worker
+               else "the run is settled as interrupted"),
+            context.stopped_by,
+        )
     if context.bugs:
         raise CrawlFailed(
             f"{context.bugs} error(s) of the crawler itself during the crawl (tracebacks above); "

@@ -10,7 +10,8 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,19 @@ class SimWeb:
         for entry in self.info["hosts"].values():
             for port in entry["ports"]:
                 args += ["--resolve", f"{entry['ascii_host']}:{port}:127.0.0.1"]
+        for service in self.info["services"].values():  # its RDAP server, its caIssuers URLs
+            for port in service["ports"]:
+                args += ["--resolve", f"{service['host']}:{port}:127.0.0.1"]
         return args
+
+    @property
+    def rdap_bootstrap(self) -> str:
+        """Path of an RDAP bootstrap file that sends the scenarios' domains to the web's RDAP server."""
+        return str(self.info["rdap_bootstrap"])
+
+    def takeover(self) -> None:
+        """Make the domains of ``TAKEOVER_HOSTS`` change hands (pages and RDAP registration)."""
+        self._control("/__takeover__")
 
     def requests(self) -> list[dict[str, str]]:
         """Every request recorded since the start or the last `reset()`, oldest first."""
@@ -85,10 +98,9 @@ def _read_first_line(stream: Any, timeout: float) -> bytes:
         raise TimeoutError(f"no line from the simulated web within {timeout} s") from None
 
 
-@pytest.fixture(scope="session")
-def simweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimWeb]:
-    """The simulated web, started once for the session; `reset()` it before counting requests."""
-    state_dir = tmp_path_factory.mktemp("simweb")
+@contextmanager
+def started_simweb(state_dir: Path) -> Iterator[SimWeb]:
+    """A simulated web of its own, running until the block ends (state in `state_dir`)."""
     stderr = (state_dir / "stderr.log").open("wb")  # a file, so a chatty server never blocks
     process = subprocess.Popen(
         [sys.executable, "-m", "crawler.demo.web", "--state-dir", str(state_dir)],
@@ -119,14 +131,25 @@ def simweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimWeb]:
         stderr.close()
 
 
+@pytest.fixture(scope="session")
+def simweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimWeb]:
+    """The simulated web, started once for the session; `reset()` it before counting requests.
+    Nobody calls its `takeover()`: a test that needs one starts its own (`started_simweb`)."""
+    with started_simweb(tmp_path_factory.mktemp("simweb")) as web:
+        yield web
+
+
 def run_crawler(
     *args: str, ca: str | None = None, env: dict[str, str] | None = None, cwd: Path = ROOT,
-    timeout: float = 180,
+    timeout: float = 180, wrap: Sequence[str] = (),
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m crawler ARGS`` in a fresh process (a fresh Twisted reactor each time).
 
     `ca` becomes SSL_CERT_FILE, so the simulated web's certificates verify as real ones do.
+    A crawl that does not name an RDAP bootstrap file gets ``--no-rdap`` (`without_rdap`).
+    `wrap` is a command the crawler's command line is appended to (see `peak_rss_wrapper`).
     """
+    args = without_rdap(args)
     environment = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
     environment.pop("SSL_CERT_FILE", None)
     for proxy in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
@@ -135,16 +158,49 @@ def run_crawler(
         environment["SSL_CERT_FILE"] = ca
     environment.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "crawler", *args],
+        [*wrap, sys.executable, "-m", "crawler", *args],
         cwd=cwd, env=environment, capture_output=True, text=True, timeout=timeout,
     )
 
 
-def write_directory(path: Path, urls: dict[str, str | None], country: str = "Testland") -> Path:
-    """A directory file with one entry per id -> URL (None: no website)."""
+def without_rdap(args: tuple[str, ...] | list[str]) -> list[str]:
+    """`args` of a crawling command with ``--no-rdap`` added, unless they name an RDAP bootstrap
+    file (then the test points the registration watch at the simulated web itself). The bundled
+    bootstrap names the real registries: a test crawl must never ask them (no test traffic
+    leaves 127.0.0.0/8), and the tests that are not about RDAP are not slowed by it."""
+    args = list(args)
+    if args and args[0] in ("crawl", "check") and not {"--no-rdap", "--rdap-bootstrap"} & set(args):
+        return [args[0], "--no-rdap", *args[1:]]
+    return args
+
+
+# Runs the command given after it, then writes the peak resident set size of that command (its
+# only child), in KiB, to the file named first: a resource measurement, not a timing. If the
+# wrapper is killed (a test's timeout), the kernel kills the command too (PR_SET_PDEATHSIG).
+_PEAK_RSS = (
+    "import ctypes, resource, signal, subprocess, sys\n"
+    "die_with_parent = lambda: ctypes.CDLL(None).prctl(1, signal.SIGKILL)\n"
+    "code = subprocess.run(sys.argv[2:], preexec_fn=die_with_parent).returncode\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "open(sys.argv[1], 'w').write(str(peak))\n"
+    "sys.exit(code)\n"
+)
+
+
+def peak_rss_wrapper(report: Path) -> list[str]:
+    """A `wrap` for `run_crawler`: the crawl's peak RSS in KiB ends up in `report`."""
+    return [sys.executable, "-c", _PEAK_RSS, str(report)]
+
+
+def write_directory(
+    path: Path, urls: dict[str, str | None], country: str = "Testland", names: dict[str, str] | None = None
+) -> Path:
+    """A directory file with one entry per id -> URL (None: no website), named "Entry ID"
+    unless `names` names it."""
     lines = ["organisations:"]
     for entry_id, url in urls.items():
-        lines += [f"  - id: {entry_id}", f"    country: {country}", f"    name: Entry {entry_id}"]
+        name = json.dumps((names or {}).get(entry_id, f"Entry {entry_id}"), ensure_ascii=False)
+        lines += [f"  - id: {entry_id}", f"    country: {country}", f"    name: {name}"]
         lines.append(f"    website: {url}" if url else "    website: null")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -3,7 +3,9 @@
 A hand-built `Report` is written with `write_reports` and opened from disk (``file://``)
 in headless Chromium driven by Playwright. The assertions read the page as a person
 does: visible text, headings, what typing into the filter box does, what fits on a
-phone. Screenshots go to ``tests/artifacts/`` (ignored by git) for a human to look at.
+phone. The browser's clock is set (Playwright's clock), so the dates the page's script
+turns into "3 days ago" are judged against a known moment. Screenshots go to
+``tests/artifacts/``; the ones at 1280 and 360 px wide are kept in the repository.
 
 Chromium is Debian's package, not Playwright's download: the `chromium` fixture finds
 it, installs it with apt-get when it can (root only), and otherwise skips, saying why.
@@ -18,7 +20,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -67,9 +69,10 @@ def days_ago(days: int, minutes: int = 0) -> str:
     return iso(NOW - timedelta(days=days, minutes=minutes))
 
 
-# What a reader sees for each status: the symbol and the word (copied, not imported, so
-# that a change to the page shows up here).
+# What a reader sees for each status shown: the symbol and the word (copied, not imported,
+# so that a change to the page shows up here).
 MARKS: dict[str, str] = {
+    "unreachable": "… unreachable",
     "ok": "✓ ok",
     "redirected": "→ redirected",
     "moved": "↗ moved",
@@ -88,6 +91,11 @@ HISTORY = tuple(
     PastCheck(days_ago(30 - i), Status(status), "ok" if status == "ok" else "http-503")
     for i, status in enumerate(HISTORY_STATUSES)
 )
+
+
+def shown(e: EntryReport) -> str:
+    """The status a reader is shown: a dead verdict inside the grace period is "unreachable"."""
+    return "unreachable" if e.status == "dead" and not e.dead_confirmed else str(e.status)
 
 
 def entry(slug: str, country: str, name: str, status: str, **overrides: Any) -> EntryReport:
@@ -111,7 +119,7 @@ LONG_URL = (
 ENTRIES: tuple[EntryReport, ...] = (
     entry("la-chispa", "Argentina", "La Chispa", "ok", name_en="The Spark",
           title="La Chispa – Socialismo revolucionario", last_verified=days_ago(0, 5),
-          history=HISTORY),
+          history=HISTORY, checks_30=30, verified_30=26, checks_365=300, verified_365=285),
     entry("alternativa", "Argentina", "Alternativa Socialista", "redirected", reason="http-301",
           url="http://alternativa.example/", final_url="https://www.alternativa.example/",
           last_verified=days_ago(1)),
@@ -126,7 +134,12 @@ ENTRIES: tuple[EntryReport, ...] = (
           http_status=503, last_verified=days_ago(7)),
     entry("civ", "Côte d'Ivoire", "Parti pour la Révolution", "dead", reason="tls",
           detail="certificate expired 2026-10-01", http_status=None, last_verified=days_ago(400),
-          stale=True),
+          failing_since=days_ago(390), consecutive_failures=40, dead_confirmed=True, stale=True),
+    entry("once", "France", "Gauche Révolutionnaire", "dead", reason="timeout",
+          detail="no answer within 30 s", http_status=None, last_verified=days_ago(1),
+          failing_since=days_ago(0, 1), consecutive_failures=1,
+          history=(PastCheck(days_ago(1), Status.OK, "ok"), PastCheck(days_ago(0, 1), Status.DEAD, "timeout")),
+          checks_30=2, verified_30=1, checks_365=2, verified_365=1),
     entry("spew", "England & Wales", "Socialist Party of England and Wales", "ok",
           url=LONG_URL, title=HOSTILE_TITLE, notes=HOSTILE_NOTE, last_verified=days_ago(2)),
     entry("sav", "Germany", "Sozialistische Alternative", "no-website", url=None,
@@ -143,6 +156,7 @@ REPORT = Report(
     directory="data/organisations.yaml",
     run=RunInfo(days_ago(0, 10), days_ago(0, 1), len(ENTRIES), Network.AVAILABLE),
     entries=ENTRIES,
+    newest_check=days_ago(0, 1),
 )
 
 # What the "Last verified" column says for each entry (calendar days before generation).
@@ -154,6 +168,7 @@ VERIFIED: dict[str, str] = {
     "sr-chile": "3 days ago",
     "ir-chile": "7 days ago",
     "civ": "13 months ago",
+    "once": "yesterday",
     "spew": "2 days ago",
     "sav": "never verified",
     "intranet": "never verified",
@@ -185,7 +200,7 @@ def read_tables(page: Page) -> dict[str, dict[str, Any]]:
 
 
 def test_the_report_covers_every_status() -> None:
-    assert {e.status for e in ENTRIES} == {s.value for s in Status} | {"unchecked"} == set(MARKS)
+    assert {shown(e) for e in ENTRIES} == {s.value for s in Status} | {"unchecked", "unreachable"} == set(MARKS)
     assert len(HISTORY) == 30
 
 
@@ -311,9 +326,14 @@ class Visit:
     errors: list[str] = field(default_factory=list)
 
 
-def open_report(context: BrowserContext, index_html: Path, viewport: dict[str, int]) -> Visit:
+def open_report(
+    context: BrowserContext, index_html: Path, viewport: dict[str, int], now: datetime | None = NOW
+) -> Visit:
+    """Open the page at `viewport`, the browser's clock fixed at `now` (None: leave it)."""
     page = context.new_page()
     page.set_viewport_size(viewport)
+    if now is not None:
+        page.clock.set_fixed_time(now)
     visit = Visit(page, index_html.as_uri())
 
     def refuse(route: Any) -> None:  # belt and braces: the test itself never goes online
@@ -350,8 +370,9 @@ def screenshot(page: Page, name: str, capsys: pytest.CaptureFixture[str]) -> Non
         print(f"\nscreenshot: {path}")
 
 
-def assert_readable(tables: dict[str, dict[str, Any]]) -> None:
-    """Every organisation under its country's heading, with its status and verified date."""
+def assert_readable(tables: dict[str, dict[str, Any]], relative: bool = True) -> None:
+    """Every organisation under its country's heading, with its status and verified date
+    (as the script says it, or the absolute date the page carries without JavaScript)."""
     expected: dict[str, list[str]] = {}
     for e in ENTRIES:
         expected.setdefault(e.country, []).append(e.id)
@@ -364,8 +385,9 @@ def assert_readable(tables: dict[str, dict[str, Any]]) -> None:
         row = rows[e.id]
         assert row["visible"], e.id
         assert row["Organisation"].startswith(e.name)
-        assert row["Status"].splitlines()[0] == MARKS[e.status], e.id
-        assert row["Last verified"].splitlines()[0] == VERIFIED[e.id], e.id
+        assert row["Status"].splitlines()[0] == MARKS[shown(e)], e.id
+        said = VERIFIED[e.id] if relative or not e.last_verified else e.last_verified[:10]
+        assert row["Last verified"].splitlines()[0] == said, e.id
 
 
 # ---------------------------------------------------------------- the tests
@@ -381,7 +403,7 @@ def test_organisations_are_grouped_with_status_and_date(
     # The symbol and the word are both on screen: the status never rests on colour alone.
     for e in ENTRIES:
         mark = page.locator(f"#org-{e.id} td .mark")
-        symbol, word = MARKS[e.status].split(" ", 1)
+        symbol, word = MARKS[shown(e)].split(" ", 1)
         sync_api.expect(mark).to_have_text(f"{symbol} {word}")
         sync_api.expect(mark.locator("[aria-hidden=true]")).to_be_visible()
     # "last verified 12 days ago", and the exact moment on hover and for machines.
@@ -396,7 +418,8 @@ def test_organisations_are_grouped_with_status_and_date(
         assert column.locator("time").get_attribute("title") == e.last_verified
     stale = page.locator("#org-psl td").nth(3)
     sync_api.expect(stale).to_contain_text("stale")
-    screenshot(page, "index-desktop.png", capsys)
+    sync_api.expect(page.locator("#stale-banner")).to_be_hidden()  # checked a minute ago
+    screenshot(page, "index-1280.png", capsys)
 
 
 def test_history_strip_shows_the_last_thirty_checks(visit: Visit) -> None:
@@ -485,7 +508,7 @@ def test_phone_width_does_not_scroll_sideways(
         )
         assert sticking_out == []
         assert_readable(read_tables(page))
-        screenshot(page, "index-phone.png", capsys)
+        screenshot(page, "index-360.png", capsys)
         # Just wider than the card layout's breakpoint (40rem), the six columns are tightest.
         page.set_viewport_size({"width": 641, "height": PHONE["height"]})
         assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 641 + 1
@@ -506,7 +529,7 @@ def test_without_javascript_the_whole_table_is_readable(
         playwright, chromium, tmp_path_factory.mktemp("profile-nojs"), java_script_enabled=False
     )
     try:
-        visit = open_report(context, index_html, PHONE)
+        visit = open_report(context, index_html, PHONE, now=None)
         page = visit.page
         # No dead control: the box that needs JavaScript is not offered, and a note says so.
         # (Playwright's text matching skips <noscript>, so the note is found by CSS.)
@@ -514,9 +537,172 @@ def test_without_javascript_the_whole_table_is_readable(
         note = page.locator("noscript p")
         sync_api.expect(note).to_be_visible()
         sync_api.expect(note).to_contain_text("every organisation is listed below")
-        assert_readable(read_tables(page))
+        assert_readable(read_tables(page), relative=False)
         assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE["width"] + 1
-        screenshot(page, "index-phone-nojs.png", capsys)
+        screenshot(page, "index-360-nojs.png", capsys)
         assert visit.dialogs == [] and visit.blocked == []
     finally:
         context.close()
+
+
+def test_failing_once_reads_unreachable_since_and_only_confirmed_reads_dead(visit: Visit) -> None:
+    sync_api = importlib.import_module("playwright.sync_api")
+    page = visit.page
+    once = page.locator("#org-once td").nth(2)  # the Status column
+    sync_api.expect(once).to_contain_text("unreachable")
+    sync_api.expect(once).to_contain_text(f"since {days_ago(0, 1)[:10]}")
+    sync_api.expect(once).not_to_contain_text("dead")
+    confirmed = page.locator("#org-civ td").nth(2)
+    sync_api.expect(confirmed.locator(".mark")).to_have_text("✗ dead")
+    sync_api.expect(confirmed).to_contain_text(f"since {days_ago(390)[:10]}")
+    # The summary counts say the same as the rows.
+    header = page.locator("header .counts").inner_text()
+    assert "unreachable 1" in " ".join(header.split()) and "dead 1" in " ".join(header.split())
+
+
+def test_addresses_that_lead_elsewhere_are_text_not_links(visit: Visit) -> None:
+    sync_api = importlib.import_module("playwright.sync_api")
+    page = visit.page
+    for slug, why in (("lsp", "now leads to another site"), ("psl", "shows a parking or placeholder page")):
+        cell = page.locator(f"#org-{slug} td.url")
+        assert cell.locator("a").count() == 0
+        # The address as text, and why it is not a link.
+        sync_api.expect(cell).to_have_text(f"https://{slug}.example/not linked: the address {why}")
+        sync_api.expect(cell.locator("small.unlinked")).to_have_text(f"not linked: the address {why}")
+    sync_api.expect(page.locator("#org-la-chispa td.url a")).to_have_attribute("href", "https://la-chispa.example/")
+    sync_api.expect(page.locator("#org-lsp td").nth(2)).to_contain_text("now leads to https://elsewhere.example/")
+
+
+def test_history_strip_has_fixed_slots_with_dates_and_shares(visit: Visit) -> None:
+    sync_api = importlib.import_module("playwright.sync_api")
+    page = visit.page
+    # Fixed slots: the two checks take the last two of 30, the 28 before them are one empty block.
+    slots = page.locator("#org-once .strip li")
+    assert slots.count() == 3
+    assert page.locator("#org-once .strip li.empty").get_attribute("title") == "28 slots without a check"
+    full = page.locator("#org-la-chispa .strip").bounding_box()
+    last = slots.nth(2).bounding_box()
+    assert full is not None and last is not None
+    assert abs((last["x"] + last["width"]) - (full["x"] + full["width"])) < 1  # the newest check ends the strip
+    assert last["width"] < full["width"] / 25  # one slot of 30 wide, in the same grid as a full strip
+    assert (slots.nth(2).get_attribute("title") or "").startswith(days_ago(0, 1)[:10])
+    dates = page.locator("#org-once .strip-dates").inner_text()
+    assert dates == f"{days_ago(1)[:10]} to {days_ago(0, 1)[:10]}"  # the first and last check
+    shares = page.locator("#org-la-chispa .checks small[title]")
+    sync_api.expect(shares).to_have_text("verified in 87% of checks over 30 days, 95% over 365")
+    assert shares.get_attribute("title") == "26 of 30 checks in the last 30 days, 285 of 300 in the last 365"
+
+
+def test_relative_dates_come_from_the_script_and_the_readers_clock(
+    browser: BrowserContext, index_html: Path
+) -> None:
+    later = open_report(browser, index_html, DESKTOP, now=NOW + timedelta(days=10))
+    try:
+        verified = later.page.locator("#org-la-chispa td").nth(3).locator("time")
+        assert verified.inner_text() == "10 days ago"  # not frozen at the day it was written
+        assert verified.get_attribute("datetime") == days_ago(0, 5)
+    finally:
+        later.page.close()
+
+
+def test_stale_banner_appears_once_the_newest_check_is_older_than_the_window(
+    browser: BrowserContext, index_html: Path, tmp_path: Path,
+    playwright: Playwright, chromium: str, tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    sync_api = importlib.import_module("playwright.sync_api")
+    # Read 31 days after the last crawl (nothing published since: exit 3 publishes nothing).
+    late = open_report(browser, index_html, DESKTOP, now=NOW + timedelta(days=31))
+    try:
+        banner = late.page.locator("#stale-banner")
+        sync_api.expect(banner).to_be_visible()
+        sync_api.expect(banner).to_contain_text("may be out of date")
+        sync_api.expect(banner).to_contain_text(days_ago(0, 1)[:10])
+    finally:
+        late.page.close()
+    # A page written long after its newest check carries the banner even without JavaScript.
+    old = tmp_path / "old"
+    write_reports(replace(REPORT, generated_at=iso(NOW + timedelta(days=40))), old)
+    context = _launch(playwright, chromium, tmp_path_factory.mktemp("profile-stale"), java_script_enabled=False)
+    try:
+        page = open_report(context, old / "index.html", DESKTOP, now=None).page
+        sync_api.expect(page.locator("#stale-banner")).to_be_visible()
+    finally:
+        context.close()
+
+
+def big_report(n: int) -> Report:
+    """`n` entries cycling through `ENTRIES`, in 150 countries."""
+    entries = [
+        replace(ENTRIES[i % len(ENTRIES)], id=f"org-{i:05d}", name=f"Organisation {i}",
+                country=f"Country {i % 150:03d}", url=f"https://organisation-{i}.example/")
+        for i in range(n)
+    ]  # fmt: skip
+    return replace(REPORT, entries=tuple(entries))
+
+
+# Types a query, and clears it, through the page's own input handler; each time from the
+# event to the layout it causes (offsetHeight forces it), in the page's own clock.
+MEASURE_FILTER = """query => {
+  const box = document.getElementById('filter');
+  const time = value => {
+    const start = performance.now();
+    box.value = value;
+    box.dispatchEvent(new Event('input'));
+    void document.body.offsetHeight;
+    return performance.now() - start;
+  };
+  const narrow = time(query);
+  const shown = document.getElementById('filter-count').textContent;
+  const widen = time('');
+  return {narrow, widen, shown};
+}"""
+
+
+def test_ten_thousand_entries_filter_in_under_200_ms(
+    browser: BrowserContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_reports(big_report(10_000), tmp_path)
+    big = open_report(browser, tmp_path / "index.html", DESKTOP)
+    try:
+        big.page.evaluate("() => document.fonts.ready")
+        timings = [big.page.evaluate(MEASURE_FILTER, "country 042") for _ in range(3)]
+    finally:
+        big.page.close()
+    assert timings[0]["shown"] == "67 of 10000 shown"  # 10,000 / 150 countries, rounded up for 042
+    worst = max(max(t["narrow"], t["widen"]) for t in timings)
+    with capsys.disabled():
+        print(f"\nfilter over 10,000 entries: {[(round(t['narrow']), round(t['widen'])) for t in timings]} ms")
+    assert worst < 200, timings
+def test_the_filter_box_finds_what_a_reader_sees(
+    browser: BrowserContext, tmp_path: Path
+) -> None:
+    # "pay\u200bpal" shows as "paypal"; a Persian title keeps its ZWNJ, which nobody types.
+    titles = {"pal": "pay\u200bpal login", "joined": "pay\u200dpal account",
+              "persian": "می\u200cخواهم", "other": "Something else"}
+    report = Report(
+        generated_at=iso(NOW), directory="d.yaml",
+        run=RunInfo(days_ago(0, 10), days_ago(0, 1), len(titles), Network.AVAILABLE),
+        entries=tuple(entry(slug, "Testland", f"Org {slug}", "ok", title=title,
+                            last_verified=days_ago(1)) for slug, title in titles.items()),
+    )
+    write_reports(report, tmp_path)
+    visit = open_report(browser, tmp_path / "index.html", DESKTOP)
+    try:
+        expect = importlib.import_module("playwright.sync_api").expect
+        box, count = visit.page.get_by_label("Filter organisations"), visit.page.locator("#filter-count")
+        # What is on the page is what is seen: no invisible characters in the title cells.
+        cells = visit.page.evaluate("[...document.querySelectorAll('tbody td:nth-child(3)')]"
+                                    ".map(td => td.textContent.trim())")
+        assert sorted(cells) == sorted(["paypal login", "paypal account", "می‌خواهم",
+                                        "Something else"]), cells
+        box.press_sequentially("paypal")
+        expect(count).to_have_text(f"2 of {len(titles)} shown")
+        expect(visit.page.locator("#org-pal")).to_be_visible()
+        expect(visit.page.locator("#org-joined")).to_be_visible()
+        box.fill("")
+        box.press_sequentially("میخواهم")
+        expect(count).to_have_text(f"1 of {len(titles)} shown")
+        expect(visit.page.locator("#org-persian")).to_be_visible()
+        assert visit.errors == [] and visit.blocked == []
+    finally:
+        visit.page.close()

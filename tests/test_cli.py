@@ -22,6 +22,13 @@ def crawl_args(simweb: SimWeb, work: Path, directory: Path, *extra: str) -> list
     ]
 
 
+def check_args(simweb: SimWeb, work: Path, directory: Path, *extra: str) -> list[str]:
+    """`crawl_args` without --reports: the gate as CI runs it."""
+    args = crawl_args(simweb, work, directory, *extra)
+    at = args.index("--reports")
+    return args[:at] + args[at + 2 :]
+
+
 def test_validate_accepts_the_real_directory() -> None:
     result = run_crawler("validate")
     assert result.returncode == 0, result.stderr
@@ -92,6 +99,7 @@ def test_failing_canary_means_network_unavailable(simweb: SimWeb, tmp_path: Path
 
 @pytest.fixture(scope="module")
 def gate(simweb: SimWeb, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A directory whose history store a crawl has created (the gate reads an existing one)."""
     work = tmp_path_factory.mktemp("gate")
     directory = write_directory(work / "organisations.yaml", {
         "alive": simweb.url("ok-site.org"),
@@ -99,79 +107,170 @@ def gate(simweb: SimWeb, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path
         "parked": simweb.url("forsale-lander.com"),
         "guarded": simweb.url("forbidden.org"),
     })
+    crawled = run_crawler("crawl", *crawl_args(simweb, work, directory), ca=simweb.ca)
+    assert crawled.returncode == 0, crawled.stderr
     return work, directory
 
 
-def test_check_prints_problems_as_path_line_and_exits_1(simweb: SimWeb, gate: tuple[Path, Path]) -> None:
+def reports_of(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+
+def test_check_prints_problems_in_file_order_and_leaves_reports_alone(simweb: SimWeb, gate: tuple[Path, Path]) -> None:
     work, directory = gate
-    result = run_crawler("check", *crawl_args(simweb, work, directory), ca=simweb.ca)
+    before = reports_of(work / "reports")
+    result = run_crawler(
+        "check", *check_args(simweb, work, directory, "--fail-on", "dead,parked,blocked"), ca=simweb.ca
+    )
     assert result.returncode == 1, result.stderr
     problems = [line for line in result.stdout.splitlines() if line.startswith(str(directory))]
-    assert len(problems) == 2, result.stdout
-    assert problems[0] == f"{directory}:9: dead: http-404"
-    assert problems[1].startswith(f"{directory}:13: parked: parked: parking signals")
-    assert not any(":17:" in p for p in problems)  # blocked is not in the default --fail-on
+    # File order (not the order the checks finished in), one category per line, the URL in each.
+    assert [p.split(":")[1] for p in problems] == ["9", "13", "17"], result.stdout
+    assert problems[0] == f"{directory}:9: dead: {simweb.url('gone-404.org')}: http-404"
+    assert problems[1].startswith(f"{directory}:13: parked: {simweb.url('forsale-lander.com')}: parking signals")
+    assert problems[2] == f"{directory}:17: blocked: {simweb.url('forbidden.org')}: http-403"
+    assert "4 checked, 3 failing on blocked,dead,parked" in result.stdout
+    # A read-only gate: the reports a crawl wrote are byte for byte and time for time as they were.
+    assert reports_of(work / "reports") == before
+    asked = run_crawler(
+        "check", *check_args(simweb, work, directory, "--only", "alive"), "--reports", str(work / "asked"),
+        ca=simweb.ca,
+    )
+    assert asked.returncode == 0, asked.stdout + asked.stderr
+    assert "staleness.md" in {p.name for p in (work / "asked").iterdir()}
 
 
 def test_check_only_and_fail_on(simweb: SimWeb, gate: tuple[Path, Path]) -> None:
     work, directory = gate
-    fine = run_crawler("check", *crawl_args(simweb, work, directory, "--only", "alive"), ca=simweb.ca)
+    fine = run_crawler("check", *check_args(simweb, work, directory, "--only", "alive"), ca=simweb.ca)
     assert fine.returncode == 0, fine.stdout + fine.stderr
+    assert "1 checked, 0 failing" in fine.stdout
+    default = run_crawler("check", *check_args(simweb, work, directory, "--only", "guarded"), ca=simweb.ca)
+    assert default.returncode == 0  # blocked is not in the default --fail-on
     strict = run_crawler(
-        "check", *crawl_args(simweb, work, directory, "--only", "guarded", "--fail-on", "blocked"), ca=simweb.ca
+        "check", *check_args(simweb, work, directory, "--only", "guarded", "--fail-on", "blocked"), ca=simweb.ca
     )
     assert strict.returncode == 1
-    assert f"{directory}:17: blocked: http-403" in strict.stdout
-    unknown = run_crawler("check", *crawl_args(simweb, work, directory, "--only", "nope"))
+    assert f"{directory}:17: blocked: {simweb.url('forbidden.org')}: http-403" in strict.stdout
+    unknown = run_crawler("check", *check_args(simweb, work, directory, "--only", "nope"))
     assert unknown.returncode == 2 and "nope" in unknown.stderr
 
 
 def test_check_speaks_github_annotations(simweb: SimWeb, gate: tuple[Path, Path]) -> None:
     work, directory = gate
     result = run_crawler(
-        "check", *crawl_args(simweb, work, directory, "--only", "gone"), ca=simweb.ca,
+        "check", *check_args(simweb, work, directory, "--only", "gone"), ca=simweb.ca,
         env={"GITHUB_ACTIONS": "true"},
     )
     assert result.returncode == 1
-    assert f"::error file={directory},line=9,title=gone::dead: http-404" in result.stdout
+    # The file as its repository names it (here: outside any repository, so its name).
+    assert (
+        f"::error file=organisations.yaml,line=9,title=gone%3A dead::dead: {simweb.url('gone-404.org')}: http-404"
+        in result.stdout
+    )
+
+
+SARIF_SCHEMA = ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json"
+
+
+def test_check_writes_sarif_that_validates_and_json_for_programs(simweb: SimWeb, gate: tuple[Path, Path]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    work, directory = gate
+    sarif = run_crawler("check", *check_args(simweb, work, directory, "--format", "sarif"), ca=simweb.ca)
+    assert sarif.returncode == 1, sarif.stderr
+    document = json.loads(sarif.stdout)  # the whole of standard output is the SARIF log
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator.check_schema(schema)
+    errors = sorted(jsonschema.Draft4Validator(schema).iter_errors(document), key=str)
+    assert errors == [], errors[:3]
+    run = document["runs"][0]
+    results = run["results"]
+    assert [r["ruleId"] for r in results] == ["dead", "parked"]  # one per problem, in file order
+    location = results[0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "organisations.yaml"
+    assert location["region"]["startLine"] == 9
+    assert {r["id"] for r in run["tool"]["driver"]["rules"]} >= {"dead", "parked"}
+    again = json.loads(run_crawler("check", *check_args(simweb, work, directory, "--format", "sarif"), ca=simweb.ca).stdout)
+    fingerprints = [r["partialFingerprints"] for r in results]
+    assert fingerprints == [r["partialFingerprints"] for r in again["runs"][0]["results"]]  # stable
+    assert len({json.dumps(f) for f in fingerprints}) == 2
+    assert "2 failing" in sarif.stderr  # people's words stay off the document
+
+    as_json = run_crawler("check", *check_args(simweb, work, directory, "--format", "json"), ca=simweb.ca)
+    problems = json.loads(as_json.stdout)["problems"]
+    assert [(p["id"], p["status"], p["fails"]) for p in problems] == [("gone", "dead", True), ("parked", "parked", True)]
+
+
+@pytest.mark.parametrize("command", ["check", "report", "fix"])
+def test_a_missing_store_is_an_error_not_an_empty_history(command: str, tmp_path: Path) -> None:
+    directory = write_directory(tmp_path / "d.yaml", {"one": "https://one.example/"})
+    result = run_crawler(
+        command, "--directory", str(directory), "--db", str(tmp_path / "mistyped.sqlite3"),
+        "--reports", str(tmp_path / "reports"),
+    )  # fmt: skip
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "mistyped.sqlite3: no history store there" in result.stderr
+    assert not (tmp_path / "mistyped.sqlite3").exists() and not (tmp_path / "reports").exists()
 
 
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
-def test_check_changed_since_checks_only_changed_entries(simweb: SimWeb, tmp_path: Path) -> None:
+def test_check_changed_since_answers_only_for_what_the_change_did(simweb: SimWeb, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / "data").mkdir(parents=True)
     git(repo, "init", "-q")
     git(repo, "config", "user.email", "test@example.invalid")
     git(repo, "config", "user.name", "Test")
     directory = repo / "data" / "organisations.yaml"
-    write_directory(directory, {
-        "alive": simweb.url("ok-site.org"), "uk": simweb.url("www.ok-site.co.uk"), "old": simweb.url("gone-410.org"),
-    })
+    base = {
+        "alive": simweb.url("ok-site.org"), "uk": simweb.url("www.ok-site.co.uk"),
+        "old": simweb.url("gone-410.org"), "renamed": simweb.url("soft404.org"),
+    }  # fmt: skip
+    write_directory(directory, base)
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "base")
-    write_directory(directory, {
-        "alive": simweb.url("ok-site.org"),  # unchanged
-        "uk": simweb.url("gone-404.org"),  # changed website
-        "old": simweb.url("gone-410.org"),  # unchanged (dead, but not this PR's doing)
-        "new": simweb.url("forsale-lander.com"),  # added
-    })
+    # The daily crawl has seen the base: "old" and "renamed" fail, once (not confirmed).
+    crawled = run_crawler("crawl", *crawl_args(simweb, tmp_path, directory), ca=simweb.ca, cwd=repo)
+    assert crawled.returncode == 0, crawled.stderr
+
+    changed = dict(base, uk=simweb.url("gone-404.org"), new=simweb.url("forsale-lander.com"))  # website, added
+    write_directory(directory, changed)
+    text = directory.read_text(encoding="utf-8")
+    directory.write_text(text.replace('name: "Entry renamed"', 'name: "Entry renamed again"'), encoding="utf-8")
     simweb.reset()
     result = run_crawler(
-        "check", *crawl_args(simweb, tmp_path, directory, "--changed-since", "HEAD"), ca=simweb.ca, cwd=repo
+        "check", *check_args(simweb, tmp_path, directory, "--changed-since", "HEAD"), ca=simweb.ca, cwd=repo
     )
     assert result.returncode == 1, result.stderr
     hosts = {r["host"] for r in simweb.requests()}
-    assert "gone-404.org" in hosts and "forsale-lander.com" in hosts
-    assert "ok-site.org" not in hosts and "gone-410.org" not in hosts
-    assert "2 checked" in result.stdout
+    assert {"gone-404.org", "forsale-lander.com", "soft404.org"} <= hosts
+    assert "ok-site.org" not in hosts and "gone-410.org" not in hosts  # untouched: not checked
+    lines = result.stdout.splitlines()
+    failing = [line for line in lines if line.startswith(str(directory)) and "(ignored:" not in line]
+    ignored = [line for line in lines if "(ignored:" in line]
+    assert [line.split(":")[1] for line in failing] == ["9", "21"]  # uk's website, the new entry
+    # Only the name of "renamed" changed, and its site's failure is not confirmed: not this change's doing.
+    assert len(ignored) == 1 and ignored[0].startswith(f"{directory}:17: dead: {simweb.url('soft404.org')}: soft-404")
+    assert "did not touch its website" in ignored[0] and "not confirmed" in ignored[0]
+    assert "3 checked, 2 failing on dead,moved,parked,refused-by-policy, 1 ignored" in result.stdout
 
-    git(repo, "commit", "-qam", "change")
-    quiet = run_crawler("check", *crawl_args(simweb, tmp_path, directory, "--changed-since", "HEAD"), cwd=repo)
+    # A pull request that only renames the failing entry passes, saying what it ignored.
+    git(repo, "checkout", "-q", "--", ".")
+    directory.write_text(directory.read_text(encoding="utf-8").replace('name: "Entry renamed"', 'name: "Entry renamed again"'), encoding="utf-8")
+    rename = run_crawler(
+        "check", *check_args(simweb, tmp_path, directory, "--changed-since", "HEAD"), ca=simweb.ca, cwd=repo,
+        env={"GITHUB_ACTIONS": "true"},
+    )
+    assert rename.returncode == 0, rename.stdout + rename.stderr
+    assert "::warning file=data/organisations.yaml,line=17,title=renamed%3A dead (ignored)::" in rename.stdout
+    assert "::error" not in rename.stdout
+
+    git(repo, "checkout", "-q", "--", ".")
+    quiet = run_crawler("check", *check_args(simweb, tmp_path, directory, "--changed-since", "HEAD"), cwd=repo)
     assert quiet.returncode == 0 and "no entries added or changed" in quiet.stdout
-    bad = run_crawler("check", *crawl_args(simweb, tmp_path, directory, "--changed-since", "no-such-ref"), cwd=repo)
+    bad = run_crawler("check", *check_args(simweb, tmp_path, directory, "--changed-since", "no-such-ref"), cwd=repo)
     assert bad.returncode == 2 and "no-such-ref" in bad.stderr
 
 
@@ -199,9 +298,20 @@ def test_fix_rewrites_only_the_redirected_url_lines(simweb: SimWeb, tmp_path: Pa
     directory.write_text(original, encoding="utf-8")
     crawled = run_crawler("crawl", *crawl_args(simweb, tmp_path, directory), ca=simweb.ca)
     assert crawled.returncode == 0, crawled.stderr
-    result = run_crawler("fix", "--directory", str(directory), "--db", str(tmp_path / "history.sqlite3"),
-                         "--reports", str(tmp_path / "reports"))
+    assert "## Fix the URL (2)" in (tmp_path / "reports" / "staleness.md").read_text(encoding="utf-8")
+    store = ["--directory", str(directory), "--db", str(tmp_path / "history.sqlite3")]
+    dry = run_crawler("fix", *store, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.rstrip().endswith(f"dry run: {directory} not written (2 lines would change)")
+    assert directory.read_text(encoding="utf-8") == original
+    result = run_crawler("fix", *store, "--reports", str(tmp_path / "reports"))
     assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith(f"wrote {directory}: 2 lines changed; `crawler report` no longer lists them")
+    # The next report no longer asks for the fix it made: the directory lists where the checks ended.
+    reported = run_crawler("report", *store, "--reports", str(tmp_path / "reports"))
+    assert reported.returncode == 0, reported.stderr
+    todo = (tmp_path / "reports" / "staleness.md").read_text(encoding="utf-8")
+    assert "Fix the URL" not in todo and "Nothing to do." in todo
     after = directory.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(original.splitlines(), after.splitlines()) if a != b]
     assert len(original.splitlines()) == len(after.splitlines())

@@ -57,6 +57,7 @@ def _crawler(tmp_path: Path, context: RunContext, **settings: Any) -> Any:
     base.update(
         CRAWLER_DB=str(tmp_path / "h.sqlite3"), CRAWLER_REPORTS=str(tmp_path / "reports"),
         CRAWLER_FRESHNESS_ENABLED=False, CRAWLER_SOFT404_ENABLED=False, CRAWLER_PROGRESS=False,
+        CRAWLER_RDAP_ENABLED=False,
     )  # fmt: skip
     base.update(settings)
     crawler = get_crawler(WebsitesSpider, base)
@@ -108,7 +109,7 @@ def test_failed_classifies_a_network_failure_of_the_site(tmp_path: Path) -> None
     request = Request("https://gone.example/", meta={"entry": DIRECTORY.by_id("gone")})
     failure = Failure(CannotResolveHostError("gone.example"))
     failure.request = request  # type: ignore[attr-defined]  # as Scrapy's downloader sets it
-    (check,) = spider.failed(failure)
+    (check,) = asyncio.run(spider.failed(failure))
     assert (check.entry_id, check.outcome.status, check.outcome.reason) == ("gone", Status.DEAD, Reason.DNS)
 
 

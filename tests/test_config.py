@@ -63,7 +63,8 @@ def test_crawl_check_and_report_run_from_the_config_alone(elsewhere: Path, simwe
     checked = run_crawler("check", cwd=elsewhere, ca=simweb.ca)
     assert checked.returncode == 1, checked.stderr
     problems = [line for line in checked.stdout.splitlines() if line.startswith("list.yaml:")]
-    assert problems == ["list.yaml:9: dead: http-404"]  # parked is not in this list's fail_on
+    # The gate's line (PATH:LINE: STATUS: URL: reason); parked is not in this list's fail_on.
+    assert problems == [f"list.yaml:9: dead: {simweb.url('gone-404.org')}: http-404"]
 
     (elsewhere / "public" / "staleness.json").unlink()
     reported = run_crawler("report", cwd=elsewhere)
@@ -197,5 +198,7 @@ def test_the_readme_example_is_a_valid_config_naming_every_key() -> None:
     example = readme[start : readme.index("```", start)]
     values = parse_config(example, "README.md")
     # Every key appears, set or (for those without a default) as a comment.
-    assert {k.name for k in KEYS} - values.keys() == {"crawl.canary", "requests.contact"}
-    assert all(f"# {name.rpartition('.')[2]} = " in example for name in ("crawl.canary", "requests.contact"))
+    unset = {k.name for k in KEYS if k.default is None}
+    assert unset == {"crawl.canary", "crawl.jobs", "requests.contact", "requests.rdap_bootstrap"}
+    assert {k.name for k in KEYS} - values.keys() == unset
+    assert all(f"# {name.rpartition('.')[2]} = " in example for name in unset)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SimWeb, run_crawler, write_directory
+from conftest import ROOT, SimWeb, run_crawler, write_directory
 
 SPEC_ENTRY_KEYS = [
     "id", "name", "country", "line", "url", "status", "reason", "detail", "http_status",
@@ -48,7 +48,8 @@ def crawled(simweb: SimWeb, tmp_path_factory: pytest.TempPathFactory) -> Crawled
     work = tmp_path_factory.mktemp("crawl")
     urls: dict[str, str | None] = {entry_id(h): s["url"] for h, s in simweb.hosts.items()}
     urls["no-website-listed"] = None
-    directory = write_directory(work / "organisations.yaml", urls)
+    names = {entry_id(h): s["name"] for h, s in simweb.hosts.items() if "name" in s}
+    directory = write_directory(work / "organisations.yaml", urls, names=names)
     common = [
         "--directory", str(directory), "--db", str(work / "history.sqlite3"),
         "--reports", str(work / "reports"), "--timeout", "2", *simweb.resolve_args(),
@@ -85,6 +86,29 @@ def test_each_scenario_gets_its_verdict(crawled: Crawled, simweb: SimWeb, host: 
     entry = crawled.entry(crawled.first, host)
     expected = simweb.hosts[host]["expect"]
     assert [entry["status"], entry["reason"]] == expected, entry
+
+
+@pytest.mark.parametrize("host", scenario_hosts("identity"))
+def test_each_identity_is_judged(crawled: Crawled, simweb: SimWeb, host: str) -> None:
+    entry = crawled.entry(crawled.first, host)
+    assert entry["identity"] == simweb.hosts[host]["identity"], entry
+
+
+def test_no_living_page_is_called_lost(crawled: Crawled, simweb: SimWeb) -> None:
+    # Whatever a page says, only positive evidence loses an identity: every other scenario that
+    # answered is confirmed or unconfirmed, whatever name the directory gives it.
+    for host, scenario in simweb.hosts.items():
+        entry = crawled.entry(crawled.first, host)
+        if scenario.get("identity") != "lost":
+            assert entry["identity"] != "lost", entry
+        if entry["http_status"] is None:
+            assert entry["identity"] is None, entry  # nothing answered: nothing to judge
+
+
+@pytest.mark.parametrize("host", scenario_hosts())
+def test_each_scenario_gets_its_warnings(crawled: Crawled, simweb: SimWeb, host: str) -> None:
+    entry = crawled.entry(crawled.first, host)
+    assert entry["warnings"] == simweb.hosts[host].get("warnings", []), entry
 
 
 @pytest.mark.parametrize("host", [h for h in scenario_hosts("title") if h != "long-title.org"])
@@ -167,10 +191,22 @@ def test_store_keeps_every_check_of_every_run(crawled: Crawled) -> None:
 
 def test_every_report_is_written(crawled: Crawled) -> None:
     names = sorted(p.name for p in crawled.reports.iterdir())
-    assert names == ["index.html", "junit.xml", "staleness.json", "staleness.md"]
+    assert names == ["changes.atom", "index.html", "junit.xml", "staleness.json", "staleness.md"]
     markdown = (crawled.reports / "staleness.md").read_text()
     line = crawled.entry(crawled.second, "perm-redirect.org")["line"]
     assert f"{crawled.directory}:{line}" in markdown or f"organisations.yaml:{line}" in markdown
+
+
+def test_no_report_names_a_path_of_this_machine(crawled: Crawled) -> None:
+    # The directory file was given as an absolute path outside any repository: the reports
+    # name it by its file name (inside a repository: its path there), never where it lives.
+    where = str(crawled.directory.parent)
+    assert where.startswith("/")
+    for report in crawled.reports.iterdir():
+        text = report.read_text(encoding="utf-8")
+        assert where not in text, report.name
+        assert str(Path.home()) not in text and str(ROOT) not in text, report.name
+    assert crawled.second["directory"] == "organisations.yaml"
 
 
 def test_report_command_rewrites_reports_without_crawling(crawled: Crawled, simweb: SimWeb, tmp_path: Path) -> None:
@@ -188,3 +224,30 @@ def test_retry_after_is_honoured_once(crawled: Crawled) -> None:
     asked = [r for r in crawled.requests if r["host"] == "ratelimited.org" and r["path"] == "/"]
     assert len(asked) == 2  # the first answer said "Retry-After: 1"; one polite retry
     assert crawled.entry(crawled.first, "ratelimited.org")["detail"] == "retry after 1"
+
+
+def test_the_time_budget_ends_a_chain_of_slow_hops(crawled: Crawled) -> None:
+    # Each hop answers within the 2 s timeout; the entry's 6 s budget ends the chain, so the
+    # last hop is never asked for and the verdict is a timeout, not a wait of 9 s.
+    paths = [r["path"] for r in crawled.requests if r["host"] == "slow-hops.org"]
+    assert paths == ["/", "/1/", "/2/", "/3/"]
+    entry = crawled.entry(crawled.first, "slow-hops.org")
+    assert (entry["status"], entry["reason"]) == ("dead", "timeout")
+
+
+def test_the_time_budget_cuts_slow_extra_requests_short(crawled: Crawled) -> None:
+    # The page is live: the budget only cut its extra requests short (the sitemap, after its
+    # turn at the host, was given the half second that was left, not its own 2 s).
+    paths = [r["path"] for r in crawled.requests if r["host"] == "slow-extras.org"]
+    assert paths == ["/", "/home/", "/robots.txt", "/feed.xml", "/sitemap.xml"]
+    entry = crawled.entry(crawled.first, "slow-extras.org")
+    assert (entry["status"], entry["reason"]) == ("ok", "ok")
+    assert entry["warnings"] == ["budget-cut"]
+
+
+def test_cookies_stay_with_their_visit(crawled: Crawled) -> None:
+    asked = [r for r in crawled.requests if r["host"] == "cookie-wall.org"]
+    # Sent back the cookie it set, as a browser does; the first request had none.
+    assert [r["cookie"] for r in asked[:2]] == ["", "visit_token=ok"]
+    # No other site ever saw it.
+    assert all(not r["cookie"] for r in crawled.requests if r["host"] != "cookie-wall.org")

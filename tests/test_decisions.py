@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import date
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,12 @@ def directory_text(simweb: SimWeb) -> str:
               "  - accept: redirect", "    reason: an alliance site for the election", f"    until: {FUTURE}"),
         entry("skipped", simweb.url("hang.org"), "check:",
               f"  skip-until: {FUTURE}", "  reason: down for a rebuild, says their newsletter"),
-        entry("patient", simweb.url("slow.org") + "patient", "check:",
+        entry("patient", simweb.url("slow-basement.org") + "patient", "check:",
               "  timeout: 6", "  reason: a slow server in a basement"),
-        entry("impatient", simweb.url("slow.org") + "impatient"),
+        entry("impatient", simweb.url("slow-basement.org") + "impatient"),
+        # Five hops of 1.8 s each (9 s): cut at 3 x the run's 1 s timeout, not at 3 x 4 s.
+        entry("patient-hops", simweb.url("slow-hops.org"), "check:",
+              "  timeout: 4", "  reason: a chain of slow redirects we know of"),
         entry("expired-refusal", simweb.url("forbidden.org") + "again", "check:",
               "  accept: refusal", "  reason: was fine until the new year", f"  until: {PAST}"),
         entry("expired-on-ok", simweb.url("ok-site.org"), "check:",
@@ -127,15 +131,27 @@ def test_skip_until_keeps_the_entry_out_of_the_crawl(decided: Decided) -> None:
 
 
 def test_a_timeout_decision_gives_a_slow_site_the_time_it_needs(decided: Decided) -> None:
-    # slow.org answers after 1.5 s; the run's timeout is 1 s.
+    # slow-basement.org answers after 1.5 s; the run's timeout is 1 s.
     assert (decided.entry("impatient")["status"], decided.entry("impatient")["reason"]) == ("dead", "timeout")
     assert decided.entry("patient")["status"] == "ok"
+
+
+def test_a_longer_decided_timeout_lengthens_the_entry_time_budget(decided: Decided) -> None:
+    # The per-entry budget is CRAWLER_ENTRY_BUDGET (3) x the entry's own timeout: with the
+    # decision's 4 s that is 12 s, so the whole 9 s chain is followed to its live page; at 3 x
+    # the run's 1 s it would have ended on the second hop.
+    paths = [r["path"] for r in decided.requests if r["host"] == "slow-hops.org"]
+    assert paths == ["/", "/1/", "/2/", "/3/", "/4/"]
+    hops = decided.entry("patient-hops")
+    # The hops are permanent redirects on its own domain: the chain's end is a live page.
+    assert (hops["status"], hops["title"]) == ("redirected", "Slow Hops"), hops
+    assert "budget-cut" not in hops["warnings"]
 
 
 def test_an_expired_decision_is_a_warning_not_a_silent_return(decided: Decided) -> None:
     refusal = decided.entry("expired-refusal")
     assert refusal["accepted"] is False and refusal["warnings"] == ["decision-expired"]
-    assert refusal["action"] == "watch"  # back on the list, as a refusal
+    assert refusal["action"] == "check-by-hand"  # back on the list, as any refusal is
     assert refusal["decisions"][0]["in_force"] is False and refusal["decisions"][0]["until"] == PAST
     ok = decided.entry("expired-on-ok")
     assert ok["status"] == "ok" and ok["warnings"] == ["decision-expired"]
@@ -228,3 +244,19 @@ def test_a_declared_field_is_valid_and_undeclared_it_is_not(tmp_path: Path) -> N
     undeclared = run_crawler("validate", "--directory", str(directory))
     assert undeclared.returncode == 2
     assert undeclared.stderr.startswith(f"{directory}:6: unknown key 'email'")
+
+
+def test_a_decided_entry_travels_whole_to_a_shared_crawls_workers() -> None:
+    # A shared crawl lends entries through Redis as JSON (crawler.leases): a worker must get
+    # the decisions (a timeout decision changes its requests) and the fields of its own.
+    from crawler.decisions import Accept, Decision
+    from crawler.directory import Entry
+    from crawler.leases import entry_from_json, entry_json
+
+    entry = Entry(
+        "a", "C", "N", None, "https://a.example/", None, 5, 2,
+        (Decision("firewall", 6, Accept.REFUSAL, until=date(2027, 3, 1)),
+         Decision("slow", 9, skip_until=date(2027, 1, 1), timeout=90.0)),
+        (("email", "office@a.example"), ("tags", ["x", "y"])),
+    )
+    assert entry_from_json(entry_json(entry)) == entry

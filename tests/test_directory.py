@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -153,8 +155,28 @@ def test_anchors_and_aliases_are_refused(text: str, lines: list[int]) -> None:
     assert all("is not allowed" in p.message for p in found)
 
 
-def test_oversized_text_is_refused() -> None:
-    [problem] = problems("#" * (directory.MAX_FILE_BYTES + 1))
+SMALL_CAP = 4096  # the size cap, lowered so a test need not write hundreds of megabytes
+
+
+def test_oversized_text_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(directory, "MAX_FILE_BYTES", SMALL_CAP)
+    [problem] = problems("#" * (SMALL_CAP + 1))
+    assert problem.line == 0 and "larger than" in problem.message
+
+
+def test_a_stream_longer_than_its_size_said_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A pipe reports no size: the cap is then on what comes out of it.
+    monkeypatch.setattr(directory, "MAX_FILE_BYTES", SMALL_CAP)
+    fifo = tmp_path / "d.yaml"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(b"organisations:\n" + b"#" * SMALL_CAP))
+    writer.start()
+    try:
+        with pytest.raises(DirectoryError) as info:
+            load_directory(fifo)
+    finally:
+        writer.join(timeout=10)
+    [problem] = info.value.problems
     assert problem.line == 0 and "larger than" in problem.message
 
 
@@ -162,14 +184,15 @@ def test_oversized_text_is_refused() -> None:
     ("content", "line", "message"),
     [
         (None, 0, "no such file"),
-        (b"#" * (directory.MAX_FILE_BYTES + 1), 0, "larger than"),
+        (b"#" * (SMALL_CAP + 1), 0, "larger than"),
         (b"organisations:\n  - id: caf\xe9\n", 1, "not valid UTF-8 (first bad byte on line 2)"),
         (b"", 1, "found an empty file"),
     ],
 )
 def test_whole_file_problems(
-    tmp_path: Path, content: bytes | None, line: int, message: str
+    tmp_path: Path, content: bytes | None, line: int, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(directory, "MAX_FILE_BYTES", SMALL_CAP)
     path = tmp_path / "d.yaml"
     if content is not None:
         path.write_bytes(content)
@@ -305,3 +328,31 @@ def test_valid_entries_round_trip(entries: list[dict[str, str | None]]) -> None:
     assert [e.id for e in found.entries] == [e["id"] for e in entries]
     for entry, given_entry in zip(found.entries, entries, strict=True):
         assert (entry.name, entry.website) == (given_entry["name"], given_entry.get("website"))
+
+
+# --- line numbers as editors count them ------------------------------------------------------
+
+# U+2028, U+2029 and U+0085 end a line for YAML, not for an editor or GitHub: inside quoted
+# values they must not move the line of anything after them.
+YAML_ONLY_BREAKS = "organisations:\n" + (
+    '  - id: first\n    country: "A\u2028B"\n    name: "C\u2029D\x85E"\n'
+    "    notes: 'F\u2028G'\n    website: https://first.example/\n"
+    "  - id: second\n    country: X\n    name: Y\n    website: ftp://second.example/\n"
+    "  - id: Third\n    country: X\n    name: Z\n"
+)
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_line_numbers_count_only_the_breaks_editors_count(ending: str) -> None:
+    text = YAML_ONLY_BREAKS.replace("\n", ending)
+    assert [(p.line, p.message.split(" ")[0]) for p in problems(text)] == [
+        (10, "website"), (11, "id"),
+    ]
+    valid = parse_directory(text.split(f"  - id: second{ending}")[0], "d.yaml")
+    assert (valid.entries[0].entry_line, valid.entries[0].line) == (2, 6)
+
+
+def test_a_refused_character_is_placed_on_its_line_after_wide_characters() -> None:
+    # libyaml says where in bytes, the line is counted in characters and editor line breaks.
+    text = "organisations:\n  - id: a\n    country: \"é\u2028ü😀\"\n    name: 'x\x07'\n"
+    assert [p.line for p in problems(text)] == [4]

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.exceptions import DownloadTimeoutError
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
 from conftest import SimWeb, run_crawler, write_directory
-from crawler.politeness import ALLOW_ALL, DISALLOW_ALL, SidePoliteness, _Host, rules_from
+from crawler.demo.web import CA_ISSUERS_HOST, RDAP_HOST
+from crawler.politeness import ALLOW_ALL, DISALLOW_ALL, SidePoliteness, _Host, _within_budget, rules_from
 
 CONTACT = "https://directory.example/about-the-crawler"
 DELAY = 0.2  # seconds between two extra requests to one host (crawler.toml below)
@@ -45,6 +47,8 @@ def crawl(simweb: SimWeb, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
     urls: dict[str, str | None] = {
         "forbid": simweb.url("robots-forbid.org"),
         **{f"polite-{p or 'home'}": polite + p for p in ("", "a", "b", "c")},
+        # Its certificate chain is completed from a certificate authority's file server.
+        "chain": simweb.url("chain-incomplete.org"),
     }
     directory = write_directory(work / "organisations.yaml", urls)
     (work / "crawler.toml").write_text(
@@ -53,7 +57,8 @@ def crawl(simweb: SimWeb, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
     simweb.reset()
     result = run_crawler(
         "crawl", "--directory", str(directory), "--db", str(work / "h.sqlite3"),
-        "--reports", str(work / "reports"), "--timeout", "5", *simweb.resolve_args(), ca=simweb.ca,
+        "--reports", str(work / "reports"), "--timeout", "5", "--rdap-bootstrap", simweb.rdap_bootstrap,
+        *simweb.resolve_args(), ca=simweb.ca,
     )
     requests = simweb.requests()
     report = json.loads((work / "reports" / "staleness.json").read_text()) if result.returncode == 0 else {}
@@ -63,6 +68,23 @@ def crawl(simweb: SimWeb, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
 def test_the_crawl_succeeds(crawl: Crawl) -> None:
     assert crawl.code == 0, crawl.stderr
     assert {e["status"] for e in crawl.entries.values()} == {"ok"}
+    assert crawl.entries["chain"]["warnings"] == ["tls-chain-incomplete"]
+
+
+def test_services_are_asked_without_robots_txt_one_request_at_a_time(crawl: Crawl) -> None:
+    # The RDAP registry and the certificate authority both forbid every robot in their
+    # robots.txt: a lookup is a service's business, so robots.txt is never asked there, and
+    # every listed domain got its registration (one lookup per registered domain).
+    for service in (RDAP_HOST, CA_ISSUERS_HOST):
+        asked = [r["path"] for r in crawl.to(service)]
+        assert asked and "/robots.txt" not in asked, (service, asked)
+    assert all(e["domain"] is not None for e in crawl.entries.values())
+    # One request at a time to the registry host still holds: each lookup starts after the
+    # previous one ended.
+    lookups = sorted(crawl.to(RDAP_HOST), key=lambda r: r["time"])
+    assert len(lookups) == 3  # robots-forbid.org, polite-extras.org, chain-incomplete.org
+    for before, after in zip(lookups, lookups[1:]):
+        assert "finished" in before and _time(after["time"]) >= _time(before["finished"]), (before, after)
 
 
 def test_a_robots_txt_that_forbids_everything_leaves_only_the_listed_page(crawl: Crawl) -> None:
@@ -150,3 +172,21 @@ def test_a_request_to_a_service_may_set_its_own_delay() -> None:
         polite.process_response(request, Response(request.url, status=200, request=request))
         after = time.monotonic()
         assert before + expected <= host.free_at <= after + expected
+
+
+def test_the_wait_for_a_turn_is_spent_from_the_entry_time_budget() -> None:
+    # An extra request of an entry whose budget has half a second left after waiting its turn
+    # gets that half second, not its own timeout; one whose budget is spent is not sent.
+    request = Request("http://site.example/sitemap.xml", meta={
+        "side_request": True, "download_timeout": 2.0, "deadline": time.monotonic() + 0.5,
+    })
+    _within_budget(request)
+    assert 0 < request.meta["download_timeout"] <= 0.5 and request.meta["budget_clamped"] is True
+    spent = Request("http://site.example/feed.xml", meta={"download_timeout": 2.0, "deadline": time.monotonic() - 1})
+    with pytest.raises(DownloadTimeoutError):
+        _within_budget(spent)
+    assert spent.meta["budget_clamped"] is True
+    # A service's request (RDAP, a certificate authority) is no part of an entry's budget.
+    lookup = Request("https://rdap.example/domain/x.org", meta={"download_timeout": 2.0, "deadline": float("inf")})
+    _within_budget(lookup)
+    assert lookup.meta["download_timeout"] == 2.0 and "budget_clamped" not in lookup.meta

@@ -26,6 +26,7 @@ from crawler.reports import (
     iter_json,
     iter_junit,
     iter_markdown,
+    render_atom,
     render_html,
     render_json,
     render_junit,
@@ -37,13 +38,14 @@ from crawler.reports.model import (
     ACTION_HEADINGS,
     UNCHECKED,
     Action,
+    DomainInfo,
     EntryReport,
     PastCheck,
     Report,
     RunInfo,
 )
 from crawler.text import clean_text
-from crawler.verdict.outcome import Network, Status
+from crawler.verdict.outcome import Identity, Network, Status
 
 DIRECTORY = "data/organisations.yaml"
 GENERATED = "2026-11-24T10:00:00Z"
@@ -54,9 +56,11 @@ SPEC_ENTRY_KEYS = [
     "final_url", "title", "previous_title", "title_changed", "last_checked", "last_verified",
     "failing_since", "consecutive_failures", "content_updated", "stale",
 ]  # fmt: skip
+# The spec's second-wave keys (2026-12), in its order.
+SECOND_WAVE_ENTRY_KEYS = ["identity", "identity_detail", "warnings", "domain"]
 EXTRA_ENTRY_KEYS = [
     "name_en", "notes", "inactive", "dead_confirmed", "action", "action_detail", "history",
-    "warnings", "decisions", "accepted", "extra",
+    "checks_30", "verified_30", "checks_365", "verified_365", "origin", "decisions", "accepted", "extra",
 ]  # fmt: skip
 
 
@@ -99,6 +103,7 @@ def make_report(*entries: EntryReport, network: str = "available") -> Report:
             None if network == "none" else Network(network),
         ),
         entries=entries,
+        newest_check="2026-11-24T10:00:03Z" if entries else None,
     )
 
 
@@ -144,7 +149,7 @@ ALL_ENTRIES: tuple[EntryReport, ...] = (
     ),
     make_entry(
         id="robot-wall", line=70, status="blocked", reason="http-403", http_status=403,
-        action=Action.WATCH, history=checks("ok", "blocked", "blocked"),
+        action=Action.CHECK_BY_HAND, history=checks("ok", "blocked", "blocked"),
     ),
     make_entry(
         id="intranet", line=80, status="refused-by-policy", reason="private-address",
@@ -203,12 +208,12 @@ def hostile_report(text: str) -> Report:
 
 def test_json_has_the_spec_schema() -> None:
     data = json.loads(render_json(make_report(*ALL_ENTRIES)))
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     assert {"generated_at", "directory", "run", "entries"} <= data.keys()
     assert list(data["run"]) == ["started_at", "finished_at", "checked", "network"]
     assert len(data["entries"]) == len(ALL_ENTRIES)
     for got, entry in zip(data["entries"], ALL_ENTRIES, strict=True):
-        assert list(got) == SPEC_ENTRY_KEYS + EXTRA_ENTRY_KEYS
+        assert list(got) == SPEC_ENTRY_KEYS + SECOND_WAVE_ENTRY_KEYS + EXTRA_ENTRY_KEYS
         assert got["id"] == entry.id and got["status"] == entry.status
         assert got["action"] == entry.action.value
     redirects = data["entries"][1]
@@ -236,24 +241,62 @@ def test_markdown_sections_follow_action_order() -> None:
     expected = [h for a, h in ACTION_HEADINGS.items() if a is not Action.NONE]
     assert _headings(md) == expected
     assert md.splitlines()[0] == "# Directory staleness, 2026-11-24: 12 checked, network available"
-    assert f"Generated 2026-11-24 10:00 UTC from `{DIRECTORY}`." in md
+    assert f"Checked 2026-11-24 10:00 UTC, from `{DIRECTORY}`: 6 items to do." in md
     assert md.rstrip().endswith("1 entry ok, 1 not checked yet.")
+
+
+def _section(md: str, heading: str) -> str:
+    return md.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
 
 
 def test_markdown_items_name_id_name_and_line() -> None:
     md = render_markdown(make_report(*ALL_ENTRIES))
-    fix = md.split("## Fix the URL", 1)[1].split("##", 1)[0]
-    assert "**redirects**" in fix and f"`{DIRECTORY}:10`" in fix
-    assert "`http://redirects.example/` → `https://redirects.example/`" in fix
-    assert "since 2026-11-02" in fix  # start of the redirected streak
-    remove = md.split("## Remove or replace", 1)[1].split("##", 1)[0]
-    assert re.search(r"\*\*long\\-dead\*\*|\*\*long-dead\*\*", remove)
-    assert f"`{DIRECTORY}:50`" in remove and "failing since 2026-08-01" in remove
-    assert "9 failed checks" in remove
-    identity = md.split("## Check the identity", 1)[1].split("##", 1)[0]
-    assert "“Old Name” → “New Name”" in identity
+    fix = _section(md, "Fix the URL")
+    # PATH:LINE is a link GitHub renders, relative to the repository root.
+    assert f"- [ ] **redirects** Socialist Party of England and Wales, [`{DIRECTORY}:10`](/{DIRECTORY}#L10): " in fix
+    assert "replace `http://redirects.example/` with `https://redirects.example/` (http-301, since 2026-11-02)" in fix
+    remove = _section(md, "Remove or replace")
+    assert f"**long-dead** Socialist Party of England and Wales, [`{DIRECTORY}:50`](/{DIRECTORY}#L50): " in remove
+    assert "dead since 2026-08-01, 9 failed checks: dns: name not found" in remove
+    identity = _section(md, "Check the identity")
+    assert "title changed from “Old Name” to “New Name”" in identity
     assert "content last updated 2019-05-01" in md
-    assert "- [ ] **offline\\-only**" in md or "- [ ] **offline-only**" in md
+    # Sections a maintainer must act on are task lists; the others are for information.
+    assert "\n- **offline-only** " in _section(md, "No website listed")
+    assert "\n- **flaky** " in _section(md, "Watch")
+
+
+def test_markdown_refusals_are_their_own_action_and_watch_says_unreachable() -> None:
+    unconfirmed = make_entry(
+        id="timed-out", line=65, status="dead", reason="timeout", detail="no answer in 30 s",
+        failing_since="2026-11-23T10:00:00Z", consecutive_failures=1, action=Action.WATCH,
+    )  # fmt: skip
+    md = render_markdown(make_report(*ALL_ENTRIES, unconfirmed))
+    by_hand = _section(md, "Check by hand")
+    watch = _section(md, "Watch")
+    assert "robot-wall" in by_hand and "robot-wall" not in watch
+    assert "refuses robots (http-403, since 2026-11-02)" in by_hand
+    assert "`https://www.socialistparty.org.uk/` unreachable since 2026-11-23, 1 failed check: timeout: no answer in 30 s" in watch
+    assert "dead" not in watch.split("timed-out", 1)[1].splitlines()[0]
+
+
+def test_markdown_reads_well_raw_one_line_per_item_with_the_evidence_once() -> None:
+    md = render_markdown(make_report(*ALL_ENTRIES))
+    assert "\\>" not in md and "->" not in md and "\\-" not in md
+    items = [line for line in md.splitlines() if line.startswith("- ")]
+    assert len(items) == sum(e.action is not Action.NONE for e in ALL_ENTRIES)
+    for item in items:
+        assert len(re.findall(r"\]\(/data/organisations\.yaml#L\d+\)", item)) == 1, item
+        urls = re.findall(r"`(https?://[^`]+)`", item)
+        assert len(urls) == len(set(urls)), item  # each address said once
+    for heading, advice in (("Fix the URL", "crawler fix"), ("Check by hand", "browser")):
+        assert advice in _section(md, heading).split("\n- ", 1)[0]
+
+
+def test_markdown_links_lines_on_github_when_run_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    report = replace(make_report(*ALL_ENTRIES), link_base="https://github.com/o/r/blob/abc123/")
+    md = render_markdown(report)
+    assert f"[`{DIRECTORY}:10`](https://github.com/o/r/blob/abc123/{DIRECTORY}#L10)" in md
 
 
 def test_markdown_only_non_empty_sections_and_unavailable_network() -> None:
@@ -353,8 +396,9 @@ def test_html_statuses_dates_and_strip() -> None:
                  "</span> no website", "</span> refused"):  # fmt: skip
         assert mark in text
     assert '<span aria-hidden="true">✓</span>' in text  # the word carries the meaning
+    # Absolute in the HTML (true whenever it is read); the inline script says "12 days ago".
     assert (
-        '<time datetime="2026-11-12T10:00:03Z" title="2026-11-12T10:00:03Z">12 days ago</time>'
+        '<time datetime="2026-11-12T10:00:03Z" title="2026-11-12T10:00:03Z" data-ago>2026-11-12</time>'
         in text
     )
     assert "never verified" in text
@@ -400,6 +444,72 @@ def test_junit_counts_and_failures() -> None:
     assert by_id["fine"].find("failure") is None and by_id["fine"].find("skipped") is None
 
 
+# ---------------------------------------------------------------- identity, warnings, domains
+
+TAKEN_OVER = make_entry(
+    id="taken-over", line=35, title="Best Online Casino 2026", identity=Identity.LOST,
+    identity_detail="the page names “Best Online Casino 2026” and shows gambling", action=Action.CHECK_IDENTITY,
+    action_detail="the page names “Best Online Casino 2026” and shows gambling",
+    url="https://taken-over.example/",
+    domain=DomainInfo("2026-11-01", "2027-11-01", "2026-11-24", True),
+)
+CHAIN_WARNED = make_entry(
+    id="chain-warned", line=45, identity=Identity.CONFIRMED, identity_detail="the title names it",
+    warnings=("tls-chain-incomplete",), action=Action.WATCH, action_detail="warnings: tls-chain-incomplete",
+)
+
+
+def test_json_carries_identity_warnings_and_domain() -> None:
+    data = json.loads(render_json(make_report(TAKEN_OVER, CHAIN_WARNED, ALL_ENTRIES[0])))
+    lost, warned, fine = data["entries"]
+    assert (lost["identity"], lost["identity_detail"]) == ("lost", TAKEN_OVER.identity_detail)
+    assert lost["domain"] == {"registered": "2026-11-01", "expires": "2027-11-01", "checked": "2026-11-24", "found": True}
+    assert warned["warnings"] == ["tls-chain-incomplete"] and warned["identity"] == "confirmed"
+    assert (fine["identity"], fine["warnings"], fine["domain"]) == (None, [], None)
+
+
+def test_markdown_lost_identities_lead_check_the_identity_with_their_evidence() -> None:
+    md = render_markdown(make_report(*ALL_ENTRIES, TAKEN_OVER, CHAIN_WARNED))
+    section = md.split("## Check the identity", 1)[1].split("##", 1)[0]
+    items = [line for line in section.splitlines() if line.startswith("- [ ]")]
+    # The lost entry is on line 35, after moved-away (20) and parked-domain (30): it still leads.
+    assert "taken" in items[0] and "identity lost" in items[0] and "shows gambling" in items[0]
+    watch = md.split("## Watch", 1)[1].split("##", 1)[0]
+    warned = next(line for line in watch.splitlines() if "chain" in line and "warned" in line)
+    assert re.search(r"warnings: tls\\?-chain\\?-incomplete", warned), warned
+
+
+@pytest.mark.parametrize(
+    ("entry", "linked"),
+    [
+        (TAKEN_OVER, False),
+        (ALL_ENTRIES[3], False),  # parked
+        (ALL_ENTRIES[0], True),
+        (CHAIN_WARNED, True),
+        (ALL_ENTRIES[2], False),  # moved: it leads to another site (issue 13: shown as text too)
+    ],
+    ids=["lost", "parked", "ok", "warned", "moved"],
+)
+def test_html_does_not_link_lost_or_parked_addresses(entry: EntryReport, linked: bool) -> None:
+    text = render_html(make_report(entry))
+    assert_self_contained(text)
+    cell = re.search(r'<td data-label="Website" class="url">(.*?)</td>', text)
+    assert cell is not None
+    assert ("<a " in cell.group(1)) is linked
+    if not linked:
+        assert entry.url is not None and entry.url in cell.group(1) and "not linked" in cell.group(1)
+
+
+def test_junit_fails_a_lost_identity_whatever_the_status() -> None:
+    root = ET.fromstring(render_junit(make_report(TAKEN_OVER, CHAIN_WARNED)))
+    by_id = {c.get("name"): c for c in root.findall("testcase")}
+    failure = by_id["taken-over"].find("failure")
+    assert failure is not None and failure.get("type") == "lost"
+    assert "identity lost" in (failure.get("message") or "") and "gambling" in (failure.text or "")
+    assert by_id["chain-warned"].find("failure") is None
+    assert root.get("failures") == "1"
+
+
 # ---------------------------------------------------------------- hostile text, every format
 
 
@@ -419,7 +529,8 @@ def test_hostile_text_cannot_inject(text: str) -> None:
     assert "\n# heading" not in html_text
 
     md = render_markdown(report)
-    prose = _outside_code_spans(md).replace("- [ ] ", "")
+    ours = re.sub(r"\[`[^`\n]*`\]\(/[^()\s]*\)", "", md)  # our own links to the file's lines
+    prose = _outside_code_spans(ours).replace("- [ ] ", "")
     assert not _CONTROL.search(md)
     assert not re.search(r"(?<!\\)[<>|\[\]!`]", prose), prose
     assert "](" not in prose.replace("\\]", "")
@@ -442,14 +553,14 @@ def test_hostile_text_cannot_inject(text: str) -> None:
 @pytest.mark.parametrize("text", HOSTILE)
 def test_reports_can_be_written_whatever_the_text(text: str, tmp_path: Path) -> None:
     paths = write_reports(hostile_report(text), tmp_path)
-    assert [p.name for p in paths] == ["staleness.md", "staleness.json", "index.html", "junit.xml"]
+    assert [p.name for p in paths] == ["staleness.md", "staleness.json", "index.html", "junit.xml", "changes.atom"]
     for path in paths:
         path.read_text(encoding="utf-8")
 
 
 def test_formula_titles_are_defused_for_people() -> None:
     report = hostile_report('=HYPERLINK("http://evil.example","click")')
-    assert "&#x27;=HYPERLINK" in render_html(report)
+    assert "&#39;=HYPERLINK" in render_html(report)
     assert "'=HYPERLINK" in render_markdown(report)
     root = ET.fromstring(render_junit(report))
     assert {p.get("value") for p in root.iter("property") if p.get("name") == "title"} == {
@@ -548,7 +659,7 @@ def test_write_reports_writes_all_four_and_replaces(tmp_path: Path) -> None:
     first = write_reports(make_report(*ALL_ENTRIES), out)
     second = write_reports(make_report(replace(ALL_ENTRIES[0], title="Changed")), out)
     assert first == second
-    assert sorted(os.listdir(out)) == ["index.html", "junit.xml", "staleness.json", "staleness.md"]
+    assert sorted(os.listdir(out)) == ["changes.atom", "index.html", "junit.xml", "staleness.json", "staleness.md"]
     assert json.loads((out / "staleness.json").read_text(encoding="utf-8"))["entries"][0][
         "title"
     ] == "Changed"
@@ -556,7 +667,7 @@ def test_write_reports_writes_all_four_and_replaces(tmp_path: Path) -> None:
 
 def test_write_reports_leaves_no_temporary_files(tmp_path: Path) -> None:
     write_reports(make_report(*ALL_ENTRIES), tmp_path)
-    assert sorted(os.listdir(tmp_path)) == ["index.html", "junit.xml", "staleness.json", "staleness.md"]
+    assert sorted(os.listdir(tmp_path)) == ["changes.atom", "index.html", "junit.xml", "staleness.json", "staleness.md"]
 
 
 def _broken_writer(report: Report) -> Iterator[str]:
@@ -677,3 +788,61 @@ def test_write_reports_memory_stays_small_for_a_large_directory(tmp_path: Path) 
         tracemalloc.stop()
     assert (tmp_path / "staleness.json").stat().st_size > 3_500_000  # it was a large report
     assert peak < 10 * 2**20, f"write_reports peaked at {peak / 2**20:.1f} MB"
+
+
+# ---------------------------------------------------------------- Atom
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _past(day: int, status: str, reason: str | None = None) -> PastCheck:
+    return PastCheck(f"2026-11-{day:02d}T10:00:00Z", Status(status), reason or status)
+
+
+def changing_report(generated_at: str = GENERATED) -> Report:
+    """Entries whose histories hold every kind of change the feed lists."""
+    return replace(
+        make_report(
+            make_entry(id="flaky", history=(_past(1, "ok"), _past(2, "dead", "timeout"), _past(3, "ok"))),
+            make_entry(id="moving", status="moved", reason="redirect", final_url="https://elsewhere.example/",
+                       history=(_past(1, "ok"), _past(2, "moved", "redirect"))),
+            make_entry(id="lapsed", status="parked", reason="parked", history=(_past(2, "ok"), _past(3, "parked"))),
+            make_entry(id="steady", history=(_past(1, "ok"), _past(2, "ok"))),
+            make_entry(id="hostile", name=HOSTILE[3], history=(_past(4, "ok"), _past(5, "dead", "dns"))),
+        ),
+        generated_at=generated_at,
+    )
+
+
+def test_atom_feed_lists_changes_and_parses() -> None:
+    feedparser = pytest.importorskip("feedparser")
+    text = render_atom(changing_report())
+    feed = feedparser.parse(text)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    kinds = [(e.id, next(t.term for t in e.tags)) for e in feed.entries]
+    assert [k for _, k in kinds] == ["failing", "parked", "recovered", "moved", "failing"]  # newest first
+    titles = [e.title for e in feed.entries]
+    assert titles[0].endswith("unreachable since 2026-11-05 (dns)")
+    assert "answers again" in titles[2]
+    assert all(e.link.startswith("index.html#org-") for e in feed.entries)
+    # RFC 4287's required elements, read with a plain XML parser.
+    root = ET.fromstring(text)
+    assert root.tag == f"{ATOM}feed"
+    for tag in ("id", "title", "updated", "author"):
+        assert root.find(f"{ATOM}{tag}") is not None, tag
+    for item in root.findall(f"{ATOM}entry"):
+        for tag in ("id", "title", "updated", "content"):
+            assert (item.findtext(f"{ATOM}{tag}") or "").strip(), tag
+    assert not _CONTROL.search(text)
+
+
+def test_atom_ids_are_stable_from_run_to_run() -> None:
+    feedparser = pytest.importorskip("feedparser")
+    first = feedparser.parse(render_atom(changing_report()))
+    later = feedparser.parse(render_atom(changing_report(generated_at="2026-12-24T10:00:00Z")))
+    ids = [e.id for e in first.entries]
+    assert ids == [e.id for e in later.entries] and len(set(ids)) == len(ids)
+    assert all(i.startswith("urn:uuid:") for i in ids) and first.feed.id.startswith("urn:uuid:")
+    assert first.feed.updated == "2026-11-05T10:00:00Z"  # the newest change, not when it was written

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import get_args
 
 import pytest
 from hypothesis import given, settings
@@ -11,16 +12,26 @@ from hypothesis import strategies as st
 from crawler.verdict.page_signals import (
     CHALLENGE_THRESHOLD,
     PARKED_THRESHOLD,
-    SAME_PAGE_MAX_WORDS,
+    PLACEHOLDER_THRESHOLD,
+    SERVER_DEFAULT_THRESHOLD,
     SIGNALS,
-    TEXT_WORDS,
+    SUSPENDED_THRESHOLD,
+    TAKEOVER_THRESHOLD,
+    Kind,
     challenge_signals,
     is_challenge,
     is_parked,
     parked_signals,
-    same_page,
+    read_page,
     score,
+    script_redirect_target,
     soft_404_signals,
+    takeover_signals,
+)
+from crawler.verdict.page_text import (
+    SAME_PAGE_MAX_WORDS,
+    TEXT_WORDS,
+    same_page,
     visible_text,
 )
 
@@ -38,7 +49,7 @@ def html(title: str, body: str, head: str = "") -> str:
 def test_signal_names_are_unique_and_kinds_known() -> None:
     names = [signal.name for signal in SIGNALS]
     assert len(names) == len(set(names))
-    assert {signal.kind for signal in SIGNALS} == {"parked", "challenge", "soft-404"}
+    assert {signal.kind for signal in SIGNALS} == set(get_args(Kind))
     assert all(signal.weight > 0 for signal in SIGNALS)
 
 
@@ -601,3 +612,227 @@ def test_a_number_404_in_a_name_is_not_a_not_found_page(title: str) -> None:
 @pytest.mark.parametrize("title", ["404", "404 | Example Org", "Error 404", "Page 404", "Oops! 404", "HTTP 404"])
 def test_404_as_an_error_code_is_a_not_found_signal(title: str) -> None:
     assert "title-404" in soft_404_signals(title, "")
+
+
+# --- stand-ins: hosting placeholders, server defaults, builder placeholders (issue 12) --------------
+
+STAND_INS = {
+    # name: (page, title, final URL, the kind whose signals must decide)
+    "cpanel-suspended": (
+        html("Account Suspended", "<h1>This Account has been suspended.</h1>"
+             "<p>Contact your hosting provider for more information.</p>"),
+        "Account Suspended", "http://example.org/cgi-sys/suspendedpage.cgi", "suspended",
+    ),
+    "cpanel-url-alone": (
+        html("", "<p>Unavailable.</p>"), None, "https://example.org/cgi-sys/suspendedpage.cgi", "suspended",
+    ),
+    "host-suspended": (
+        html("Website suspended", "<h2>This website is temporarily suspended</h2>"), "Website suspended",
+        "https://example.org/", "suspended",
+    ),
+    "suspended-german": (
+        html("Webseite gesperrt", "<p>Diese Website wurde gesperrt. Bitte wenden Sie sich an Ihren Provider.</p>"),
+        "Webseite gesperrt", "https://example.de/", "suspended",
+    ),
+    "suspended-spanish": (
+        html("Cuenta suspendida", "<p>Esta cuenta ha sido suspendida.</p>"), "Cuenta suspendida",
+        "https://example.es/", "suspended",
+    ),
+    "apache-it-works": ("<html><body><h1>It works!</h1></body></html>", None, "http://example.org/", "server-default"),
+    "apache-2.4": (html("It works! Apache httpd", "<p>It works!</p>"), "It works! Apache httpd",
+                   "http://example.org/", "server-default"),
+    "debian-apache": (html("Apache2 Debian Default Page: It works", "<p>This is the default welcome page used "
+                           "to test the correct operation of the Apache2 server after installation on Debian "
+                           "systems.</p>" + "<p>Configuration overview and more words.</p>" * 60),
+                      "Apache2 Debian Default Page: It works", "http://example.org/", "server-default"),
+    "nginx": (html("Welcome to nginx!", "<h1>Welcome to nginx!</h1><p>If you see this page, the nginx web "
+                   "server is successfully installed and working.</p>"),
+              "Welcome to nginx!", "http://example.org/", "server-default"),
+    "iis": (html("IIS Windows Server", "<a href='https://go.microsoft.com/'><img src='iisstart.png' alt='IIS'></a>"),
+            "IIS Windows Server", "http://example.org/", "server-default"),
+    "iis7": (html("IIS7", "<img src='welcome.png' alt='IIS7'>"), "IIS7", "http://example.org/", "server-default"),
+    "centos": (html("Apache HTTP Server Test Page powered by CentOS", "<h1>Testing 123..</h1><p>This page is "
+                    "used to test the proper operation of the Apache HTTP server after it has been installed.</p>"),
+               "Apache HTTP Server Test Page powered by CentOS", "http://example.org/", "server-default"),
+    "litespeed": (html("Welcome to OpenLiteSpeed", "<h1>Congratulations!</h1><p>You have successfully installed "
+                       "the OpenLiteSpeed Web Server!</p>"), "Welcome to OpenLiteSpeed", "http://example.org/",
+                  "server-default"),
+    "lighttpd-placeholder": (html("Placeholder page", "<h1>Placeholder page</h1><p>The owner of this web site has "
+                                  "not put up any web pages yet. Please come back later.</p>"),
+                             "Placeholder page", "http://example.org/", "server-default"),
+    "cpanel-default": (html("Default Web Site Page", "<p>The web server software is running but no content has "
+                            "been added, yet.</p>"), "Default Web Site Page", "http://example.org/", "server-default"),
+    "plesk-default": (html("Domain Default page", "<p>This page was generated by Plesk, the leading hosting "
+                           "automation software.</p>"), "Domain Default page", "http://example.org/", "server-default"),
+    "tomcat": (html("Apache Tomcat/9.0.83", "<p>If you're seeing this, you've successfully installed Tomcat. "
+                    "Congratulations!</p>"), "Apache Tomcat/9.0.83", "http://example.org/", "server-default"),
+    "wix-not-connected": (html("Coming Soon", "<h1>Looks like this domain isn't connected to a website yet!</h1>"),
+                          "Coming Soon", "https://example.org/", "placeholder"),
+    "godaddy-future-home": (html("Coming soon", "<h1>Future home of something quite cool.</h1>"
+                                 "<p>If you're the site owner, log in to launch this site.</p>"),
+                            "Coming soon", "https://example.org/", "placeholder"),
+    "ionos-german": (html("Domain", "<h1>Hier entsteht eine neue Internetpräsenz</h1>"), "Domain",
+                     "https://example.de/", "placeholder"),
+    "shopify-closed": (html("Store unavailable", "<p>Sorry, this shop is currently unavailable.</p>"),
+                       "Store unavailable", "https://shop.example/", "placeholder"),
+    "squarespace-expired": (html("Website Expired", "<p>This website has expired.</p>"), "Website Expired",
+                            "https://example.org/", "placeholder"),
+    "builder-coming-soon": (html("Under Construction", "<h1>Our website is under construction</h1>"
+                                 "<p>Made with Webnode</p>"), "Under Construction", "https://example.org/",
+                            "placeholder"),
+    "spanish-coming-soon": (html("Próximamente", "<h1>Próximamente</h1><p>Nuestro sitio web está en construcción."
+                                 "</p><p>Creado con WordPress</p>"), "Próximamente", "https://example.es/",
+                            "placeholder"),
+    "sedo-disclaimer-only": (html("example.org", "<p>Related Links</p><p>The Sponsored Listings displayed above "
+                                  "are served automatically by a third party. Neither the service provider nor the "
+                                  "domain owner maintain any relationship with the advertisers.</p>"),
+                             "example.org", "https://example.org/", "parked"),
+    "sedo-footer": (html("example.org", "<p>This webpage was generated by the domain owner using Sedo Domain "
+                         "Parking.</p>"), "example.org", "https://example.org/", "parked"),
+    "chinese-for-sale": (html("example.cn", "<h1>此域名出售</h1><p>联系我们</p>"), "example.cn",
+                         "https://example.cn/", "parked"),
+    "german-for-sale": (html("example.de", "<h1>Diese Domain steht zum Verkauf</h1>"), "example.de",
+                        "https://example.de/", "parked"),
+    "russian-for-sale": (html("example.ru", "<h1>Этот домен продаётся</h1>"), "example.ru", "https://example.ru/",
+                         "parked"),
+    "inquire": (html("example.org", "<p>Interested in this domain? Inquire about this domain.</p>"), "example.org",
+                "https://example.org/", "parked"),
+}
+
+_KINDS = {
+    "parked": ("parked", PARKED_THRESHOLD),
+    "placeholder": ("placeholder", PLACEHOLDER_THRESHOLD),
+    "suspended": ("suspended", SUSPENDED_THRESHOLD),
+    "server-default": ("server_default", SERVER_DEFAULT_THRESHOLD),
+}
+
+
+@pytest.mark.parametrize("case", STAND_INS.values(), ids=STAND_INS.keys())
+def test_stand_ins_are_recognised_by_their_own_words(case: tuple[str, str | None, str, str]) -> None:
+    page, title, final_url, kind = case
+    reading = read_page(page, title, final_url)
+    field, threshold = _KINDS[kind]
+    assert score(getattr(reading, field)) >= threshold, reading
+    for other, (other_field, other_threshold) in _KINDS.items():
+        if other not in (kind, "parked"):
+            assert score(getattr(reading, other_field)) < other_threshold, (other, reading)
+
+
+# A living organisation's pages that say the stand-ins' words: none of them is one.
+LOOK_ALIKES = {
+    "news-twitter-suspended": html(
+        "Riverside Tenants Association",
+        "<h1>Riverside Tenants Association</h1><h2>Our Twitter account has been suspended</h2>"
+        "<p>Contact us by email. The platform suspended the account after a complaint.</p>"
+        "<p>Contact your service provider if your heating fails: the landlord must repair it.</p>",
+    ),
+    "news-coming-soon-thin": html(
+        "Harbour Workers Union", "<h1>Harbour Workers Union</h1><p>New handbook coming soon. Meetings every "
+        "Thursday. Powered by WordPress.</p>",
+    ),
+    "it-works-campaign": html(
+        "Fair Rent Now", "<h1>Fair Rent Now</h1><p>It works! Our rent strike won repairs for 40 homes.</p>",
+    ),
+    "hosting-cooperative": html(
+        "Community Web Hosting Co-op",
+        "<h1>Hosting for community groups</h1><p>We are a hosting provider owned by its members. If "
+        "a site is suspended for unpaid fees, contact your hosting provider: us.</p>"
+        + "<p>Plans, prices and the members' meeting.</p>" * 40,
+    ),
+    "server-admin-blog": html(
+        "Notes of a volunteer sysadmin",
+        "<h1>Replacing the Apache default page</h1><p>After installing nginx, the welcome page says the "
+        "nginx web server is successfully installed; replace it before going live.</p>"
+        + "<p>More notes on configuration and backups.</p>" * 60,
+    ),
+    "building-coop-construction": html(
+        "Green Homes Building Co-operative",
+        "<h1>Green Homes Building Co-operative</h1><p>Our second block is under construction and the "
+        "new homes are coming soon. Members vote on the design at the annual meeting.</p>"
+        + "<p>Reports from the building site, photos and the members' handbook.</p>" * 30,
+    ),
+    "domains-news": html(
+        "Digital Rights Group",
+        "<h1>Digital Rights Group</h1><p>We looked at how the expired domains of charities are caught by "
+        "speculators and put up for sale, and at domain parking services.</p>"
+        + "<p>Our research and campaigns.</p>" * 40,
+    ),
+}
+
+
+@pytest.mark.parametrize("page", LOOK_ALIKES.values(), ids=LOOK_ALIKES.keys())
+def test_living_pages_that_say_the_words_are_no_stand_ins(page: str) -> None:
+    title = re.search(r"<title>(.*?)</title>", page).group(1)  # type: ignore[union-attr]
+    reading = read_page(page, title, "https://org.example/")
+    for field, threshold in _KINDS.values():
+        assert score(getattr(reading, field)) < threshold, (field, reading)
+
+
+# --- script redirects -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "target"),
+    [
+        ('<script>window.location.href = "https://new.example/home";</script><p>Redirecting…</p>',
+         "https://new.example/home"),
+        ("<script type='text/javascript'>location.replace('https:\\/\\/x.example\\/a')</script>",
+         "https://x.example/a"),
+        ('<head><script>document.location = "/en/";</script></head><body></body>', "/en/"),
+        ("<script>top.location.assign('http://b.example/')</script>", "http://b.example/"),
+        ('<SCRIPT>Window.Location.HREF="HTTPS://Case.Example/Path"</SCRIPT>', "HTTPS://Case.Example/Path"),
+    ],
+)
+def test_script_only_pages_name_where_they_send_the_browser(page: str, target: str) -> None:
+    assert script_redirect_target(page, words=len(visible_text(page).split())) == target
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # A living page with a script that may redirect: it has a reader's worth of words.
+        "<script>if (mobile) location.href = '/m/';</script>" + "<p>News of the association.</p>" * 20,
+        # Comparisons, reads and other properties are not jumps.
+        "<script>if (location.href == 'x') {}</script>",
+        "<script>var here = window.location.hostname;</script>",
+        "<script>x.relocation = 'a'</script>",
+        # Not in a script: words about a location.
+        "<p>location = 'the hall'</p>",
+    ],
+)
+def test_other_scripts_and_words_are_no_script_redirect(page: str) -> None:
+    assert script_redirect_target(page, words=len(visible_text(page).split())) is None
+
+
+# --- takeover signs -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "signs"),
+    [
+        ("Claim free spins and a no deposit bonus at the best online casino.", "Best Online Casino 2026",
+         {"gambling", "title-gambling"}),
+        ("Situs judi slot online terpercaya, slot gacor maxwin hari ini.", "Slot Gacor Hari Ini",
+         {"gambling", "title-gambling"}),
+        ("百家乐 老虎机 体育投注 真人娱乐", "澳门娱乐城", {"gambling-asian", "title-gambling"}),
+        ("Buy viagra and cialis online without prescription.", "Cheap Viagra Online", {"pharmacy", "title-pharmacy"}),
+        ("Payday loans with no credit check, instant cash today.", "Payday Loans Online", {"loans", "title-loans"}),
+        ("Hot singles and sex cams, escort girls near you.", "Sex Cams Live", {"adult", "title-adult"}),
+        ("Buy backlinks and guest posts from our SEO agency.", "SEO Services", {"seo-spam"}),
+    ],
+)
+def test_takeover_signs(text: str, title: str, signs: set[str]) -> None:
+    assert set(takeover_signals(text, title)) >= signs
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("News, events and how to join. Our allotment society meets on Sundays.", "Allotment Society"),
+        ("The tenants' union won a rent freeze; loans from the credit union are discussed.", "Tenants Union"),
+        ("Bet Shemesh branch meeting on Thursday.", "Bet Shemesh Workers"),
+        ("The XXX Congress opens on Friday; a police escort will accompany the march.", "XXX Congress"),
+    ],
+)
+def test_living_pages_show_no_takeover_weight(text: str, title: str) -> None:
+    assert score(takeover_signals(text, title)) < TAKEOVER_THRESHOLD

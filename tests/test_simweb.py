@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from crawler.verdict.outcome import Status
 
@@ -169,11 +170,14 @@ SAME_ON_EVERY_PATH = {
     "soft404.org", "soft404-home.org", "forsale-lander.com", "registrar-hold.net",
     "expired-domain.com", "sponsored-links.net", "forbidden.org", "auth.org", "ratelimited.org",
     "challenge-cf.org", "challenge-403.org", "broken.org", "unavailable.org", "gone-410.org",
-    "slow.org",
+    "slow-basement.org",
+    "suspended-host.org", "apache-default.org", "nginx-default.org", "rhel-test.org",
+    "builder-placeholder.org", "registrar-placeholder.org", "parked-words.org", "news-mentions.org",
+    "taken-over.org", "harbour-rowing.org", "casino-caught.org",
 }
-NEVER_ANSWER = {"hang.org", "trickle.org"}
+NEVER_ANSWER = {"hang.org", "trickle.org", "cut-short.org"}  # never a whole answer
 REDIRECT_EVERY_PATH = {"upgrade.org", "moved-away.org", "uk-pair.org.uk", "www-change.org",
-                       "inward-redirect.org"}
+                       "inward-redirect.org", "cookie-wall.org", "suspended-cpanel.org"}
 
 
 def test_every_served_host_answers_an_unknown_path_as_its_scenario_says(simweb: SimWeb) -> None:
@@ -410,3 +414,63 @@ def test_server_stops_when_stdin_closes_or_on_sigterm(tmp_path: Path, how: str) 
             process.kill()
             process.wait()
         process.stdout.close()
+
+
+# --- what the issue-12 scenarios play -----------------------------------------------------------
+
+
+def test_the_cookie_wall_serves_its_page_only_with_its_cookie(simweb: SimWeb) -> None:
+    first = fetch(simweb, "cookie-wall.org", "/")
+    assert first.status == 302 and first.headers["Location"] == "/"
+    cookie = first.headers["Set-Cookie"].split(";", 1)[0]
+    port = simweb.info["http"]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", "/", headers={"Host": f"cookie-wall.org:{port}", "Cookie": cookie})
+        answer = connection.getresponse()
+        assert answer.status == 200 and b"<title>Cookie Wall Cooperative</title>" in answer.read()
+    finally:
+        connection.close()
+
+
+def test_the_cut_short_page_ends_before_its_announced_length(simweb: SimWeb) -> None:
+    with pytest.raises(http.client.IncompleteRead) as cut:
+        fetch(simweb, "cut-short.org", "/")
+    assert b"<title>Slow Line Allotment Society</title>" in cut.value.partial
+    assert cut.value.expected and cut.value.expected > 30_000
+
+
+def test_the_short_chain_verifies_only_with_the_issuer_its_leaf_names(simweb: SimWeb) -> None:
+    port = simweb.info["https_incomplete"]
+    context = ssl.create_default_context(cafile=simweb.ca)
+    with pytest.raises(ssl.SSLCertVerificationError, match="unable to get local issuer"):
+        fetch_tls(simweb, "chain-incomplete.org", port, context)
+    # The leaf names its caIssuers URL; what that serves completes the chain.
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        unverified = ssl.create_default_context()
+        unverified.check_hostname, unverified.verify_mode = False, ssl.CERT_NONE
+        with unverified.wrap_socket(raw, server_hostname="chain-incomplete.org") as tls:
+            leaf = x509.load_der_x509_certificate(tls.getpeercert(binary_form=True))
+    access = leaf.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    url = access[0].access_location.value
+    service = simweb.info["services"]["ca_issuers"]
+    assert url == f"http://{service['host']}:{simweb.info['http']}/intermediate.der"
+    issuer = fetch(simweb, service["host"], "/intermediate.der")
+    assert issuer.headers["Content-Type"] == "application/pkix-cert"
+    intermediate = x509.load_der_x509_certificate(issuer.body)
+    assert intermediate.subject == leaf.issuer
+    context.load_verify_locations(cadata=intermediate.public_bytes(serialization.Encoding.PEM).decode())
+    assert fetch_tls(simweb, "chain-incomplete.org", port, context).status == 200
+
+
+def test_the_rdap_server_answers_rfc_9083_records(simweb: SimWeb) -> None:
+    rdap = simweb.info["services"]["rdap"]
+    bootstrap = json.loads(Path(simweb.rdap_bootstrap).read_text())
+    (tlds, urls), = bootstrap["services"]
+    assert "org" in tlds and urls == [f"https://{rdap['host']}:{simweb.info['https']}/rdap/"]
+    found = json.loads(fetch(simweb, rdap["host"], "/rdap/domain/ok-site.org").text())
+    events = {e["eventAction"]: e["eventDate"][:10] for e in found["events"]}
+    assert found["objectClassName"] == "domain" and events["registration"] == "2009-05-14"
+    assert events["expiration"] > events["registration"]
+    assert fetch(simweb, rdap["host"], "/rdap/domain/gone-410.org").status == 404
+    assert fetch(simweb, rdap["host"], "/rdap/domain/not-in-the-table.org").status == 404

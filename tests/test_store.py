@@ -17,15 +17,18 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SimWeb, run_crawler, wait_for, write_directory
+from conftest import ROOT, SimWeb, run_crawler, wait_for, without_rdap, write_directory
 
 from crawler.errors import StoreError
+from crawler.store.rows import DomainRow
+from crawler.store.schema import SCHEMA_VERSION
 from crawler.store.sqlite import SqliteStore as History
-from crawler.verdict.outcome import Outcome, Status
+from crawler.verdict.outcome import Identity, Outcome, Status, WarningCode
 
 NO_PROXY = {name: "" for name in ("http_proxy", "https_proxy", "all_proxy",
                                   "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")}
@@ -39,7 +42,7 @@ def start_crawl(*args: str, ca: str | None = None, log: Path) -> subprocess.Pope
     if ca:
         env["SSL_CERT_FILE"] = ca
     with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT, env=env,
+        return subprocess.Popen([sys.executable, "-m", "crawler", *without_rdap(args)], cwd=ROOT, env=env,
                                 stdout=out, stderr=subprocess.STDOUT)
 
 
@@ -342,6 +345,42 @@ def test_killed_run_is_settled_on_the_next_open(tmp_path: Path) -> None:
         store.close()
 
 
+@pytest.mark.parametrize("alias", ["symlink", "hard link"])
+def test_a_crawl_through_another_name_of_a_busy_store_is_refused(
+    gate: tuple[int, type[Gate]], tmp_path: Path, alias: str
+) -> None:
+    # The lock is the file's, not a name's: a link to the store in use reaches it too, and the
+    # first crawl's live run is not settled as "interrupted" by the second.
+    port, handler = gate
+    directory = write_directory(tmp_path / "organisations.yaml", {"gated": f"http://gated.invalid:{port}/"})
+    db, log = tmp_path / "history.sqlite3", tmp_path / "first.log"
+    other = tmp_path / "elsewhere" / "store.sqlite3"
+    other.parent.mkdir()
+    common = ["--directory", str(directory), "--no-freshness",
+              "--resolve", f"gated.invalid:{port}:127.0.0.1"]
+    first = start_crawl("crawl", *common, "--db", str(db), "--reports", str(tmp_path / "reports"), log=log)
+    try:
+        wait_for(lambda: handler.arrived.is_set(), first, log)
+        if alias == "symlink":
+            other.symlink_to(db)
+        else:
+            os.link(db, other)
+        second = run_crawler("crawl", *common, "--db", str(other), "--reports", str(tmp_path / "second"),
+                             env=NO_PROXY)
+        assert second.returncode == 2, second.stderr
+        assert str(other) in second.stderr and "another crawl" in second.stderr
+        assert not (tmp_path / "second").exists()
+    finally:
+        handler.opened.set()
+        first.wait(timeout=DEADLINE)
+    assert first.returncode == 0, log.read_text()
+    store = History.open(db, write=False)
+    try:
+        assert [(r.network, r.checked) for r in store.runs()] == [("available", 1)]
+    finally:
+        store.close()
+
+
 def test_second_writer_is_refused_and_first_keeps_working(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     first = History.open(path, write=True)
@@ -385,3 +424,76 @@ def test_store_in_an_impossible_place_is_a_usage_error(tmp_path: Path) -> None:
                          "--reports", str(tmp_path / "reports"), env=NO_PROXY)
     assert result.returncode == 2, result.stderr
     assert str(db) in result.stderr and "Traceback" not in result.stderr
+
+
+# --- schema 2: warnings, identity, the RDAP cache -----------------------------------------
+
+# The schema-1 tables exactly as the first crawlers wrote them (a copy, not an import: the
+# migration must take the stores that exist, whatever TABLES becomes).
+SCHEMA_1 = """
+CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,
+    directory TEXT NOT NULL, network TEXT NOT NULL DEFAULT 'running', checked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE checks (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
+    entry_id TEXT NOT NULL, url TEXT, checked_at TEXT NOT NULL, status TEXT NOT NULL,
+    reason TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', http_status INTEGER, final_url TEXT,
+    title TEXT, content_updated TEXT);
+CREATE INDEX checks_by_entry ON checks (entry_id, id);
+CREATE INDEX checks_by_run ON checks (run_id);
+INSERT INTO runs VALUES (1, '2026-01-01T12:00:00Z', '2026-01-01T12:05:00Z', 'organisations.yaml', 'available', 1);
+INSERT INTO checks VALUES (1, 1, 'a', 'https://a.invalid/', '2026-01-01T12:00:00Z', 'ok', 'ok', '', 200,
+    'https://a.invalid/', 'Home', NULL);
+PRAGMA user_version = 1;
+"""
+
+
+def test_a_schema_1_store_is_upgraded_in_place_and_keeps_its_checks(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.executescript(SCHEMA_1)
+    connection.close()
+    with pytest.raises(StoreError, match="schema 1 is old"):
+        History.open(path, write=False)  # a reader never migrates
+    store = History.open(path, write=True)
+    try:
+        (old,) = store.checks_of_run(1)
+        assert (old.status, old.title, old.warnings, old.identity, old.identity_detail) == ("ok", "Home", (), None, "")
+        assert store.domains() == {}
+        lost = Outcome(Status.OK, "ok", http_status=200, title="Casino", warnings=("truncated", "future-code"),
+                       identity=Identity.LOST, identity_detail="gambling")
+        one_run(store, 2, {"a": lost})
+        newest = store.summaries(["a"])["a"].latest
+        assert newest.warnings == (WarningCode.TRUNCATED, "future-code")
+        assert (newest.identity, newest.identity_detail) == (Identity.LOST, "gambling")
+    finally:
+        store.close()
+    assert query(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+
+
+def test_identity_memory_keeps_what_confirmed_checks_showed(store: History) -> None:
+    def seen(title: str, identity: Identity | None) -> Outcome:
+        return Outcome(Status.OK, "ok", http_status=200, title=title, identity=identity)
+
+    one_run(store, 1, {"a": seen("Old Name", Identity.CONFIRMED), "b": seen("Home", Identity.UNCONFIRMED)})
+    one_run(store, 2, {"a": seen("New Name", Identity.CONFIRMED), "b": seen("Home", None)})
+    one_run(store, 3, {"a": seen("Casino", Identity.LOST)})
+    one_run(store, 4, {"a": seen("Never counted", Identity.CONFIRMED)}, network_available=False)
+    memory = store.identity_memory(["a", "b"])
+    assert set(memory) == {"a"}  # b was never confirmed: nothing it showed is its name
+    assert memory["a"].last_confirmed == day(2)
+    assert memory["a"].confirmed_titles == ("New Name", "Old Name")
+    assert store.identity_memory() == memory
+
+
+def test_the_domain_cache_keeps_the_last_answer_through_failed_lookups(store: History) -> None:
+    found = DomainRow("a.example", tried=day(1), answer="found", registered="2001-02-03",
+                      expires="2027-02-03", checked=day(1))
+    store.record_domain(found)
+    store.record_domain(DomainRow("a.example", tried=day(5)))  # unanswered: only `tried` moves
+    store.record_domain(DomainRow("b.example", tried=day(5)))
+    store.record_domain(DomainRow("c.example", tried=day(6), answer="not-found", checked=day(6)))
+    domains = store.domains()
+    assert domains["a.example"] == replace(found, tried=day(5))
+    assert domains["b.example"] == DomainRow("b.example", tried=day(5))
+    assert domains["c.example"].answer == "not-found"
+    store.record_domain(replace(found, registered="2026-01-05", tried=day(7), checked=day(7)))
+    assert store.domains()["a.example"].registered == "2026-01-05"

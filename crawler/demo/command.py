@@ -41,6 +41,13 @@ DEMO_ENTRIES: tuple[tuple[str, str, str | None], ...] = (
     ("Delta", "Wrong Certificate Guild", "wrong-name.org"),
     ("Delta", "Round and Round Society", "loop.org"),
     ("Delta", "Inward Redirect Bureau", "inward-redirect.org"),
+    ("Delta", "Suspended Hosting Circle", "suspended-cpanel.org"),
+    ("Delta", "Bare Server Society", "nginx-default.org"),
+    ("Beta", "Not Built Yet Collective", "builder-placeholder.org"),
+    ("Beta", "Script Bounce Club", "script-moved.org"),
+    ("Beta", "Eastside Food Cooperative", "taken-over.org"),
+    ("Alpha", "Cookie Wall Cooperative", "cookie-wall.org"),
+    ("Alpha", "Short Chain Guild", "chain-incomplete.org"),
     ("Epsilon", "Offline Reading Group", None),
 )
 
@@ -61,13 +68,14 @@ def run_demo(out: Path, timeout: float = 3.0) -> tuple[CrawlResult, Path]:
         directory = _write_directory(out / "organisations.yaml", info)
         os.environ["SSL_CERT_FILE"] = info["ca"]  # trust the simulated web's CA only here
         resolve = [
-            f"{host['ascii_host']}:{port}:127.0.0.1"
-            for host in info["hosts"].values()
-            for port in host["ports"]
+            f"{host['ascii_host']}:{port}:127.0.0.1" for host in info["hosts"].values() for port in host["ports"]
+        ] + [  # its RDAP server and caIssuers URLs
+            f"{service['host']}:{port}:127.0.0.1" for service in info["services"].values() for port in service["ports"]
         ]
+        # The registration watch asks the simulated web's own RDAP server, never a real registry.
         options = CrawlOptions(
             directory=str(directory), db=str(out / "history.sqlite3"), reports=str(out / "reports"),
-            timeout=timeout, resolve=tuple(resolve),
+            timeout=timeout, resolve=tuple(resolve), rdap_bootstrap=info["rdap_bootstrap"],
         )
         return crawl(options), out / "reports"
     finally:

@@ -454,3 +454,232 @@ TRICKLE_BODY = (
     "<!DOCTYPE html>\n<html><head><title>Slow Dial-up Club</title></head>"
     "<body><p>Please wait while the page loads...</p></body></html>\n"
 )
+
+
+# --- hosting placeholders, script redirects, takeovers (issue 12) -----------------------------
+
+# cPanel's page for a suspended account (every path of the account redirects to it).
+SUSPENDED_CPANEL = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Account Suspended</title>
+<style>body{font-family:sans-serif;background:#f4f4f4}.box{margin:10% auto;width:40em}</style></head>
+<body><div class="box"><h1>This Account has been suspended.</h1>
+<p>Contact your hosting provider for more information.</p></div></body></html>
+"""
+
+# A hosting company's own suspended page, answered at the site's address.
+SUSPENDED_HOST = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Website suspended</title></head>
+<body><main><img src="/.hosting/logo.svg" alt="">
+<h2>This website is temporarily suspended</h2>
+<p>If you are the owner of this website, please contact the hosting company that provides
+your web space.</p></main></body></html>
+"""
+
+# Debian's and Ubuntu's stock Apache page: the package is installed, no site is.
+APACHE_UBUNTU_DEFAULT = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">
+<html xmlns="http://www.w3.org/1999/xhtml"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=UTF-8" />
+<title>Apache2 Ubuntu Default Page: It works</title>
+<style type="text/css" media="screen">div.page_header{height:180px}</style></head>
+<body><div class="main_page"><div class="page_header floating_element">
+<span class="floating_element">Apache2 Ubuntu Default Page</span></div>
+<div class="content_section floating_element"><div class="section_header section_header_red">
+<div id="about"></div>It works!</div>
+<div class="content_section_text"><p>This is the default welcome page used to test the correct
+operation of the Apache2 server after installation on Ubuntu systems. It is based on the
+equivalent page on Debian, from which the Ubuntu Apache packaging is derived. If you can read
+this page, it means that the Apache HTTP server installed at this site is working properly.
+You should <b>replace this file</b> (located at <tt>/var/www/html/index.html</tt>) before
+continuing to operate your HTTP server.</p></div>
+<div class="section_header"><div id="changes"></div>Configuration Overview</div>
+<div class="content_section_text"><p>Ubuntu's Apache2 default configuration is different from the
+upstream default configuration, and split into several files optimized for interaction with
+Ubuntu tools.</p><pre>/etc/apache2/
+|-- apache2.conf
+|       `--  ports.conf
+|-- mods-enabled
+|-- conf-enabled
+`-- sites-enabled</pre></div></div></body></html>
+"""
+
+# nginx's welcome page.
+NGINX_WELCOME = """<!DOCTYPE html>
+<html><head><title>Welcome to nginx!</title>
+<style>html { color-scheme: light dark; } body { width: 35em; margin: 0 auto; }</style></head>
+<body><h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+<p><em>Thank you for using nginx.</em></p></body></html>
+"""
+
+# The RHEL/CentOS/Rocky test page, which their welcome.conf serves with status 403.
+RHEL_TEST_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>HTTP Server Test Page powered by: Rocky Linux</title></head>
+<body><h1>HTTP Server <strong>Test Page</strong></h1>
+<div class="row"><div class="col-sm-12"><p>This page is used to test the proper operation of
+an HTTP server after it has been installed on a Rocky Linux system. If you can read this page,
+it means that the software is working correctly.</p>
+<h2>Just visiting?</h2><p>This website you are visiting is either experiencing problems or
+could be going through maintenance.</p></div></div></body></html>
+"""
+
+# A website builder's page for a domain pointed at it with no site attached.
+BUILDER_NOT_CONNECTED = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Coming Soon</title>
+<meta name="viewport" content="width=device-width"></head>
+<body><div id="root"><h1>Looks like this domain isn't connected to a website yet!</h1>
+<p>If you're the site owner, log in to your Wix dashboard to connect it.</p>
+<a href="https://www.wix.com/">Create your website with Wix</a></div></body></html>
+"""
+
+# A registrar's placeholder on a domain nobody built on (one that does not name the registrar:
+# naming it next to "coming soon" makes it a registrar's holding page, `parked`).
+REGISTRAR_FUTURE_HOME = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Coming soon</title></head>
+<body><div class="wrap"><h1>Future home of something quite cool.</h1>
+<p>If you're the site owner, log in to launch this site.</p></div></body></html>
+"""
+
+# A parking lander served from the domain itself: the service's own words, no host to name it.
+PARKED_OWN_WORDS = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>parked-words.org</title></head>
+<body><div class="ads"><h2>Related Links</h2>
+<ul><li><a href="/?q=cheap+flights">Cheap Flights</a></li><li><a href="/?q=insurance">Insurance</a></li></ul></div>
+<p class="disclaimer">The Sponsored Listings displayed above are served automatically by a third
+party. Neither the service provider nor the domain owner maintain any relationship with the
+advertisers.</p></body></html>
+"""
+
+# Script-only pages: a bounce to another registered domain, and one to a path of the same site.
+SCRIPT_MOVED = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Redirecting…</title>
+<script type="text/javascript">window.location.href = "http://new-home-org.net:{http_port}/welcome";</script>
+</head><body><p>Redirecting… <a href="http://new-home-org.net:{http_port}/welcome">click here</a>.</p></body></html>
+"""
+SCRIPT_LOCAL = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title></title>
+<script>location.replace('/en/index.html');</script></head><body></body></html>
+"""
+
+# A living organisation's page whose news merely mention the placeholder words.
+NEWS_MENTIONS = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Riverside Tenants Association</title>
+<meta property="og:site_name" content="Riverside Tenants Association"></head>
+<body><header><nav><a href="/">Home</a> <a href="/news/">News</a> <a href="/join/">Join</a></nav></header>
+<main><h1>Riverside Tenants Association</h1>
+<article><h2>Our Twitter account has been suspended</h2><p>For the second time this year the
+platform suspended our account after a complaint by the landlord. Contact us by email instead;
+we are appealing the decision and will tell members how it goes.</p></article>
+<article><h2>New members' handbook coming soon</h2><p>The committee is finishing the handbook on
+repairs, deposits and rent increases. It works! said a member who tried the draft checklist on
+her own landlord, who fixed the boiler within a week.</p></article>
+<article><h2>Annual meeting</h2><p>The annual meeting is on the second Saturday of March in the
+community hall on Mill Street. Nominations for the committee close two weeks before. Bring a
+neighbour: every tenant of the estate may join, and membership is free for the first year.
+Childcare and refreshments are provided, and the hall has step-free access from the car park.</p>
+<p>Minutes of last year's meeting, the accounts and the rules are in the documents section.</p>
+</article></main>
+<footer><p>© Riverside Tenants Association</p></footer></body></html>
+"""
+
+# A charity against gambling harm: the takeover words, and its own name.
+GAMBLING_CHARITY = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Betting Harm Support Network — Home</title></head>
+<body><main><h1>Betting Harm Support Network</h1>
+<p>Online casino adverts, free spins and sports betting apps are everywhere. We help people
+whose lives have been hurt by online gambling, and their families, with free confidential
+support groups in twelve towns.</p>
+<p>Call our helpline or come to a group: no one will judge you.</p></main></body></html>
+"""
+
+# What a dropped domain shows once a gambling affiliate has caught it.
+TAKEOVER_CASINO = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Best Online Casino 2026 – Free Spins &amp; No Deposit Bonus</title>
+<meta name="description" content="Top online casino sites, slot online, sports betting."></head>
+<body><h1>Best Online Casino Sites</h1>
+<p>Claim free spins and a no deposit bonus at the best online casino. Play slot online,
+roulette and baccarat, or try sports betting with the best odds.</p>
+<ul><li><a href="https://casino-review.example/">Casino reviews</a></li>
+<li><a href="https://slots-bonus.example/">Slots bonus</a></li></ul></body></html>
+"""
+
+# A Greek, a Hebrew and an abbreviation-titled organisation's home pages.
+GREEK_HOME = """<!DOCTYPE html>
+<html lang="el"><head><meta charset="utf-8"><title>ΕΝΩΣΗ ΕΡΓΑΖΟΜΕΝΩΝ ΛΙΜΑΝΙΟΥ – Αρχική</title></head>
+<body><h1>Ένωση Εργαζομένων Λιμανιού</h1><p>Νέα, εκδηλώσεις και πώς να γίνετε μέλος.</p></body></html>
+"""
+HEBREW_HOME = """<!DOCTYPE html>
+<html lang="he" dir="rtl"><head><meta charset="utf-8"><title>דף הבית | איגוד הדיירים</title></head>
+<body><h1>איגוד הדיירים</h1><p>חדשות, אירועים ואיך להצטרף.</p></body></html>
+"""
+ABBREVIATION_HOME = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>SPEW | Home</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "PoliticalParty",
+"name": "SPEW", "url": "/"}</script></head>
+<body><h1>Fighting for a socialist future</h1><p>Campaigns, branch meetings and the paper.</p></body></html>
+"""
+
+# A site that answers its page only to a browser that returned its cookie.
+COOKIE_WALL_HOME = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Cookie Wall Cooperative</title></head>
+<body><h1>Cookie Wall Cooperative</h1><p>News, events and how to join.</p></body></html>
+"""
+
+# The top of a page whose connection ends long before its announced length.
+CUT_SHORT_HEAD = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Slow Line Allotment Society</title></head>
+<body><h1>Slow Line Allotment Society</h1><p>Plots, waiting list and the seed swap. """
+
+# Before and after a domain is caught: the organisation's page, and what the new holder shows.
+REREGISTERED_BEFORE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Harbour Rowing Club</title></head>
+<body><h1>Harbour Rowing Club</h1><p>Sessions on Tuesday and Saturday mornings.</p></body></html>
+"""
+REREGISTERED_AFTER = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"></head>
+<body><div class="hero"><p>Welcome. Content is being prepared. Please check back for updates on
+our products and services in the coming weeks, and subscribe for news.</p></div></body></html>
+"""
+# --- Traps: pages built to make a parser's time explode (crawler.verdict.freshness, title) ---
+
+# Old scanners re-read a run of white space from each of its characters, or a long attribute
+# name from each of its letters; libxml2 compares each attribute of a tag with every earlier one.
+TRAP_SPACES = 200_000  # characters of white space after a feed's or a sitemap's date element
+
+
+def trap_feed(day: datetime) -> str:
+    """An RSS feed whose first date is real and whose second element never ends: white space
+    and no closing tag, up to the end of the file."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>\n'
+        f"<title>Trap Feed</title><pubDate>{format_datetime(day)}</pubDate>\n"
+        "<item><title>Unfinished</title><pubDate>" + " " * TRAP_SPACES + "x"
+    )
+
+
+def trap_sitemap(day: date) -> str:
+    """A sitemap whose first lastmod is real and whose second never ends."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"<url><loc>http://trap-sitemap.org/</loc><lastmod>{_noon(day)}</lastmod></url>\n"
+        "<url><loc>http://trap-sitemap.org/x</loc><lastmod>" + " " * TRAP_SPACES + "x"
+    )
+
+
+def trap_page(day: date) -> str:
+    """A live page (about 440 KiB) whose head holds a meta tag with a 100,000-letter attribute
+    name, a tag with 40,000 attributes before the title, and 1,000 JSON-LD scripts that never
+    close; a <time> at the end dates it."""
+    attributes = " ".join(f"a{n}" for n in range(40_000))
+    head = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        f"<meta {'a' * 100_000}>\n<p {attributes}>\n<title>Trap Page</title>\n"
+    )
+    scripts = '<script type="application/ld+json">' * 1_000
+    body = (
+        "\n<h1>Trap Page</h1><p>An ordinary page with a hostile head.</p>"
+        f'<time datetime="{day.isoformat()}">posted</time></html>\n'
+    )
+    return head + scripts + body
+

@@ -6,19 +6,26 @@ of JSON to stdout and serves until its stdin is closed or it receives SIGTERM (i
 SIGINT). Diagnostics go to stderr, so stdout always parses. What callers may rely on:
 
 * Top-level keys: one port per listener (``http``, ``https``, ``https_expired``,
-  ``https_self_signed``, ``https_wrong_name``, ``https_bad_handshake``, ``closed``), ``ca`` (path
-  of the CA's PEM, for ``SSL_CERT_FILE``), ``expired_on`` (``YYYY-MM-DD``, the notAfter of the
-  expired certificate), ``requests_log`` and ``hosts``.
+  ``https_self_signed``, ``https_wrong_name``, ``https_bad_handshake``, ``https_incomplete``,
+  ``https_bad_aia``, ``closed``), ``ca`` (path of the CA's PEM, for ``SSL_CERT_FILE``),
+  ``expired_on`` (``YYYY-MM-DD``, the notAfter of the expired certificate), ``requests_log``,
+  ``hosts``, ``services`` and ``rdap_bootstrap``.
+* ``services`` maps the web's own services to ``host`` (ASCII) and ``ports``: ``rdap`` (an RDAP
+  server, RFC 9083, for the registered domains of the scenarios: ``https://HOST:PORT/rdap/``)
+  and ``ca_issuers`` (the caIssuers URLs of the certificates served without their issuer).
+  ``rdap_bootstrap`` is the path of an RDAP bootstrap file (RFC 9224) that sends the scenarios'
+  top-level domains to that RDAP server.
 * ``hosts`` maps each scenario's host name, as a directory would list it (Unicode for IDN), to
   ``url`` (the starting URL), ``scheme``, ``ascii_host`` (what DNS and the Host header carry),
   ``ports`` (every port that serves the name: point ``--resolve`` at them; empty when nothing
   does), ``expect`` ([status, reason] our crawler should reach) and, where the scenario is
-  about them, ``title``, ``content_updated`` and ``expired_on``.
+  about them, ``title``, ``content_updated``, ``expired_on``, ``name`` (the organisation a
+  directory would list there), ``identity`` (the identity our crawler should reach, given that
+  name) and ``warnings``.
 * Every HTTP(S) listener routes by Host header, then path; unknown paths on a live site get 404.
-* Every request is recorded (listener, method, host, path, ``agent`` (its User-Agent), the
-  ``time`` it arrived and, once the
-  answer is complete or the client gone, ``finished``, both ISO-8601 UTC to the millisecond).
-  ``GET /__requests__`` on host
+* Every request is recorded (listener, method, host, path, ``agent`` (its User-Agent),
+  ``cookie``, the ``time`` it arrived, ``peer`` and, once answered or abandoned, ``finished``;
+  times ISO-8601 UTC to the millisecond). ``GET /__requests__`` on host
   ``127.0.0.1`` returns the list as JSON, ``/__reset__`` empties it, ``/__next_edition__``
   changes the title of ``retitled.org``; none of them is recorded.
   ``DIR/requests.log`` gets one JSON line per request, flushed as it happens.
@@ -48,7 +55,7 @@ import trustme
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 from twisted.internet import interfaces, protocol
 from twisted.internet.error import ReactorNotRunning
 from twisted.internet.ssl import CertificateOptions, PrivateCertificate
@@ -64,6 +71,7 @@ from twisted.web.resource import Resource
 from zope.interface import implementer
 
 from crawler.demo import pages
+from crawler.verdict.domains import registered_domain
 from crawler.verdict.outcome import Status
 
 Listener = Literal[
@@ -73,6 +81,8 @@ Listener = Literal[
     "https_self_signed",
     "https_wrong_name",
     "https_bad_handshake",
+    "https_incomplete",
+    "https_bad_aia",
     "closed",
 ]
 LISTENERS: tuple[Listener, ...] = get_args(Listener)
@@ -84,6 +94,9 @@ TODAY = datetime.now(UTC).date()
 EXPIRED_ON = TODAY - timedelta(days=30)
 STALE_DAY = TODAY - timedelta(days=3 * 365 + 5)
 WRONG_NAME = "other-name.example"
+RDAP_HOST = "rdap.simweb.test"  # the simulated registries' RDAP server (https)
+CA_ISSUERS_HOST = "ca-issuers.simweb.test"  # caIssuers URLs of the short chains (http)
+SERVICE_HOSTS = (RDAP_HOST, CA_ISSUERS_HOST)
 HUGE_SIZE = 60 * 1024 * 1024  # bytes in huge.org's body
 BOMB_SIZE = 1 << 30  # bytes gzip-bomb.org's body inflates to
 
@@ -162,6 +175,80 @@ class Retitled(Answer):
         return f"<!DOCTYPE html><title>Edition {Edition.number}</title><p>Our news.</p>".encode()
 
 
+class Takeover:
+    """Whether the domains of `TAKEOVER_HOSTS` have changed hands (``GET /__takeover__``)."""
+
+    happened = False
+
+
+@dataclass(frozen=True, slots=True)
+class Toggle(Answer):
+    """`before` until the takeover, `after` from then on."""
+
+    before: Answer
+    after: Answer
+
+    def serve(self, request: server.Request, ports: Ports) -> bytes | int:
+        return (self.after if Takeover.happened else self.before).serve(request, ports)
+
+
+@dataclass(frozen=True, slots=True)
+class CookieWall(Answer):
+    """`page` only to a client that sends back the cookie; others get it set and are sent
+    back to the same URL (as bot-management layers do)."""
+
+    page: Answer
+    cookie: str = "visit_token"
+
+    def serve(self, request: server.Request, ports: Ports) -> bytes | int:
+        if request.getCookie(self.cookie.encode()) == b"ok":
+            return self.page.serve(request, ports)
+        request.setResponseCode(302)
+        request.addCookie(self.cookie, "ok", path="/", httpOnly=True)
+        request.setHeader("Location", request.uri.decode("latin-1"))
+        request.setHeader("Content-Type", "text/html; charset=utf-8")
+        return b"<p>One moment...</p>"
+
+
+@dataclass(frozen=True, slots=True)
+class CutShort(Answer):
+    """200 announcing `announced` bytes, then `head` and a closed connection."""
+
+    head: str
+    announced: int
+
+    def serve(self, request: server.Request, ports: Ports) -> int:
+        request.setResponseCode(200)
+        request.setHeader("Content-Type", "text/html; charset=utf-8")
+        request.setHeader("Content-Length", str(self.announced))
+        request.write(self.head.encode())
+        request.channel.loseConnection()  # after the write is flushed: the body stops short
+        return server.NOT_DONE_YET
+
+
+@dataclass(frozen=True, slots=True)
+class Rdap(Answer):
+    """An RDAP server (RFC 9083) for the scenarios' registered domains: ``/rdap/domain/NAME``."""
+
+    def serve(self, request: server.Request, ports: Ports) -> bytes:
+        name = request.path.decode("latin-1").rsplit("/", 1)[-1].lower()
+        request.setHeader("Content-Type", "application/rdap+json")
+        record = rdap_record(name)
+        if record is None:
+            request.setResponseCode(404)
+            return json.dumps({"errorCode": 404, "title": "Not Found", "rdapConformance": ["rdap_level_0"]}).encode()
+        registered, expires = record
+        return json.dumps({
+            "objectClassName": "domain", "ldhName": name, "rdapConformance": ["rdap_level_0"],
+            "status": ["active"],
+            "events": [
+                {"eventAction": "registration", "eventDate": f"{registered.isoformat()}T09:30:00Z"},
+                {"eventAction": "expiration", "eventDate": f"{expires.isoformat()}T09:30:00Z"},
+                {"eventAction": "last update of RDAP database", "eventDate": f"{TODAY.isoformat()}T00:00:00Z"},
+            ],
+        }).encode()
+
+
 @dataclass(frozen=True, slots=True)
 class Redirect(Answer):
     """A 3xx. A location starting with "/" stays on the requested scheme, host and port."""
@@ -193,6 +280,30 @@ class Hang(Answer):
 
 
 @dataclass(frozen=True, slots=True)
+class Slow(Answer):
+    """`answer`, given `delay` seconds after the request arrived (unless the client left)."""
+
+    answer: Answer
+    delay: float = 0.3
+
+    def serve(self, request: server.Request, ports: Ports) -> int:
+        gone: list[object] = []
+        request.notifyFinish().addErrback(gone.append)
+
+        def answer() -> None:
+            if gone:
+                return
+            body = self.answer.serve(request, ports)
+            if body is not server.NOT_DONE_YET:
+                assert isinstance(body, bytes)
+                request.write(body)
+                request.finish()
+
+        the_reactor().callLater(self.delay, answer)
+        return server.NOT_DONE_YET
+
+
+@dataclass(frozen=True, slots=True)
 class Trickle(Answer):
     """Send 200 and headers at once, then one body byte per `interval` seconds, forever."""
 
@@ -206,25 +317,6 @@ class Trickle(Answer):
             return b""  # headers are all a HEAD gets; no need to drip nothing forever
         Dripper(request, itertools.cycle(self.body.encode()), self.interval).drip()
         return server.NOT_DONE_YET
-
-
-@dataclass(frozen=True, slots=True)
-class Slow(Answer):
-    """`answer`, given after `seconds`: a server that takes its time over each request."""
-
-    answer: Answer
-    seconds: float = 0.3
-
-    def serve(self, request: server.Request, ports: Ports) -> int:
-        call = the_reactor().callLater(self.seconds, self._answer, request, ports)
-        request.notifyFinish().addErrback(lambda _failure: call.cancel() if call.active() else None)
-        return server.NOT_DONE_YET
-
-    def _answer(self, request: server.Request, ports: Ports) -> None:
-        body = self.answer.serve(request, ports)
-        if isinstance(body, bytes):
-            request.write(body)
-            request.finish()
 
 
 class Dripper:
@@ -321,6 +413,46 @@ def gzip_bomb() -> bytes:
     return header + piece * (BOMB_SIZE >> 20) + deflate.flush(zlib.Z_FINISH) + trailer
 
 
+@dataclass(frozen=True, slots=True)
+class HeaderFlood(Answer):
+    """A status line, then header lines without end, as fast as the client reads them: 4 KiB
+    lines, or (`folded`) one header continued by 4 KiB continuation lines."""
+
+    folded: bool = False
+
+    def serve(self, request: server.Request, ports: Ports) -> int:
+        # Written to the connection directly: Twisted's own status line and headers never go.
+        request.notifyFinish().addErrback(lambda _failure: None)
+        transport = request.channel.transport
+        transport.write(b"HTTP/1.1 200 OK\r\n" + (b"X-Folded: start\r\n" if self.folded else b""))
+        # A pull producer: a piece is written only when the socket drained, so the flood
+        # costs the server nothing while the client is not reading.
+        request.registerProducer(FloodProducer(transport, self.folded), False)
+        return server.NOT_DONE_YET
+
+
+@implementer(interfaces.IPullProducer)
+class FloodProducer:
+    """Writes 16 header lines of 4 KiB per call until the client goes away."""
+
+    def __init__(self, transport: Any, folded: bool) -> None:
+        self.transport, self.folded, self.count = transport, folded, 0
+        self.stopped = False
+
+    def resumeProducing(self) -> None:
+        if self.stopped:
+            return
+        lines = []
+        for _ in range(16):
+            self.count += 1
+            name = b" " if self.folded else b"X-Flood-%d: " % self.count
+            lines.append(name + b"f" * 4000 + b"\r\n")
+        self.transport.write(b"".join(lines))
+
+    def stopProducing(self) -> None:
+        self.stopped = True  # the client went away
+
+
 NOT_FOUND = Page(pages.NOT_FOUND, status=404)
 
 # --- Sites and scenarios --------------------------------------------------------------------
@@ -350,6 +482,9 @@ class Scenario:
     title: str | None = None  # the title a browser tab would show
     content_updated: date | None = None  # newest date the site gives for its content
     expired_on: date | None = None  # for the expired certificate
+    name: str | None = None  # the organisation a directory would list at this address
+    identity: str | None = None  # the identity our crawler should reach, listed under `name`
+    warnings: tuple[str, ...] = ()  # the warnings our crawler should give
 
     @property
     def ascii_host(self) -> str:
@@ -401,7 +536,8 @@ STALE_POSTS = [STALE_DAY, STALE_DAY - timedelta(days=60)]
 SCENARIOS: tuple[Scenario, ...] = (
     # --- live sites and redirects within a registered domain
     # The baseline: 200, an entity in the title.
-    Scenario("ok-site.org", home(live("Alive &amp; Well")), OK, title="Alive & Well"),
+    Scenario("ok-site.org", home(live("Alive &amp; Well")), OK, title="Alive & Well",
+             name="Alive and Well", identity="confirmed"),
     # A www host under a two-level public suffix.
     Scenario("www.ok-site.co.uk", home(live("OK Site UK")), OK, title="OK Site UK"),
     # Its title names the server's edition, which the tests advance between two crawls.
@@ -432,6 +568,15 @@ SCENARIOS: tuple[Scenario, ...] = (
     # / -> /a -> /b -> /a -> ...
     Scenario("loop.org", Site({"/": Redirect("/a"), "/a": Redirect("/b"), "/b": Redirect("/a")}),
              (Status.DEAD, "redirect-loop")),
+    # 301s from /colon, /quotes, /hash and /colon-space to URLs a careless YAML edit would
+    # break (`crawler fix`): ending in ":", with quotes, with a fragment, with ": ".
+    Scenario("hostile-redirects.org", Site({
+        "/": live("Hostile Redirects"),
+        "/colon": Redirect("/a:"), "/a:": live("Colon"),
+        "/quotes": Redirect("/it's\"q\""), "/it's%22q%22": live("Quotes"),
+        "/hash": Redirect("/page#top"), "/page": live("Fragment"),
+        "/colon-space": Redirect("/colon: space"), "/colon:%20space": live("Colon Space"),
+    }), OK),
     # --- moved to another registered domain
     # Every path 301s to another domain.
     Scenario("moved-away.org", everywhere(Redirect("http://new-owner.net:{http_port}/")), MOVED),
@@ -499,6 +644,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     # A JavaScript bounce to a sponsored-links lander at /lander.
     Scenario("sponsored-links.net", Site({"/lander": Page(pages.PARKED_LANDER)},
                                          other=Page(pages.PARKED_JS_REDIRECT)), PARKED),
+    # --- slow but fine
+    # Its home page takes half a second: the request log shows the requests in flight to it.
+    Scenario("slow.org", home(Slow(live("Slow but Sure"), 0.5)), OK, title="Slow but Sure"),
     # --- nothing usable answers
     # Accepts the request, never answers.
     Scenario("hang.org", everywhere(Hang()), (Status.DEAD, "timeout")),
@@ -521,19 +669,21 @@ SCENARIOS: tuple[Scenario, ...] = (
     # --- titles and encodings (all live)
     # windows-1251, declared only in the Content-Type header.
     Scenario("novosti-partii.ru", home(encoded(pages.CYRILLIC, "windows-1251", in_header=True)),
-             OK, title="Новости партии — Главная"),
+             OK, title="Новости партии — Главная", name="Новости Партии", identity="confirmed"),
     # Shift_JIS, declared only by <meta charset>.
     Scenario("shimin-no-kai.jp", home(encoded(pages.SHIFT_JIS, "shift_jis", in_header=False)),
-             OK, title="市民の会 公式サイト"),
+             OK, title="市民の会 公式サイト", name="市民の会", identity="confirmed"),
     # GB2312, declared only by <meta http-equiv="Content-Type">.
     Scenario("renmin-luntan.cn", home(encoded(pages.GB2312, "gb2312", in_header=False)),
-             OK, title="人民论坛 首页"),
+             OK, title="人民论坛 首页", name="人民论坛", identity="confirmed"),
     # ISO-8859-2, declared only in the Content-Type header.
     Scenario("wedkarze.pl", home(encoded(pages.POLISH, "iso-8859-2", in_header=True)),
-             OK, title="Związek Wędkarzy Polskich - Strona główna"),
+             OK, title="Związek Wędkarzy Polskich - Strona główna", name="Zwiazek Wedkarzy Polskich",
+             identity="confirmed"),
     # UTF-8 with a byte-order mark and no charset anywhere.
     Scenario("federation-ecologiste.fr", home(encoded(pages.BOM, "utf-8-sig", in_header=False)),
-             OK, title="Fédération Écologiste — Accueil"),
+             OK, title="Fédération Écologiste — Accueil", name="FEDERATION ECOLOGISTE",
+             identity="confirmed"),
     # Entities and runs of tabs and newlines inside <title>.
     Scenario("messy-title.org", home(Page(pages.MESSY_TITLE)), OK,
              title="Tom & Jerry\u2019s \"Café\" \u2014 Home"),
@@ -561,6 +711,23 @@ SCENARIOS: tuple[Scenario, ...] = (
         "/feed.xml": Page(pages.rss_feed([(t, noon(d)) for t, d in FEED]),
                           content_type="application/rss+xml; charset=utf-8"),
     }), OK, content_updated=days_ago(7)),
+    # --- one entry's time budget (3 x the timeout; the tests crawl with --timeout 2)
+    # Five redirects of 1.8 s each: every hop answers within the timeout, but the check's
+    # budget (6 s) runs out during the fourth; the fifth is never asked for.
+    Scenario("slow-hops.org", Site({
+        "/": Slow(Redirect("/1/"), 1.8), "/1/": Slow(Redirect("/2/"), 1.8),
+        "/2/": Slow(Redirect("/3/"), 1.8), "/3/": Slow(Redirect("/4/"), 1.8),
+        "/4/": Slow(live("Slow Hops"), 1.8),
+    }), (Status.DEAD, "timeout")),
+    # A temporary redirect of 1.5 s, a page with a feed that never answers (asked after its
+    # robots.txt and the 1 s pause between extra requests to one host; the feed's own 2 s
+    # timeout), then a sitemap that never answers either, asked 1 s after the feed: only the
+    # last half second of the budget is left for it, and the report says the budget cut the
+    # extra requests short.
+    Scenario("slow-extras.org", Site({
+        "/": Slow(Redirect("/home/", 302), 1.5),
+        "/home/": Page(pages.page_with_feed_link()), "/feed.xml": Hang(), "/sitemap.xml": Hang(),
+    }), OK, warnings=("budget-cut",)),
     # JSON-LD dateModified (its datePublished is older).
     Scenario("fresh-jsonld.org", home(Page(pages.json_ld_page(days_ago(400), days_ago(4)))),
              OK, content_updated=days_ago(4)),
@@ -573,7 +740,7 @@ SCENARIOS: tuple[Scenario, ...] = (
              home(dated(pages.time_elements_page("Stale", STALE_POSTS), STALE_DAY)),
              OK, content_updated=STALE_DAY),
     # Answers every path, but only after 1.5 s: alive, for a patient client (a decision's timeout).
-    Scenario("slow.org", everywhere(Slow(live("Slow but Alive"), 1.5)), OK, title="Slow but Alive"),
+    Scenario("slow-basement.org", everywhere(Slow(live("Slow but Alive"), 1.5)), OK, title="Slow but Alive"),
     # --- politeness of the extra requests (crawler.politeness)
     # Its robots.txt forbids everything: only the listed page and robots.txt may be asked for.
     Scenario("robots-forbid.org", Site({
@@ -596,14 +763,141 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("huge.org", home(Huge(HUGE_SIZE)), OK, title="Archive of Everything"),
     # About 1 MB of gzip that inflates to 1 GiB.
     Scenario("gzip-bomb.org", home(GzipBomb()), (Status.DEAD, "too-large")),
+    # Header lines without end (4 KiB each), and one header continued without end: the check
+    # ends with its own reason once the head passes its cap (crawler.net.head).
+    Scenario("header-flood.org", home(HeaderFlood()), (Status.DEAD, "headers-too-large")),
+    Scenario("header-fold.org", home(HeaderFlood(folded=True)), (Status.DEAD, "headers-too-large")),
+    # --- traps for the parsers (all live: each is an ordinary site to a browser)
+    # Its feed's second date element is white space to the end of the file.
+    Scenario("trap-feed.org", Site({
+        "/": Page(pages.page_with_feed_link()),
+        "/feed.xml": Page(pages.trap_feed(noon(days_ago(5))),
+                          content_type="application/rss+xml; charset=utf-8"),
+    }), OK, content_updated=days_ago(5)),
+    # Its sitemap's second lastmod is white space to the end of the file.
+    Scenario("trap-sitemap.org", Site({
+        "/": live("Trap Sitemap"),
+        "/sitemap.xml": Page(pages.trap_sitemap(days_ago(6)), content_type="application/xml"),
+    }), OK, content_updated=days_ago(6)),
+    # A 100,000-letter attribute name, 40,000 attributes in one tag, 1,000 unclosed JSON-LD
+    # scripts; dated by a <time> at the end.
+    Scenario("trap-page.org", home(Page(pages.trap_page(days_ago(8)))), OK, title="Trap Page",
+             content_updated=days_ago(8)),
     # A public name redirecting to loopback; a hit on /secret shows the crawler followed it.
     Scenario("inward-redirect.org",
              everywhere(Redirect("http://127.0.0.1:{http_port}/secret", 302)),
              (Status.REFUSED_BY_POLICY, "private-address")),
+    # --- what a browser renders past: never dead
+    # Sets a cookie and sends the browser back to the same URL; the page only with the cookie.
+    Scenario("cookie-wall.org", everywhere(CookieWall(Page(pages.COOKIE_WALL_HOME))), OK,
+             title="Cookie Wall Cooperative", name="Cookie Wall Cooperative", identity="confirmed"),
+    # Announces 40,000 bytes, sends the top of the page, and hangs up.
+    Scenario("cut-short.org", everywhere(CutShort(pages.CUT_SHORT_HEAD, 40_000)), OK,
+             title="Slow Line Allotment Society", warnings=("truncated",)),
+    # Sends its leaf certificate without the intermediate; the leaf's caIssuers URL serves it.
+    Scenario("chain-incomplete.org", home(live("Chain Incomplete")), OK, listener="https_incomplete",
+             warnings=("tls-chain-incomplete",)),
+    # The same, but its caIssuers URL serves a certificate that issued nothing of it: still dead.
+    Scenario("chain-bad-aia.org", home(live("Chain Bad AIA")), TLS, listener="https_bad_aia"),
+    # --- hosting placeholders that answer 200 (or 403): never ok
+    # cPanel sends every path of a suspended account to its suspended-page script.
+    Scenario("suspended-cpanel.org", Site({"/cgi-sys/suspendedpage.cgi": Page(pages.SUSPENDED_CPANEL)},
+                                          other=Redirect("/cgi-sys/suspendedpage.cgi", 302)),
+             (Status.DEAD, "suspended")),
+    # A host's own suspended page, at the site's address.
+    Scenario("suspended-host.org", everywhere(Page(pages.SUSPENDED_HOST)), (Status.DEAD, "suspended")),
+    # Ubuntu's stock Apache page.
+    Scenario("apache-default.org", everywhere(Page(pages.APACHE_UBUNTU_DEFAULT)),
+             (Status.DEAD, "server-default")),
+    # nginx's welcome page.
+    Scenario("nginx-default.org", everywhere(Page(pages.NGINX_WELCOME)), (Status.DEAD, "server-default")),
+    # The RHEL family's test page, served with 403 as their welcome.conf does.
+    Scenario("rhel-test.org", everywhere(refusal(pages.RHEL_TEST_PAGE, 403)),
+             (Status.DEAD, "server-default")),
+    # A website builder's page for a domain with no site attached.
+    Scenario("builder-placeholder.org", everywhere(Page(pages.BUILDER_NOT_CONNECTED)),
+             (Status.PARKED, "placeholder")),
+    # A registrar's placeholder for a domain nobody built on.
+    Scenario("registrar-placeholder.org", everywhere(Page(pages.REGISTRAR_FUTURE_HOME)),
+             (Status.PARKED, "placeholder")),
+    # A parking lander from the domain itself: only the service's words say what it is.
+    Scenario("parked-words.org", everywhere(Page(pages.PARKED_OWN_WORDS)), PARKED),
+    # --- script redirects
+    # A page whose only job is a script sending readers to another registered domain.
+    Scenario("script-moved.org", home(Page(pages.SCRIPT_MOVED)), (Status.MOVED, "script")),
+    # A script-only page sending readers to a path of the same site: followed, then judged.
+    Scenario("script-local.org", Site({"/": Page(pages.SCRIPT_LOCAL), "/en/index.html": live("Script Local")}),
+             OK, title="Script Local"),
+    # A script-only page sending readers to a path of the same site that is gone: dead, as the reader finds it.
+    Scenario("script-to-gone.org", Site({"/": Page(pages.SCRIPT_LOCAL)}), (Status.DEAD, "http-404")),
+    # --- look-alikes: living pages that mention the placeholders' words
+    Scenario("news-mentions.org", everywhere(Page(pages.NEWS_MENTIONS)), OK,
+             name="Riverside Tenants' Association", identity="confirmed"),
+    Scenario("gambling-charity.org", home(Page(pages.GAMBLING_CHARITY)), OK,
+             name="Betting Harm Support Network", identity="confirmed"),
+    # --- identity
+    # A dropped domain caught by a gambling affiliate: it answers 200, and it is not theirs.
+    Scenario("taken-over.org", everywhere(Page(pages.TAKEOVER_CASINO)), OK,
+             name="Eastside Food Cooperative", identity="lost"),
+    # Names in other scripts, written differently on the page (case, accents, word order).
+    Scenario("greek-union.gr", home(Page(pages.GREEK_HOME)), OK,
+             name="Ένωση Εργαζομένων Λιμανιού", identity="confirmed"),
+    Scenario("hebrew-tenants.org.il", home(Page(pages.HEBREW_HOME)), OK,
+             name="איגוד הדיירים", identity="confirmed"),
+    # Named on the page only by its abbreviation.
+    Scenario("abbrev-party.org.uk", home(Page(pages.ABBREVIATION_HOME)), OK,
+             name="Socialist Party of England and Wales", identity="confirmed"),
+    # Change hands at ``/__takeover__`` (never in the shared test server): a new registration
+    # date at the RDAP server, and a neutral page without a name ...
+    Scenario("harbour-rowing.org", everywhere(Toggle(Page(pages.REREGISTERED_BEFORE),
+                                                     Page(pages.REREGISTERED_AFTER))), OK,
+             name="Harbour Rowing Club", identity="confirmed"),
+    # ... or a casino.
+    Scenario("casino-caught.org", everywhere(Toggle(live("Millbrook Choir"), Page(pages.TAKEOVER_CASINO))), OK,
+             name="Millbrook Choir", identity="confirmed"),
 )
 
-# What 127.0.0.1 itself serves, apart from the control paths.
-LOOPBACK_SITE = Site({"/secret": Page("<!DOCTYPE html><title>Secret</title><p>internal only</p>")})
+#: The registered domains that change hands at ``/__takeover__``.
+TAKEOVER_HOSTS = ("harbour-rowing.org", "casino-caught.org")
+# RDAP: every scenario's registered domain was registered long ago and is paid up for most of
+# a year, except these.
+LONG_AGO = date(2009, 5, 14)
+RDAP_EXCEPTIONS: dict[str, tuple[date, date] | None] = {
+    "cookie-wall.org": (date(2012, 2, 3), TODAY + timedelta(days=12)),  # ends within 30 days
+    "gone-410.org": None,  # the registry holds no such domain any more
+}
+
+
+def rdap_record(domain: str) -> tuple[date, date] | None:
+    """(registered, expires) of a registered domain at the simulated registries; None: unknown."""
+    if domain == "harbour-rowing.org" and Takeover.happened:
+        return (TODAY - timedelta(days=2), TODAY + timedelta(days=363))
+    if domain in RDAP_EXCEPTIONS:
+        return RDAP_EXCEPTIONS[domain]
+    if domain in _registered_domains():
+        return (LONG_AGO, TODAY + timedelta(days=300))
+    return None
+
+
+@functools.cache
+def _registered_domains() -> frozenset[str]:
+    return frozenset(registered_domain(s.ascii_host) for s in SCENARIOS if s.site is not None)
+
+@dataclass(frozen=True, slots=True)
+class BootstrapFile(Answer):
+    """The RDAP bootstrap file of this web (`rdap_bootstrap`), as IANA serves its own."""
+
+    def serve(self, request: server.Request, ports: Ports) -> bytes:
+        request.setHeader("Content-Type", "application/json")
+        return json.dumps(rdap_bootstrap(ports["https"])).encode()
+
+
+# What 127.0.0.1 itself serves, apart from the control paths: a page the address guard must keep
+# crawls from, and the bootstrap file for ``crawler rdap-bootstrap --refresh --url``.
+LOOPBACK_SITE = Site({
+    "/secret": Page("<!DOCTYPE html><title>Secret</title><p>internal only</p>"),
+    "/rdap/dns.json": BootstrapFile(),
+})
 CONTROL_HOST = "127.0.0.1"
 
 # --- The server -----------------------------------------------------------------------------
@@ -617,13 +911,18 @@ class RequestLog:
         self._file: IO[str] = path.open("a", encoding="utf-8")
         self._entries: list[dict[str, str]] = []
 
-    def record(self, listener: str, method: str, host: str, path: str, agent: str = "") -> dict[str, str]:
+    def record(
+        self, listener: str, method: str, host: str, path: str, cookie: str = "", peer: str = "", agent: str = ""
+    ) -> dict[str, str]:
+        """Log one request as it arrives; the entry, to which `finished` adds its end."""
         entry = {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "time": _now(),
             "listener": listener,
             "method": method,
             "host": host,
             "path": path,
+            "cookie": cookie,
+            "peer": peer,
             "agent": agent,
         }
         self._entries.append(entry)
@@ -631,15 +930,20 @@ class RequestLog:
         self._file.flush()  # a test or a human tailing the log sees each request at once
         return entry
 
-    def finish(self, entry: dict[str, str]) -> None:
-        """Note when the request's answer was complete (or its client went away)."""
-        entry["finished"] = datetime.now(UTC).isoformat(timespec="milliseconds")
+    @staticmethod
+    def finished(entry: dict[str, str]) -> None:
+        """The request was answered, or its client went away (only in memory, not on disk)."""
+        entry["finished"] = _now()
 
     def entries(self) -> list[dict[str, str]]:
         return list(self._entries)
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class Router(Resource):
@@ -658,11 +962,16 @@ class Router(Resource):
     def render(self, request: server.Request) -> bytes | int:
         host = request.getRequestHostname().decode("ascii", "replace").lower().rstrip(".")
         path, uri = request.path.decode("latin-1"), request.uri.decode("latin-1")
-        if host == CONTROL_HOST and path in ("/__requests__", "/__reset__", "/__next_edition__"):
+        if host == CONTROL_HOST and path in ("/__requests__", "/__reset__", "/__next_edition__", "/__takeover__"):
             return self.control(request, path)
-        agent = (request.getHeader("user-agent") or "")
-        logged = self.log.record(self.listener, request.method.decode("latin-1"), host, uri, agent)
-        request.notifyFinish().addBoth(lambda _result: self.log.finish(logged))
+        cookie = (request.getHeader("cookie") or "").strip()
+        client = request.getClientAddress()
+        entry = self.log.record(
+            self.listener, request.method.decode("latin-1"), host, uri, cookie,
+            f"{getattr(client, 'host', '')}:{getattr(client, 'port', '')}",
+            request.getHeader("user-agent") or "",
+        )
+        request.notifyFinish().addBoth(lambda _result: self.log.finished(entry))
         site = self.sites.get(host)
         if site is None:
             unknown = Page(f"no scenario for host {host!r}\n", 404, "text/plain")
@@ -676,6 +985,8 @@ class Router(Resource):
             self.log.clear()
         if path == "/__next_edition__":
             Edition.number += 1
+        if path == "/__takeover__":
+            Takeover.happened = True
         request.setHeader("Content-Type", "application/json")
         return json.dumps(self.log.entries()).encode()
 
@@ -715,12 +1026,13 @@ def self_signed_pem(host: str) -> bytes:
     return key_pem + cert.public_bytes(serialization.Encoding.PEM)
 
 
-def tls_options(state_dir: Path) -> tuple[Path, dict[str, CertificateOptions]]:
-    """Write the CA to `state_dir/ca.pem`; return it and the TLS options of each TLS listener."""
+def tls_options(state_dir: Path, http_port: int) -> tuple[Path, dict[str, CertificateOptions], dict[str, bytes]]:
+    """Write the CA to `state_dir/ca.pem`; return it, the TLS options of each TLS listener, and
+    what the caIssuers service serves (path -> DER). `http_port` goes into the caIssuers URLs."""
     ca = trustme.CA(organization_name="crawler simweb test CA")
     ca_path = state_dir / "ca.pem"
     ca.cert_pem.write_to_path(str(ca_path))
-    served = [s.ascii_host for s in SCENARIOS if s.site is not None]
+    served = [s.ascii_host for s in SCENARIOS if s.site is not None] + list(SERVICE_HOSTS)
     expired_at = noon(EXPIRED_ON)
     leaves = {
         "https": ca.issue_cert(*served),
@@ -735,7 +1047,69 @@ def tls_options(state_dir: Path) -> tuple[Path, dict[str, CertificateOptions]]:
     }
     self_signed = PrivateCertificate.loadPEM(self_signed_pem("self-signed.org"))
     options["https_self_signed"] = self_signed.options()
-    return ca_path, options
+    # Two servers that send their leaf without its intermediate. The first leaf's caIssuers URL
+    # serves its issuer; the second's serves a CA certificate that issued nothing of its chain.
+    issuers = f"http://{CA_ISSUERS_HOST}:{http_port}"
+    intermediate, other = ca.create_child_ca(), trustme.CA(organization_name="unrelated CA")
+    options["https_incomplete"] = PrivateCertificate.loadPEM(
+        short_chain_leaf_pem(intermediate, "chain-incomplete.org", f"{issuers}/intermediate.der")
+    ).options()
+    options["https_bad_aia"] = PrivateCertificate.loadPEM(
+        short_chain_leaf_pem(ca.create_child_ca(), "chain-bad-aia.org", f"{issuers}/unrelated.der")
+    ).options()
+    served_issuers = {
+        "/intermediate.der": _der(intermediate.cert_pem.bytes()),
+        "/unrelated.der": _der(other.cert_pem.bytes()),
+    }
+    return ca_path, options, served_issuers
+
+
+def _der(pem: bytes) -> bytes:
+    return x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
+
+
+def short_chain_leaf_pem(issuer: trustme.CA, host: str, ca_issuers: str) -> bytes:
+    """Key and certificate (PEM) of a leaf for `host` issued by the intermediate CA `issuer`,
+    naming `ca_issuers` in its Authority Information Access, and nothing else in the chain."""
+    issuer_cert = x509.load_pem_x509_certificate(issuer.cert_pem.bytes())
+    issuer_key = serialization.load_pem_private_key(issuer.private_key_pem.bytes(), password=None)
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.now(UTC)
+    access = x509.AccessDescription(
+        AuthorityInformationAccessOID.CA_ISSUERS, x509.UniformResourceIdentifier(ca_issuers)
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]))
+        .issuer_name(issuer_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.AuthorityInformationAccess([access]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_cert.public_key()),  # type: ignore[arg-type]
+            critical=False,
+        )
+        .sign(issuer_key, hashes.SHA256())  # type: ignore[arg-type]
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return key_pem + cert.public_bytes(serialization.Encoding.PEM)
+
+
+def rdap_bootstrap(rdap_port: int) -> dict[str, object]:
+    """An RDAP bootstrap file (RFC 9224) sending every scenario's top-level domain to our RDAP server."""
+    tlds = sorted({s.ascii_host.rsplit(".", 1)[-1] for s in SCENARIOS if s.site is not None})
+    return {
+        "description": "RDAP bootstrap of the simulated web",
+        "publication": f"{TODAY.isoformat()}T00:00:00Z",
+        "services": [[tlds, [f"https://{RDAP_HOST}:{rdap_port}/rdap/"]]],
+        "version": "1.0",
+    }
 
 
 def refused_port() -> socket.socket:
@@ -749,7 +1123,7 @@ def refused_port() -> socket.socket:
     return sock
 
 
-def describe(ports: Ports, ca_path: Path, log_path: Path) -> dict[str, object]:
+def describe(ports: Ports, ca_path: Path, log_path: Path, bootstrap_path: Path | None = None) -> dict[str, object]:
     """The JSON line printed at start-up (the module docstring lists what it promises)."""
     hosts: dict[str, object] = {}
     for s in SCENARIOS:
@@ -769,6 +1143,12 @@ def describe(ports: Ports, ca_path: Path, log_path: Path) -> dict[str, object]:
             entry["content_updated"] = s.content_updated.isoformat()
         if s.expired_on is not None:
             entry["expired_on"] = s.expired_on.isoformat()
+        if s.name is not None:
+            entry["name"] = s.name
+        if s.identity is not None:
+            entry["identity"] = s.identity
+        if s.warnings:
+            entry["warnings"] = list(s.warnings)
         hosts[s.host] = entry
     return {
         **{name: ports[name] for name in LISTENERS},
@@ -776,6 +1156,11 @@ def describe(ports: Ports, ca_path: Path, log_path: Path) -> dict[str, object]:
         "expired_on": EXPIRED_ON.isoformat(),
         "requests_log": str(log_path),
         "hosts": hosts,
+        "services": {
+            "rdap": {"host": RDAP_HOST, "ports": [ports["https"]]},
+            "ca_issuers": {"host": CA_ISSUERS_HOST, "ports": [ports["http"]]},
+        },
+        "rdap_bootstrap": str(bootstrap_path) if bootstrap_path else None,
     }
 
 
@@ -820,7 +1205,6 @@ def main(argv: list[str] | None = None) -> int:
         [FilteringLogObserver(textFileLogObserver(sys.stderr), [warnings])],
         redirectStandardIO=False,
     )
-    ca_path, tls = tls_options(state_dir)
     log = RequestLog(state_dir / "requests.log")
     sites = {s.ascii_host: s.site for s in SCENARIOS if s.site is not None}
     sites[CONTROL_HOST] = LOOPBACK_SITE
@@ -833,19 +1217,30 @@ def main(argv: list[str] | None = None) -> int:
 
     reactor = the_reactor()
     loopback = "127.0.0.1"
-    bound = {
-        "http": reactor.listenTCP(0, web("http"), interface=loopback),
-        **{n: reactor.listenSSL(0, web(n), o, interface=loopback) for n, o in tls.items()},
-        "https_bad_handshake": reactor.listenTCP(
-            0, protocol.Factory.forProtocol(NotTls), interface=loopback
-        ),
-    }
+    # Plain HTTP first: the short chains' caIssuers URLs name its port.
+    bound = {"http": reactor.listenTCP(0, web("http"), interface=loopback)}
+    http_port = bound["http"].getHost().port
+    ca_path, tls, issuers = tls_options(state_dir, http_port)
+    # Both services forbid every robot in their robots.txt, as some do: the crawler's lookups
+    # and certificate fetches are a service's business and must not ask it (crawler.politeness).
+    no_robots = Page(pages.ROBOTS_FORBID_ALL, content_type="text/plain")
+    sites[CA_ISSUERS_HOST] = Site({
+        "/robots.txt": no_robots,
+        **{path: Page(der, content_type="application/pkix-cert") for path, der in issuers.items()},
+    })
+    sites[RDAP_HOST] = Site({"/robots.txt": no_robots}, other=Rdap())
+    bound |= {n: reactor.listenSSL(0, web(n), o, interface=loopback) for n, o in tls.items()}
+    bound["https_bad_handshake"] = reactor.listenTCP(
+        0, protocol.Factory.forProtocol(NotTls), interface=loopback
+    )
     ports.update({name: port.getHost().port for name, port in bound.items()})
     closed = refused_port()
     ports["closed"] = closed.getsockname()[1]
+    bootstrap_path = state_dir / "rdap-bootstrap.json"
+    bootstrap_path.write_text(json.dumps(rdap_bootstrap(ports["https"]), indent=1), encoding="utf-8")
 
     def announce() -> None:
-        sys.stdout.write(json.dumps(describe(ports, ca_path, log.path)) + "\n")
+        sys.stdout.write(json.dumps(describe(ports, ca_path, log.path, bootstrap_path)) + "\n")
         sys.stdout.flush()
         stop_when_stdin_closes()
 

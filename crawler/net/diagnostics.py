@@ -17,12 +17,18 @@ from dataclasses import dataclass, field
 class Diagnostics:
     refusals: dict[str, str] = field(default_factory=dict)  # host -> inward address refused
     tls: dict[str, str] = field(default_factory=dict)  # host -> certificate problem, in words
+    # host -> whether its server left out an intermediate certificate that we fetched from
+    # its caIssuers URL and verified (`crawler.net.chains`)
+    completed: dict[str, bool] = field(default_factory=dict)
 
     def refused_address(self, host: str) -> str | None:
         return self.refusals.get(host.lower())
 
     def tls_problem(self, host: str) -> str | None:
         return self.tls.get(host.lower())
+
+    def chain_completed(self, host: str) -> bool:
+        return self.completed.get(host.lower(), False)
 
 
 DIAGNOSTICS = Diagnostics()

@@ -21,7 +21,11 @@ from OpenSSL.crypto import X509
 from scrapy import Request
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
-from scrapy.exceptions import ResponseDataLossError
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadFailedError,
+    ResponseDataLossError,
+)
 from scrapy.http import Response
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -33,14 +37,22 @@ from service_identity.hazmat import (
     verify_service_identity,
 )
 from service_identity.pyopenssl import extract_patterns
+from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IOpenSSLClientConnectionCreator
 from twisted.web.iweb import IPolicyForHTTPS
 from zope.interface import implementer
 
+from crawler.net.chains import CHAINS, MISSING_ISSUER, ca_issuers_url
 from crawler.net.connect import DirectScrapyAgent
 from crawler.net.diagnostics import DIAGNOSTICS
+from crawler.net.head import BoundedHeadFactory, head_too_large
 
 logger = logging.getLogger(__name__)
+
+#: A Scrapy signal (`crawler.signals.send_catch_log(STOPPING)`): the crawl has been told to
+#: stop (SIGINT, SIGTERM; `crawler.extensions.Shutdown`); the handler cancels every download
+#: in flight and starts none.
+STOPPING = object()
 
 # OpenSSL's X509_V_ERR_* codes (x509_vfy.h) for the problems a reader would name.
 _EXPIRED = 10
@@ -104,6 +116,16 @@ class _DiagnosingCreator:
 
     def _verify(self, conn: SSL.Connection, cert: X509, err: int, depth: int, ok: int) -> bool:
         if not ok:
+            if depth == 0 and err in MISSING_ISSUER:
+                # The server left out the leaf's issuer: accepted only if the issuer fetched from
+                # the leaf's caIssuers URL completes a chain to a trusted root (crawler.net.chains);
+                # the host name is checked below, on OpenSSL's closing call for the leaf.
+                if CHAINS.completes(conn, cert):
+                    DIAGNOSTICS.completed[self.host] = True
+                    return True
+                url = ca_issuers_url(cert)
+                if url is not None:
+                    CHAINS.wanted[self.host] = url
             DIAGNOSTICS.tls[self.host] = describe_verify_error(err, cert)
             return False
         if depth != 0:
@@ -140,6 +162,10 @@ class CheckingHandler(HTTP11DownloadHandler):
       of 100,000 sites must not sit on thousands of idle sockets until it runs out of
       file descriptors.
     - A host with one address is connected to directly (`crawler.net.connect`).
+    - When the crawl is told to stop (the `STOPPING` signal), every download in flight is
+      cancelled and no new one starts: a stop takes moments, not a timeout.
+    - A response head past the caps of `crawler.net.head` is refused with `HeadersTooLarge`
+      (not a `DownloadFailedError`, which would be retried).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -147,6 +173,15 @@ class CheckingHandler(HTTP11DownloadHandler):
         if crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"):
             self._contextFactory = _DiagnosingPolicy(self._contextFactory)
         self._pool.cachedConnectionTimeout = crawler.settings.getint("CRAWLER_KEEPALIVE")
+        self._pool._factory = BoundedHeadFactory  # Twisted's pool builds connections with this
+        self._in_flight: set[Deferred[Response]] = set()
+        self._stopping = False
+        crawler.signals.connect(self._stop, signal=STOPPING)
+
+    def _stop(self) -> None:
+        self._stopping = True
+        for download in list(self._in_flight):
+            download.cancel()
 
     async def download_request(self, request: Request) -> Response:
         # Scrapy's own method with our agent, on its private helpers (the pin to Scrapy 2.19
@@ -162,11 +197,21 @@ class CheckingHandler(HTTP11DownloadHandler):
             crawler=self._crawler,
             tls_verbose_logging=self._tls_verbose_logging,
         )
+        if self._stopping:
+            raise DownloadCancelledError("the crawl is stopping")
+        download = agent.download_request(request)
+        self._in_flight.add(download)
         try:
             with wrap_twisted_exceptions():
-                return await maybe_deferred_to_future(agent.download_request(request))
+                return await maybe_deferred_to_future(download)
         except ResponseDataLossError:
             if not self._fail_on_dataloss_warned:
                 logger.warning(get_dataloss_msg(request.url))
                 self._fail_on_dataloss_warned = True
             raise
+        except DownloadFailedError as exc:
+            if (refused := head_too_large(exc)) is not None:
+                raise refused from exc
+            raise
+        finally:
+            self._in_flight.discard(download)

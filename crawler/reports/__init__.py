@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from crawler.errors import WriteError
+from crawler.reports.atom import iter_atom, render_atom
 from crawler.reports.html import iter_html, render_html
 from crawler.reports.json_report import iter_json, render_json
 from crawler.reports.junit import iter_junit, render_junit
@@ -25,10 +26,12 @@ from crawler.reports.model import Report
 __all__ = [
     "REPORTS",
     "atomic_write",
+    "iter_atom",
     "iter_html",
     "iter_json",
     "iter_junit",
     "iter_markdown",
+    "render_atom",
     "render_html",
     "render_json",
     "render_junit",
@@ -42,6 +45,7 @@ REPORTS: dict[str, Callable[[Report], Iterator[str]]] = {
     "staleness.json": iter_json,
     "index.html": iter_html,
     "junit.xml": iter_junit,
+    "changes.atom": iter_atom,
 }
 
 _NEW_FILE_MODE = 0o644  # reports are meant to be published

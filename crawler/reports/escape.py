@@ -37,10 +37,14 @@ def plain_text(s: str | None) -> str:
 # Runs of text that GitHub would turn into a link or a notification even when every
 # punctuation character is escaped: URLs and www. autolinks, e-mail addresses and
 # @mentions, issue references. They are shown as code spans instead.
+# Each alternative starts only where its token can start (the look-behinds) and reads it once
+# (possessive): a run of letters or of non-space characters is never re-read from each of its
+# characters, which made a long URL in a detail cost seconds. GitHub links neither a scheme
+# nor "www." glued to the letters before it.
 _LITERAL_TOKENS = re.compile(
-    r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)\S+"  # URLs
-    r"|\S*@\S+"  # e-mail addresses, @mentions
-    r"|(?<![\w&])(?:#|GH-)\d+\b",  # issue and pull request references
+    r"(?<![A-Za-z0-9+.-])(?:[A-Za-z][A-Za-z0-9+.-]*+://|www\.)\S++"  # URLs
+    r"|(?<!\S)(?=\S*?@\S)\S++"  # e-mail addresses, @mentions: a run holding "@" and more
+    r"|(?<![\w&])(?:#|GH-)\d++\b",  # issue and pull request references
     re.IGNORECASE,
 )
 

@@ -14,9 +14,14 @@ from crawler.reports.model import EntryReport, Report
 
 # History of the format:
 # 1: the spec's schema, plus format_version and the per-entry fields name_en, notes,
-#    inactive, dead_confirmed, action, action_detail and history; later (fields added,
-#    none changed) warnings, decisions, accepted and extra (the directory's own fields).
-FORMAT_VERSION = 1
+#    inactive, dead_confirmed, action, action_detail and history; later added (fields may
+#    be added within a version): "todo" (items a maintainer must act on, `Action.todo`)
+#    and per entry checks_30, verified_30, checks_365, verified_365.
+# 2: the spec's second-wave fields identity, identity_detail, warnings and domain; later
+#    origin (where a shared crawl saw the latest check from, null elsewhere), and the
+#    maintainers' decisions, accepted and extra (the directory's own fields); warnings
+#    then also carry decision-expired.
+FORMAT_VERSION = 2
 
 #: The spec's per-entry keys, in the spec's order. None may be removed or renamed.
 SPEC_ENTRY_KEYS: tuple[str, ...] = (
@@ -41,6 +46,9 @@ SPEC_ENTRY_KEYS: tuple[str, ...] = (
     "stale",
 )
 
+#: The spec's second-wave keys (2026-12), after the first ones.
+SECOND_WAVE_ENTRY_KEYS: tuple[str, ...] = ("identity", "identity_detail", "warnings", "domain")
+
 #: Keys this project adds after the spec's ones.
 EXTRA_ENTRY_KEYS: tuple[str, ...] = (
     "name_en",
@@ -50,7 +58,11 @@ EXTRA_ENTRY_KEYS: tuple[str, ...] = (
     "action",
     "action_detail",
     "history",
-    "warnings",
+    "checks_30",
+    "verified_30",
+    "checks_365",
+    "verified_365",
+    "origin",
     "decisions",
     "accepted",
     "extra",
@@ -60,6 +72,15 @@ EXTRA_ENTRY_KEYS: tuple[str, ...] = (
 def entry_dict(entry: EntryReport) -> dict[str, Any]:
     """One entry as a JSON-ready dict: the spec's keys first, then ours."""
     data: dict[str, Any] = {key: getattr(entry, key) for key in SPEC_ENTRY_KEYS}
+    domain = entry.domain
+    data.update(
+        identity=entry.identity,
+        identity_detail=entry.identity_detail,
+        warnings=list(entry.warnings),
+        domain=None
+        if domain is None
+        else {"registered": domain.registered, "expires": domain.expires, "checked": domain.checked, "found": domain.found},
+    )
     data.update(
         name_en=entry.name_en,
         notes=entry.notes,
@@ -71,7 +92,11 @@ def entry_dict(entry: EntryReport) -> dict[str, Any]:
             {"checked_at": c.checked_at, "status": c.status, "reason": c.reason}
             for c in entry.history
         ],
-        warnings=list(entry.warnings),
+        checks_30=entry.checks_30,
+        verified_30=entry.verified_30,
+        checks_365=entry.checks_365,
+        verified_365=entry.verified_365,
+        origin=entry.origin,
         decisions=[
             {"decision": d.what, "reason": d.reason, "until": d.until, "in_force": d.in_force,
              "applied": d.applied, "line": d.line, "by": d.by, "since": d.since}
@@ -95,6 +120,8 @@ def _head_dict(report: Report) -> dict[str, Any]:
             "checked": report.run.checked,
             "network": report.run.network or "none",
         },
+        # What keeps the tracking issue open (.github/workflows/crawl.yml reads it).
+        "todo": sum(1 for e in report.entries if e.action.todo),
     }
 
 

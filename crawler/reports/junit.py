@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from crawler.reports.escape import plain_text, xml_attribute, xml_safe, xml_text
-from crawler.reports.model import EntryReport, Report, Unchecked
+from crawler.reports.model import EntryReport, Report, Unchecked, shown_status
 from crawler.verdict.outcome import Status
 
 
@@ -68,7 +68,7 @@ def _testcase(report: Report, entry: EntryReport) -> str:
     lines = [f"  <testcase{case}>"]
     properties = [
         f'      <property{_attributes(name=key, value=plain_text(str(value)))} />'
-        for key in ("url", "final_url", "status", "reason", "http_status", "title")
+        for key in ("url", "final_url", "status", "reason", "http_status", "title", "identity")
         if (value := getattr(entry, key)) is not None and value != ""
     ]
     properties += [
@@ -86,7 +86,10 @@ def _testcase(report: Report, entry: EntryReport) -> str:
 
     verdict = _verdict(entry)
     if verdict == "failure":
-        failure = _attributes(type=entry.status, message=_message(entry))
+        # The grace period shows here too: a failure not yet confirmed is "unreachable"; a
+        # site that answers but is someone else's now fails as "lost".
+        lost = entry.identity == "lost" and not _failing(entry.status)
+        failure = _attributes(type="lost" if lost else shown_status(entry), message=_message(entry))
         lines.append(f"    <failure{failure}>{xml_text(_failure_text(report, entry))}</failure>")
     elif verdict == "skipped":
         lines.append(f"    <skipped{_attributes(message=_message(entry))} />")
@@ -99,17 +102,21 @@ def _attributes(**values: str) -> str:
     return "".join(f' {name}="{xml_attribute(value)}"' for name, value in values.items())
 
 
+def _failing(status: Status | Unchecked) -> bool:
+    return isinstance(status, Status) and status.failing
+
+
 def _verdict(entry: EntryReport) -> str:
-    """"failure", "skipped" or "passed"; a status a decision accepts passes."""
-    status: Status | Unchecked = entry.status
-    if entry.accepted:
+    """"failure" (a failing status, or an identity lost to someone else), "skipped" or "passed";
+    a status a decision accepts passes (a lost identity is no status: it still fails)."""
+    status = entry.status
+    if entry.accepted and entry.identity != "lost":
         return "passed"
     if not isinstance(status, Status):  # unchecked: no check yet
         return "skipped"
-    known = status
-    if known.failing:
+    if status.failing or entry.identity == "lost":
         return "failure"
-    if known in (Status.BLOCKED, Status.NO_WEBSITE):
+    if status in (Status.BLOCKED, Status.NO_WEBSITE):
         return "skipped"
     return "passed"
 
@@ -118,15 +125,18 @@ def _message(entry: EntryReport) -> str:
     """``dead (dns): name not found``: one line."""
     if entry.status == "unchecked":
         return "not checked yet"
-    message = f"{entry.status} ({entry.reason})" if entry.reason else entry.status
+    status = shown_status(entry)
+    message = f"{status} ({entry.reason})" if entry.reason else status
     if entry.detail:
         message += f": {entry.detail}"
+    if entry.identity == "lost":
+        message += f"; identity lost: {entry.identity_detail}"
     return _one_line(message)
 
 
 def _failure_text(report: Report, entry: EntryReport) -> str:
     """The failure's body: where to edit, what was found, since when."""
-    lines = [f"{report.directory}:{entry.line}: {entry.status}: {entry.reason}"]
+    lines = [f"{report.directory}:{entry.line}: {shown_status(entry)}: {entry.reason}"]
     if entry.detail:
         lines.append(f"detail: {entry.detail}")
     if entry.url:
@@ -135,6 +145,8 @@ def _failure_text(report: Report, entry: EntryReport) -> str:
         lines.append(f"final url: {entry.final_url}")
     if entry.title_changed:
         lines.append(f"title: {entry.previous_title or ''} -> {entry.title or ''}")
+    if entry.identity == "lost":
+        lines.append(f"identity lost: {entry.identity_detail}")
     if entry.failing_since:
         failures = entry.consecutive_failures
         lines.append(f"failing since {entry.failing_since}, {failures} consecutive failures")

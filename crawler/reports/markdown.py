@@ -1,19 +1,32 @@
-"""`staleness.md`: the maintainers' to-do list, ready to paste into a GitHub issue.
+"""`staleness.md`: the maintainers' to-do list, ready to be a GitHub issue's body.
 
-Problems come first, grouped by what to do (`ACTION_HEADINGS` order); each item is a task
-naming the entry's id, its name, the ``directory:LINE`` to edit and since when. Every
-piece of untrusted text goes through `md_escape` / `md_code`, so nothing in a title can
-make a link, an image, HTML, a heading, a table cell or a GitHub mention.
+Problems come first, in `ACTION_HEADINGS` order, one section per action, each opened by a
+line saying what to do. Every item is one line: the entry's id and name, its
+``PATH:LINE`` as a link GitHub renders, and the evidence, once. Sections a maintainer must
+act on (`Action.todo`) are task lists; the rest (wait, for information) are plain lists.
+
+The file reads as well raw as rendered: our own words use no Markdown punctuation, and
+only text from outside (names, titles, details) goes through `md_escape` / `md_code`, so
+nothing in a title can make a link, an image, HTML, a heading, a table cell or a mention.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import assert_never
+from urllib.parse import quote
 
 from crawler.reports.escape import md_code, md_escape, plain_text
-from crawler.reports.model import ACTION_HEADINGS, Action, DecisionReport, EntryReport, Report
-from crawler.verdict.outcome import Network, Status
+from crawler.reports.model import (
+    ACTION_HEADINGS,
+    Action,
+    DecisionReport,
+    EntryReport,
+    Report,
+    shown_status,
+    source_link,
+)
+from crawler.verdict.outcome import Identity, Network, Status
 
 _NETWORK_WORDS = {
     Network.AVAILABLE: "network available",
@@ -22,25 +35,43 @@ _NETWORK_WORDS = {
     None: "no crawl yet",
 }
 
+#: The line under each heading: what to do about every item of the section.
+ACTION_ADVICE: dict[Action, str] = {
+    Action.FIX_URL: "The site answers from a new address on its own domain: list that address"
+    " instead (`crawler fix` writes it for you).",
+    Action.CHECK_IDENTITY: "The address now leads elsewhere or shows someone else's page: check"
+    " that the organisation is still there, then correct or remove the entry.",
+    Action.REMOVE: "Failing for longer than the grace period: find the organisation's new"
+    " address, or remove the entry.",
+    Action.CHECK_BY_HAND: "The site refuses automatic checks (401, 403, 429 or a bot challenge):"
+    " open it in a browser; if it answers you, nothing needs to change.",
+    Action.WATCH: "Failing, but not for long enough to call it dead: nothing to do yet. An"
+    " entry that keeps failing moves to “Remove or replace”.",
+    Action.INACTIVE: "The site answers, but the newest date it gives for its content is over a"
+    " year old: is the organisation still active?",
+    Action.ADD_WEBSITE: "No website is listed: add one if you know it.",
+    Action.NONE: "",
+}
+
 
 def iter_markdown(report: Report) -> Iterator[str]:
     """`staleness.md` text line by line (each piece ends with a newline)."""
+    by_action: dict[Action, list[EntryReport]] = {}  # references, not copies
+    for entry in report.entries:
+        by_action.setdefault(entry.action, []).append(entry)
+    todo = sum(len(entries) for action, entries in by_action.items() if action.todo)
+
     yield f"# Directory staleness, {_date(report.generated_at)}: {_run_summary(report)}\n"
     yield "\n"
-    yield f"Generated {_when(report.generated_at)} from {md_code(report.directory)}.\n"
+    yield f"{_provenance(report)} {_count(todo, 'item', 'items')} to do.\n"
     yield "\n"
     if report.run.network is Network.UNAVAILABLE:
         yield (
-            "> **The network was unavailable for this run:** nothing answered at all, so no"
+            "> **The network was unavailable for the last run:** nothing answered at all, so no"
             " entry was marked as failing and no last-verified date was lost. The items below"
             " come from earlier checks.\n"
         )
         yield "\n"
-
-    # Lists of references, not copies: cheap even for a large directory.
-    by_action: dict[Action, list[EntryReport]] = {}
-    for entry in report.entries:
-        by_action.setdefault(entry.action, []).append(entry)
 
     for action, heading in ACTION_HEADINGS.items():
         entries = by_action.get(action, [])
@@ -48,8 +79,12 @@ def iter_markdown(report: Report) -> Iterator[str]:
             continue
         yield f"## {heading} ({len(entries)})\n"
         yield "\n"
-        for entry in sorted(entries, key=lambda e: (e.line, e.id)):
-            yield _item(report, entry) + "\n"
+        yield f"{ACTION_ADVICE[action]}\n"
+        yield "\n"
+        bullet = "- [ ] " if action.todo else "- "
+        # Lost identities lead their section: someone else holds the address.
+        for entry in sorted(entries, key=lambda e: (e.identity is not Identity.LOST, e.line, e.id)):
+            yield f"{bullet}{_item(report, entry)}\n"
         yield "\n"
 
     decided = [entry for entry in report.entries if entry.decisions]
@@ -61,13 +96,20 @@ def iter_markdown(report: Report) -> Iterator[str]:
                 yield _decision_item(report, entry, decision) + "\n"
         yield "\n"
 
-    has_items = any(action is not Action.NONE for action in by_action)
-    yield _rest_summary(by_action.get(Action.NONE, []), has_items=has_items) + "\n"
+    yield _rest_summary(by_action.get(Action.NONE, []), has_items=any(a is not Action.NONE for a in by_action)) + "\n"
 
 
 def render_markdown(report: Report) -> str:
     """The whole `staleness.md` text (`iter_markdown` joined)."""
     return "".join(iter_markdown(report))
+
+
+def _provenance(report: Report) -> str:
+    """Which file, and when it was checked (the newest check, not when this was written)."""
+    where = md_code(report.directory)
+    if report.newest_check:
+        return f"Checked {_when(report.newest_check)}, from {where}:"
+    return f"Nothing checked yet, from {where}:"
 
 
 def _run_summary(report: Report) -> str:
@@ -89,20 +131,25 @@ def _rest_summary(rest: list[EntryReport], *, has_items: bool) -> str:
 
 
 def _item(report: Report, entry: EntryReport) -> str:
-    """One task line: id, name, where to edit, since when, then what was found."""
+    """One item: who, where to edit (a link), then what was found, once."""
     name = md_escape(plain_text(entry.name))
     if entry.name_en and entry.name_en != entry.name:
         name += f" ({md_escape(plain_text(entry.name_en))})"
-    parts = [f"**{md_escape(entry.id)}** {name}", md_code(f"{report.directory}:{entry.line}")]
-    since = _since(entry)
-    if since:
-        parts.append(f"{'failing since' if entry.failing_since else 'since'} {since}")
-    return f"- [ ] {' — '.join(parts)}: {_finding(entry)}"
+    return f"**{md_escape(entry.id)}** {name}, {_where(report, entry)}: {_finding(entry)}{_expired(entry)}{_seen_from(entry)}"
+
+
+def _where(report: Report, entry: EntryReport) -> str:
+    """``[`data/organisations.yaml:18`](/data/organisations.yaml#L18)``: readable raw, a link
+    to the line on GitHub."""
+    target = quote(source_link(report, entry.line), safe="/:#")
+    return f"[{md_code(f'{report.directory}:{entry.line}')}]({target})"
 
 
 def _decision_item(report: Report, entry: EntryReport, decision: DecisionReport) -> str:
     """One decision: whose, where, what, why, until when, by whom, and whether it holds."""
-    parts = [f"**{md_escape(entry.id)}**", md_code(f"{report.directory}:{decision.line}"), md_escape(decision.what)]
+    target = quote(source_link(report, decision.line), safe="/:#")
+    where = f"[{md_code(f'{report.directory}:{decision.line}')}]({target})"
+    parts = [f"**{md_escape(entry.id)}**", where, md_escape(decision.what)]
     parts.append(f"“{md_escape(plain_text(decision.reason))}”")
     if decision.by:
         parts.append(f"by {md_escape(plain_text(decision.by))} on {_date(decision.since)}")
@@ -117,69 +164,83 @@ def _decision_item(report: Report, entry: EntryReport, decision: DecisionReport)
     return f"- {' — '.join(parts)} ({state})"
 
 
-def _finding(entry: EntryReport) -> str:
-    """What was found and what to change, for the entry's action.
+def _expired(entry: EntryReport) -> str:
+    """`` — the decision on line 12 (accept refusal) ended 2027-03-01: remove or renew it``."""
+    return "".join(
+        f" — the decision on line {d.line} ({md_escape(d.what)}) ended {_date(d.until)}: remove or renew it"
+        for d in entry.decisions
+        if not d.in_force
+    )
 
-    Built from the entry's facts; the model's one-line `action_detail` is shown only
-    where those facts say less than it does.
-    """
+
+def _seen_from(entry: EntryReport) -> str:
+    """``, seen from eu-west and us-east``: where a shared crawl saw a failure (issue 16)."""
+    if not entry.origin or not isinstance(entry.status, Status) or not entry.status.failing:
+        return ""
+    names = [md_escape(name) for name in entry.origin.split(",") if name]
+    if not names:
+        return ""
+    return ", seen from " + (" and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1])
+
+
+def _finding(entry: EntryReport) -> str:
+    """What was found, with its evidence and since when, for the entry's action."""
     url = md_code(entry.url) or "no URL"
-    reason = _reason(entry)
+    since = _since(entry)
     match entry.action:
+        # Where a redirect leads is said once, in our words: the check's detail would repeat it.
         case Action.FIX_URL:
-            if entry.final_url and entry.final_url != entry.url:
-                return f"{url} → {md_code(entry.final_url)}, {reason}"
-            return _with_detail(f"{url} ({reason})", entry.action_detail)
+            return f"replace {url} with {md_code(entry.final_url)} ({_evidence(entry, since, detail=False)})"
         case Action.CHECK_IDENTITY:
-            found = f"{url} {reason}"
-            if entry.status is Status.MOVED and entry.final_url:
-                found += f", now at {md_code(entry.final_url)}"
+            if entry.identity is Identity.LOST:
+                evidence = md_escape(plain_text(entry.identity_detail)) or "someone else now holds the address"
+                return f"{url} identity lost: {evidence} ({_evidence(entry, since, detail=False)})"
+            if entry.status is Status.MOVED:
+                found = md_code(entry.final_url) or "another site"
+                return f"{url} now leads to {found} ({_evidence(entry, since, detail=False)})"
+            if entry.status is Status.PARKED:
+                return f"{url} shows a parking or for-sale page ({_evidence(entry, since)})"
             if entry.title_changed:
                 old = md_escape(plain_text(entry.previous_title)) or "no title"
                 new = md_escape(plain_text(entry.title)) or "no title"
-                found += f"; title changed: “{old}” → “{new}”"
-            return found
+                return f"{url} title changed from “{old}” to “{new}” (seen {since})"
+            return f"{url} {_evidence(entry, since)}"
         case Action.REMOVE | Action.WATCH:
-            found = f"{url} {reason}"
+            if isinstance(entry.status, Status) and not entry.status.failing:  # it answers; warnings are why
+                return f"{url} answers, with warnings: {md_escape(', '.join(entry.warnings))}"
+            found = f"{url} {md_escape(shown_status(entry).replace('-', ' '))} since {since}"
             if entry.consecutive_failures:
                 found += f", {_count(entry.consecutive_failures, 'failed check', 'failed checks')}"
-            if entry.status is Status.BLOCKED:
-                found += ": refuses robots, check by hand"
-            if entry.warnings:
-                found += f"; warnings: {md_escape(', '.join(entry.warnings))}"
-            for decision in entry.decisions:
-                if not decision.in_force:
-                    found += (f" — the decision on line {decision.line} ({md_escape(decision.what)}) "
-                              f"ended {_date(decision.until)}: remove or renew it")
-            return found
+            return f"{found}: {_reason(entry)}"
+        case Action.CHECK_BY_HAND:
+            return f"{url} refuses robots ({_evidence(entry, since)})"
         case Action.INACTIVE:
             return f"{url} content last updated {_date(entry.content_updated) or 'unknown'}"
         case Action.ADD_WEBSITE:
             return "no website listed"
         case Action.NONE:
-            return f"{url} {reason}"
+            return f"{url} {_reason(entry)}"
         case _:
             assert_never(entry.action)
 
 
-def _reason(entry: EntryReport) -> str:
-    """``dead (dns: name not found)``: the status, its reason and the detail, escaped."""
-    inner = md_escape(entry.reason) if entry.reason != entry.status else ""
-    if entry.detail and inner:
-        inner += f": {md_escape(plain_text(entry.detail))}"
-    elif entry.detail:
-        inner = md_escape(plain_text(entry.detail))
-    return f"{md_escape(entry.status)} ({inner})" if inner else md_escape(entry.status)
+def _evidence(entry: EntryReport, since: str, *, detail: bool = True) -> str:
+    """``http-301, since 2026-11-02``: the reason, its detail, and since when."""
+    reason = _reason(entry, detail=detail)
+    return f"{reason}, since {since}" if since else reason
 
 
-def _with_detail(found: str, action_detail: str) -> str:
-    return f"{found} — {md_escape(plain_text(action_detail))}" if action_detail else found
+def _reason(entry: EntryReport, *, detail: bool = True) -> str:
+    """``dns: name not found``: the reason and the detail, escaped; the status where the
+    reason would only repeat it."""
+    reason = md_escape(entry.reason if entry.reason and entry.reason != entry.status else entry.status)
+    # The classifier writes redirect chains with "->", which Markdown would show escaped.
+    said = md_escape(plain_text(entry.detail).replace(" -> ", " → ")) if detail else ""
+    return f"{reason}: {said}" if said else reason
 
 
 def _since(entry: EntryReport) -> str:
     """Since when the entry has needed its action, as a date; "" when unknown."""
-    if entry.action is Action.INACTIVE:
-        return ""  # the finding says "content last updated DATE"
     if entry.failing_since:
         return _date(entry.failing_since)
     if entry.title_changed:

@@ -9,20 +9,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crawler.errors import WriteError
 from crawler.items import utc_now
-from crawler.store.rows import CheckRow, FoldedRow, RunRow
-from crawler.verdict.outcome import ANSWERED_REASONS, Network, Outcome, Status
+from crawler.store.rows import CheckRow, DomainRow, FoldedRow, RunRow
+from crawler.verdict.outcome import ANSWERED_REASONS, Identity, Network, Outcome, Status
 
 CHECK_COLUMNS = (
-    "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated"
+    "entry_id, url, checked_at, status, reason, detail, http_status, final_url, title, content_updated,"
+    " warnings, identity, identity_detail, origin"
 )
+DOMAIN_COLUMNS = "domain, registered, expires, checked, answer, tried"
 RUN_COLUMNS = "id, started_at, finished_at, directory, network, checked"
 FOLDED_COLUMNS = (
     "entry_id, checks, first_checked, last_checked, last_verified, streak_since, streak_checks,"
-    " last_title, content_updated"
+    " last_title, content_updated, moments, confirmed"
 )
 #: Checks per entry that are never folded: the reports' strip of recent checks, the latest
 #: check and the titles and dates the reports read all come from these.
@@ -49,19 +52,46 @@ COUNTED_CHECKS = (
 )
 
 
+#: The windows of `SummaryQueries.shares`, in days (the readers' page's "30 days", "365 days").
+SHARE_WINDOWS = (30, 365)
+
+
+def share_cutoffs(now: str | None = None) -> tuple[str, str]:
+    """The two cutoffs of `SummaryQueries.shares`: `SHARE_WINDOWS` days before `now`
+    (ISO-8601 UTC, default the present), as ISO-8601 UTC texts."""
+    moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
+    short, long = ((moment - timedelta(days=d)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") for d in SHARE_WINDOWS)
+    return short, long
+
+
+def identity_memory_sql(valid: str) -> str:
+    """Per entry and title, the last time a counted check confirmed the entry's identity
+    while its site showed that title (`crawler.store.rows.assemble_memory` reads it).
+    `valid` selects the counted checks."""
+    return (
+        f"SELECT entry_id, title, MAX(checked_at) FROM ({valid}) v"
+        f" WHERE identity = '{Identity.CONFIRMED}' GROUP BY entry_id, title"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SummaryQueries:
     """The four queries behind `summaries`, over a subquery of counted checks."""
 
     recent: str  # the last `keep` checks per entry, oldest first; one parameter: keep
-    last_verified: str  # entry_id, last time it was ok or redirected
+    last_verified: str  # entry_id, last time it was ok or redirected (and not lost to someone else)
     streaks: str  # entry_id, start and length of the current failing streak, whether it is open
+    # entry_id, checks and verified checks since the short cutoff, and since the long one
+    # (the share of checks verified over 30 and 365 days, beyond the `keep` recent ones).
+    # Parameters, first: the short cutoff, the long cutoff (ISO-8601 UTC texts).
+    shares: str
     folded: str  # the entries' `folded` rows (FOLDED_COLUMNS)
 
     @classmethod
-    def over(cls, valid: str, keep: str, wanted: str = "TRUE") -> SummaryQueries:
-        """`valid` selects the counted checks; `keep` is the engine's placeholder for the limit;
-        `wanted` selects the `folded` rows (of the same entries)."""
+    def over(cls, valid: str, keep: str, short: str = "?", long: str = "?", wanted: str = "TRUE") -> SummaryQueries:
+        """`valid` selects the counted checks; `keep`, `short` and `long` are the engine's
+        placeholders for the limit and the two cutoffs of `shares`; `wanted` selects the
+        `folded` rows (of the same entries)."""
         failing = _in_list(s for s in Status if s.failing)
         verified = _in_list(s for s in Status if s.verified)
         return cls(
@@ -70,9 +100,10 @@ class SummaryQueries:
                 f" (PARTITION BY entry_id ORDER BY id DESC) AS rn FROM ({valid}) v) numbered"
                 f" WHERE rn <= {keep} ORDER BY entry_id, id"
             ),
+            # A site that answered ok as someone else's (identity lost) was not verified.
             last_verified=(
-                f"SELECT entry_id, MAX(checked_at) FROM ({valid}) v"
-                f" WHERE status IN ({verified}) GROUP BY entry_id"
+                f"SELECT entry_id, MAX(checked_at) FROM ({valid}) v WHERE status IN ({verified})"
+                f" AND (identity IS NULL OR identity <> '{Identity.LOST}') GROUP BY entry_id"
             ),
             # Failing checks after the last check that was not one; "open" (1) when no kept
             # check was calm, so the streak may go on into the folded ones.
@@ -83,6 +114,19 @@ class SummaryQueries:
                 " SELECT v.entry_id, MIN(v.checked_at), COUNT(*),"
                 " MIN(CASE WHEN calm.id IS NULL THEN 1 ELSE 0 END) FROM v LEFT JOIN calm USING (entry_id)"
                 f" WHERE v.status IN ({failing}) AND (calm.id IS NULL OR v.id > calm.id)"
+                " GROUP BY v.entry_id"
+            ),
+            # The cutoffs come first in the text (a CTE), so positional placeholders meet
+            # their values in order: short, long, then whatever `valid` takes. Comparing
+            # ISO-8601 UTC texts compares the moments.
+            shares=(
+                f"WITH cut AS (SELECT CAST({short} AS TEXT) AS short, CAST({long} AS TEXT) AS long)"
+                " SELECT v.entry_id,"
+                " SUM(CASE WHEN v.checked_at >= cut.short THEN 1 ELSE 0 END),"
+                f" SUM(CASE WHEN v.checked_at >= cut.short AND v.status IN ({verified}) THEN 1 ELSE 0 END),"
+                " COUNT(*),"
+                f" SUM(CASE WHEN v.status IN ({verified}) THEN 1 ELSE 0 END)"
+                f" FROM ({valid}) v CROSS JOIN cut WHERE v.checked_at >= cut.long"
                 " GROUP BY v.entry_id"
             ),
             folded=f"SELECT {FOLDED_COLUMNS} FROM folded WHERE {wanted}",
@@ -126,35 +170,95 @@ class SqlStore:
         self._db.cursor().executemany(query, params)
 
     def _settle_interrupted(self) -> None:
-        """Settle runs a killed process left 'running'.
-
-        Their checks stand if anything answered in them (the network was up); if
-        nothing did, they were the network's failures, not the sites', and go.
-        """
+        """Settle runs a killed process left 'running' (see `interrupt_run`)."""
         with self._transaction():
             for (run_id,) in self._execute(f"SELECT id FROM runs WHERE network = '{Network.RUNNING}'").fetchall():
-                hits = self._execute(
-                    f"SELECT count(*) FROM checks WHERE run_id = ? AND ({answered_sql()})", (run_id,)
-                ).fetchone()[0]
-                if not hits:
-                    self._execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
-                self._execute(
-                    f"UPDATE runs SET network = '{Network.INTERRUPTED}', checked = "
-                    "(SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
-                    (run_id, run_id),
-                )
+                self._interrupt(run_id, finished_at=None)  # when it died is not known
 
-    def record(self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome) -> None:
-        """Store one check, committed before returning (`WriteError` if it cannot be)."""
+    def interrupt_run(self, run_id: int) -> RunRow:
+        """Close a run that was stopped before its end (a signal, a kill).
+
+        Its checks stand if anything answered in them (the network was up); if nothing
+        did, they were the network's failures, not the sites', and go.
+        """
+        with self._writing("settle the run"):
+            self._interrupt(run_id, finished_at=utc_now())
+        run = self.run(run_id)
+        assert run is not None
+        return run
+
+    def _interrupt(self, run_id: int, finished_at: str | None) -> None:
+        hits = self._execute(
+            f"SELECT count(*) FROM checks WHERE run_id = ? AND ({answered_sql()})", (run_id,)
+        ).fetchone()[0]
+        if not hits:
+            self._execute("DELETE FROM checks WHERE run_id = ?", (run_id,))
+        self._execute(
+            f"UPDATE runs SET finished_at = ?, network = '{Network.INTERRUPTED}', checked = "
+            "(SELECT count(*) FROM checks WHERE run_id = ?) WHERE id = ?",
+            (finished_at, run_id, run_id),
+        )
+
+    def record(
+        self, run_id: int, entry_id: str, url: str | None, checked_at: str, outcome: Outcome,
+        origin: str | None = None,
+    ) -> bool:
+        """Store one check, committed before returning (`WriteError` if it cannot be).
+
+        False when the run already has a check of this entry (a shared crawl that checked it
+        twice): the first one stands and nothing is written."""
         with self._writing("record a check"):
-            self._execute(
-                f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            cursor = self._execute(
+                f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (run_id, entry_id) DO NOTHING",
                 (
                     run_id, entry_id, url, checked_at, outcome.status.value, str(outcome.reason),
                     outcome.detail, outcome.http_status, outcome.final_url, outcome.title,
-                    outcome.content_updated,
+                    outcome.content_updated, ",".join(outcome.warnings),
+                    outcome.identity.value if outcome.identity else None, outcome.identity_detail, origin,
                 ),
             )
+            return bool(cursor.rowcount == 1)
+
+    def evidence(self, run_id: int) -> tuple[int, int]:
+        """The run's checks that went out on the network, and how many of those something
+        answered: the network verdict's evidence (`Status.reaches_network`, `Outcome.answered`)."""
+        reaching = _in_list(s for s in Status if s.reaches_network)
+        row = self._execute(
+            f"SELECT count(*), coalesce(sum(CASE WHEN {answered_sql()} THEN 1 ELSE 0 END), 0) FROM checks"
+            f" WHERE run_id = ? AND status IN ({reaching})",
+            (run_id,),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def recorded_entries(self, run_id: int) -> set[str]:
+        """The ids of the entries the run has a check of."""
+        return {row[0] for row in self._execute("SELECT entry_id FROM checks WHERE run_id = ?", (run_id,))}
+
+    def record_domain(self, row: DomainRow) -> None:
+        """Store a registered domain's lookup, committed. An answered lookup (`row.answer`
+        set) replaces what was known; an unanswered one only moves `tried`, so the last
+        answer stands."""
+        with self._transaction():
+            if row.answer is None:
+                self._execute(
+                    "INSERT INTO domains (domain, tried) VALUES (?, ?)"
+                    " ON CONFLICT (domain) DO UPDATE SET tried = excluded.tried",
+                    (row.domain, row.tried),
+                )
+                return
+            self._execute(
+                f"INSERT INTO domains ({DOMAIN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (domain) DO UPDATE SET registered = excluded.registered,"
+                " expires = excluded.expires, checked = excluded.checked, answer = excluded.answer,"
+                " tried = excluded.tried",
+                (row.domain, row.registered, row.expires, row.checked, row.answer, row.tried),
+            )
+
+    def domains(self) -> dict[str, DomainRow]:
+        """Every registered domain's last RDAP answer, by domain (one row per domain listed)."""
+        rows = self._execute(f"SELECT {DOMAIN_COLUMNS} FROM domains").fetchall()
+        return {row[0]: DomainRow.from_row(row) for row in rows}
 
     def finish_run(self, run_id: int, *, network_available: bool) -> RunRow:
         """Close a run. When the network was unavailable its checks are discarded:
@@ -208,13 +312,14 @@ class SqlStore:
             ).fetchall()
         ]
         total = 0
+        now = utc_now()
         for start in range(0, len(crowded), _FOLD_BATCH):
             with self._writing("fold old checks"):
                 for entry_id in crowded[start : start + _FOLD_BATCH]:
-                    total += self._fold_entry(entry_id, before, keep)
+                    total += self._fold_entry(entry_id, before, keep, now)
         return total
 
-    def _fold_entry(self, entry_id: str, before: str, keep: int) -> int:
+    def _fold_entry(self, entry_id: str, before: str, keep: int, now: str) -> int:
         # "+run_id" keeps the planner on the (entry_id, id) index rather than the run's.
         counted = f"+run_id IN (SELECT id FROM runs WHERE network IN ({_in_list(n for n in Network if n.counted)}))"
         kept = self._execute(
@@ -235,9 +340,10 @@ class SqlStore:
             for row in self._execute(f"SELECT {CHECK_COLUMNS} FROM checks WHERE {where} ORDER BY id", (entry_id, edge))
         ]
         row = self._execute(f"SELECT {FOLDED_COLUMNS} FROM folded WHERE entry_id = ?", (entry_id,)).fetchone()
-        folded = FoldedRow.fold(FoldedRow.from_row(row) if row else None, checks)
+        folded = FoldedRow.fold(FoldedRow.from_row(row) if row else None, checks, now)
         self._execute("DELETE FROM folded WHERE entry_id = ?", (entry_id,))
-        self._execute(f"INSERT INTO folded ({FOLDED_COLUMNS}) VALUES ({', '.join('?' * 9)})", folded.astuple())
+        values = folded.astuple()
+        self._execute(f"INSERT INTO folded ({FOLDED_COLUMNS}) VALUES ({', '.join('?' * len(values))})", values)
         self._execute(f"DELETE FROM checks WHERE {where}", (entry_id, edge))
         return len(checks)
 

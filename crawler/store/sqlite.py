@@ -2,8 +2,8 @@
 
 Each check is committed on its own, so a crawl killed at any moment loses at most the check
 in flight; the WAL journal keeps the file readable while a crawl writes. One writer at a
-time: `SqliteStore.open(..., write=True)` takes an exclusive lock on a sidecar file and
-refuses a second writer instead of interleaving runs.
+time: `SqliteStore.open(..., write=True)` takes an exclusive lock on the database file itself
+(whatever name reaches it) and refuses a second writer instead of interleaving runs.
 
 What readers' dates come from is derived, never stored: `last_verified`, `failing_since`
 and `consecutive_failures` are computed from the checks by `summaries()`, so they cannot
@@ -23,9 +23,20 @@ from typing import IO, Any
 
 from crawler.errors import StoreError, WriteError
 from crawler.items import utc_now
-from crawler.store.rows import Summary, assemble_summaries
+from crawler.store.rows import (
+    IdentityMemory,
+    Summary,
+    assemble_memory,
+    assemble_summaries,
+)
 from crawler.store.schema import SCHEMA_VERSION, upgrade_steps
-from crawler.store.sql import COUNTED_CHECKS, SqlStore, SummaryQueries
+from crawler.store.sql import (
+    COUNTED_CHECKS,
+    SqlStore,
+    SummaryQueries,
+    identity_memory_sql,
+    share_cutoffs,
+)
 
 _ID, _REF = "INTEGER PRIMARY KEY", "INTEGER"
 
@@ -33,7 +44,7 @@ _ID, _REF = "INTEGER PRIMARY KEY", "INTEGER"
 class SqliteStore(SqlStore):
     ENVIRONMENT_ERRORS = (sqlite3.OperationalError,)
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, lock: IO[str] | None) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, lock: IO[bytes] | None) -> None:
         self._db = connection
         self.path = path
         self._lock = lock
@@ -61,7 +72,9 @@ class SqliteStore(SqlStore):
             return cls(db, path, None)
         db = None
         try:
-            db = sqlite3.connect(path, timeout=30)
+            # Any thread may use it, one at a time: a forced stop settles the run from a watchdog
+            # thread while the reactor's thread is stuck elsewhere (`crawler.extensions.Shutdown`).
+            db = sqlite3.connect(path, timeout=30, check_same_thread=False)
             store = cls(db, path, lock)
             store._prepare(write)
         except sqlite3.DatabaseError as exc:
@@ -145,22 +158,39 @@ class SqliteStore(SqlStore):
 
     # --- reading -----------------------------------------------------------------------
 
-    def summaries(self, entry_ids: Iterable[str], keep: int = 30) -> dict[str, Summary]:
-        """Per entry id with any counted check: its last `keep` checks and derived dates."""
+    def summaries(self, entry_ids: Iterable[str], keep: int = 30, now: str | None = None) -> dict[str, Summary]:
+        """Per entry id with any counted check: its last `keep` checks, derived dates, and
+        the shares of checks verified in the 30 and 365 days before `now` (default: now)."""
         wanted = json.dumps(sorted(set(entry_ids)))
         # The ids travel as one JSON list (no limit on SQL variables); the index on
         # entry_id serves the lookups.
         valid = f"{COUNTED_CHECKS} AND c.entry_id IN (SELECT value FROM json_each(?))"
         queries = SummaryQueries.over(valid, keep="?", wanted="entry_id IN (SELECT value FROM json_each(?))")
+        short, long = share_cutoffs(now)
         return assemble_summaries(
             self._db.execute(queries.recent, (wanted, keep)),
             self._db.execute(queries.last_verified, (wanted,)),
             self._db.execute(queries.streaks, (wanted,)),
+            self._db.execute(queries.shares, (short, long, wanted)),
             self._db.execute(queries.folded, (wanted,)),
+            (short, long),
+        )
+
+    def identity_memory(self, entry_ids: Iterable[str] | None = None) -> dict[str, IdentityMemory]:
+        """Per entry id (all entries when None) whose identity a counted check confirmed."""
+        folded = "SELECT entry_id, confirmed FROM folded WHERE confirmed <> ''"
+        if entry_ids is None:
+            return assemble_memory(self._db.execute(identity_memory_sql(COUNTED_CHECKS)).fetchall(),
+                                   self._db.execute(folded))
+        wanted = json.dumps(sorted(set(entry_ids)))
+        valid = f"{COUNTED_CHECKS} AND c.entry_id IN (SELECT value FROM json_each(?))"
+        return assemble_memory(
+            self._db.execute(identity_memory_sql(valid), (wanted,)).fetchall(),
+            self._db.execute(f"{folded} AND entry_id IN (SELECT value FROM json_each(?))", (wanted,)),
         )
 
 
-def _close_quietly(db: sqlite3.Connection | None, lock: IO[str] | None) -> None:
+def _close_quietly(db: sqlite3.Connection | None, lock: IO[bytes] | None) -> None:
     if db is not None:
         db.close()
     if lock is not None:
@@ -168,11 +198,21 @@ def _close_quietly(db: sqlite3.Connection | None, lock: IO[str] | None) -> None:
 
 
 
-def _take_lock(path: Path) -> IO[str]:
+def _take_lock(path: Path) -> IO[bytes]:
+    """An exclusive lock on the database file itself, held until the store is closed.
+
+    flock(2) locks the file -- its inode -- not a name: a symlink, a hard link or another
+    spelling of the path all reach the same lock, so a second crawl cannot slip in through
+    one (a lock file beside each name could not see the others). SQLite's own locks are POSIX
+    record locks, which flock leaves alone on Linux; the descriptor stays open until SQLite's
+    connection has closed, since closing any descriptor of a file drops the process's POSIX
+    locks on it. A new store starts as the empty file this creates, which SQLite takes as an
+    empty database.
+    """
     try:
-        lock = open(f"{path}.lock", "a+", encoding="utf-8")  # noqa: SIM115 - held for the store's life
+        lock = open(path, "ab")  # noqa: SIM115 - held for the store's life; appends nothing
     except OSError as exc:
-        raise StoreError(f"{path}: cannot create its lock file {path}.lock ({exc.strerror})") from None
+        raise StoreError(f"{path}: cannot open it for writing ({exc.strerror})") from None
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -40,6 +40,11 @@ def registered_domain(host: str) -> str:
     return parts.top_domain_under_public_suffix or host
 
 
+def is_public_suffix(host: str) -> bool:
+    """Whether `host` is itself a public suffix (``co.uk``, ``blogspot.com``): nothing to register."""
+    return not _EXTRACT(host.strip(".").lower()).domain
+
+
 def host_of(url: str) -> str:
     """The URL's host in lower case; "" when there is none or the URL cannot be parsed."""
     try:

@@ -122,11 +122,16 @@ class Reason(StrEnum):
     TLS = "tls"
     REDIRECT_LOOP = "redirect-loop"
     TOO_LARGE = "too-large"  # the body inflates past the size cap
+    HEADERS_TOO_LARGE = "headers-too-large"  # the response head goes past its caps
     UNREACHABLE = "unreachable"  # a connection error other than a refusal
     CONNECTION = "connection"  # the connection failed in another way
     IGNORED = "ignored"  # Scrapy dropped the request for a reason of its own
     NO_WEBSITE = "no-website"
     PRIVATE_ADDRESS = "private-address"
+    SCRIPT = "script"  # moved by a page whose only job is a script redirect
+    SUSPENDED = "suspended"  # dead: a hosting panel's "account suspended" page
+    SERVER_DEFAULT = "server-default"  # dead: a web server's stock welcome or test page
+    PLACEHOLDER = "placeholder"  # parked: a website builder's or registrar's "coming soon" page
 
 
 def http_reason(code: int) -> str:
@@ -164,15 +169,63 @@ class Network(StrEnum):
 
 
 #: Reasons of a `dead` verdict that still prove a server answered: a TLS handshake got a
-#: reply, a redirect loop and an oversized body came over HTTP.
+#: reply, a redirect loop, an oversized body and an oversized head came over HTTP.
 ANSWERED_REASONS: frozenset[Reason] = frozenset(
-    {Reason.TLS, Reason.REDIRECT_LOOP, Reason.TOO_LARGE, Reason.SOFT_404}
+    {
+        Reason.TLS, Reason.REDIRECT_LOOP, Reason.TOO_LARGE, Reason.HEADERS_TOO_LARGE, Reason.SOFT_404,
+        Reason.SUSPENDED, Reason.SERVER_DEFAULT,
+    }
 )
 
 #: What `check --fail-on` uses when the user gives nothing.
 DEFAULT_FAIL_ON: frozenset[Status] = frozenset(
     {Status.DEAD, Status.PARKED, Status.MOVED, Status.REFUSED_BY_POLICY}
 )
+
+
+class Identity(StrEnum):
+    """Whether the site at the listed address is still the organisation's (`crawler.verdict.identity`)."""
+
+    CONFIRMED = "confirmed"  # the page names the organisation
+    UNCONFIRMED = "unconfirmed"  # nothing names it, nothing contradicts
+    LOST = "lost"  # positive evidence that someone else now holds the address
+
+
+class WarningCode(StrEnum):
+    """Things a maintainer should know that do not change a check's status (the spec's codes)."""
+
+    TLS_CHAIN_INCOMPLETE = "tls-chain-incomplete"  # the server omits an intermediate certificate
+    TRUNCATED = "truncated"  # the connection ended before the announced end of the body
+    DOMAIN_EXPIRES_SOON = "domain-expires-soon"  # RDAP: the registration ends within 30 days
+    DOMAIN_REREGISTERED = "domain-re-registered"  # RDAP: registered after the last confirmed check
+    DOMAIN_NOT_REGISTERED = "domain-not-registered"  # RDAP: the registry holds no such domain
+    # The entry's time budget ran out before its extra requests (probe, feed, sitemap) were
+    # all made: the verdict stands, the content date may be missing.
+    BUDGET_CUT = "budget-cut"
+    # A maintainer's decision about the entry (crawler.decisions) is past its end: remove or
+    # renew it. Not a check's warning: the reports add it to the latest check's.
+    DECISION_EXPIRED = "decision-expired"
+
+
+def parse_warnings(text: str | None) -> tuple[str, ...]:
+    """Stored warnings (comma-separated codes) typed again: members where they name one."""
+    codes: list[str] = []
+    for code in (text or "").split(","):
+        if not code:
+            continue
+        try:
+            codes.append(WarningCode(code))
+        except ValueError:
+            codes.append(code)  # one an older or newer crawler wrote
+    return tuple(codes)
+
+
+def parse_identity(text: str | None) -> Identity | None:
+    """A stored identity typed again (None when none was judged, or an unknown word)."""
+    try:
+        return Identity(text) if text else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +239,9 @@ class Outcome:
     final_url: str | None = None
     title: str | None = None
     content_updated: str | None = None  # ISO date (YYYY-MM-DD) the site gives for its content
+    warnings: tuple[str, ...] = ()  # `WarningCode`s, in the order they were found
+    identity: Identity | None = None  # None: nothing answered, or not judged
+    identity_detail: str = ""  # the identity's evidence, in words
 
     @property
     def answered(self) -> bool:

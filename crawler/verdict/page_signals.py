@@ -1,4 +1,6 @@
-"""The one table of page-text signals: parking pages, bot challenges, soft 404s.
+"""The one table of page-text signals: parking and placeholder pages, hosting pages, bot
+challenges, soft 404s, takeover signs; and the script-redirect reader beside it. The page's
+text, headings and links are read by `crawler.verdict.page_text`.
 
 Every match on page text in the crawler lives in `SIGNALS`. Each signal is evidence, not a verdict:
 a page is parked or a challenge when the weights of the signals it shows reach a threshold, so one
@@ -15,15 +17,28 @@ All functions are pure (text, headers and status in; names or booleans out), rea
 
 from __future__ import annotations
 
-import difflib
 import functools
-import html
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["parked", "challenge", "soft-404"]
+from crawler.verdict.page_text import (
+    SCAN_LIMIT,
+    collapse,
+    headings,
+    visible_text,
+)
+
+Kind = Literal[
+    "parked",  # parking, for-sale, expired and registrar-holding pages
+    "placeholder",  # website-builder and registrar "coming soon" pages: no site built yet
+    "suspended",  # hosting panels' "account suspended" pages
+    "server-default",  # web servers' stock welcome and test pages
+    "challenge",  # CDN and firewall bot checks
+    "soft-404",  # "not found" said with a success status
+    "takeover",  # what taken-over domains show: gambling, pharmacy, adult, loans, SEO spam
+]
 # What a signal's pattern is matched against:
 #   title   -- the page title (as `crawler.verdict.title.extract_title` gives it);
 #   heading -- the text of the page's <h1> elements;
@@ -47,6 +62,11 @@ class Signal:
     # it matched. Three parking-host signals each checking 24 host names as clues cost a
     # quarter of the crawler's CPU per page; one search for "//" + a parking host does not.
     gate: re.Pattern[str] | None = None
+    # Only on a page a reader sees at most this many words of (None: any page). Hosting and
+    # builder placeholders are a few dozen words (THIN_WORDS), and their phrases ("coming soon",
+    # "account suspended") turn up in the news of a living page, which is longer; parking
+    # landers are a few hundred (LANDER_WORDS), and a long living page need not pay for them.
+    max_words: int | None = None
 
     def clued(self, present: Callable[[str], bool]) -> bool:
         """Whether the pattern is worth trying: it has no clues, or `present` finds one."""
@@ -57,23 +77,20 @@ class Signal:
         return self.clued(subject.__contains__) and self.pattern.search(subject) is not None
 
 
-# Parking, challenge and 404 pages are small and say what they are near the top; reading a large
-# page to the end only costs CPU per URL.
-SCAN_LIMIT = 32_000  # characters of HTML
-# What a reader sees of those: a parking, challenge or error page says what it is in a few dozen
-# words. Looking no further also keeps "coming soon" deep in a long, living page from counting.
-TEXT_WORDS = 1_000
 PARKED_THRESHOLD = 3.0
+# The same bar for the other kinds of page that stand in for a site.
+PLACEHOLDER_THRESHOLD = SUSPENDED_THRESHOLD = SERVER_DEFAULT_THRESHOLD = 3.0
+TAKEOVER_THRESHOLD = 3.0
+# A page a reader sees at most this many words on is "thin" (`thin_only` signals). The
+# placeholders of cPanel, Wix, GoDaddy, Shopify and the registrars are 10-120 words.
+THIN_WORDS = 200
+# A parking lander, its lists of sponsored links included, shows at most this many words.
+LANDER_WORDS = 600
 CHALLENGE_THRESHOLD = 2.0
 # Statuses a CDN or firewall answers a challenge with; at any other status only a strong header
 # (the CDN saying so itself) makes a page a challenge.
 CHALLENGE_STATUSES = frozenset({403, 429, 503})
 STRONG_HEADER_WEIGHT = 3.0
-# same_page: pages whose normalised words agree this much are the same page.
-SAME_PAGE_RATIO = 0.9
-# The diff is quadratic or worse in repetitive text: 500 words take at most ~10 ms, 2,000 take
-# half a second. The top of a page is enough to tell its template and its message.
-SAME_PAGE_MAX_WORDS = 500
 
 # Registrars and hosts whose own holding pages ("registered at ...", "coming soon") stand in for a
 # site. Regex fragments, matched between word boundaries.
@@ -111,8 +128,10 @@ _REGISTERED_WITH = (
 )
 # "404" as an error code: opening the title or heading, or next to "error", "page" or "not
 # found". A bare number elsewhere is a name ("Association 404", "Route 404").
+# (The runs of non-word characters stop at a line end and are possessive: a subject of many
+# lines -- the headings -- is not re-read from every line start.)
 _FOUR_OH_FOUR = (
-    r"^\W*(?:error\W*)?404(?!\w|[.,]\d)"
+    r"^[^\w\n]*+(?:error[^\w\n]*+)?404(?!\w|[.,]\d)"
     r"|(?<![\w.,])404\W{0,3}(?:error|page|not found)\b"
     r"|\b(?:error|page|http|oops)\W{0,3}404(?!\w|[.,]\d)"
 )
@@ -147,10 +166,63 @@ def _signal(
     where: Where,
     clues: Iterable[str] = (),
     gate: re.Pattern[str] | None = None,
+    thin_only: bool = False,
+    max_words: int | None = None,
 ) -> Signal:
+    """A signal; `thin_only` is `max_words=THIN_WORDS`."""
     # MULTILINE: header signals anchor each header line with ^; every other subject is one line.
     compiled = re.compile(pattern, re.MULTILINE)
-    return Signal(name, kind, compiled, weight, where, tuple(clues), gate)
+    return Signal(name, kind, compiled, weight, where, tuple(clues), gate, THIN_WORDS if thin_only else max_words)
+
+
+# Website builders and shop systems whose placeholder pages name them, besides the registrars.
+_BUILDERS = (
+    r"wix(?:\.com)?|squarespace|weebly|shopify|jimdo|webflow|site123|strikingly|carrd|wordpress"
+    r"|webnode|tilda|duda|zyro|godaddy website builder|website builder|sitebuilder|site builder"
+)
+# "coming soon" and its kin, in the languages of the directory's pages.
+_SOON = (
+    r"coming soon|launching soon|opening soon|under construction|en construction|en construcción"
+    r"|em construção|in costruzione|in aufbau|im aufbau|bientôt disponible|bientôt en ligne"
+    r"|próximamente|prossimamente|em breve|demnächst online|binnenkort online|wkrótce"
+    r"|сайт в разработке|скоро открытие|即将上线|网站建设中|建设中|準備中|工事中"
+)
+_SOON_CLUES = (
+    "soon", "construction", "construcción", "construção", "costruzione", "aufbau", "bientôt",
+    "próximamente", "prossimamente", "em breve", "demnächst", "binnenkort", "wkrótce", "разработке",
+    "скоро", "即将", "建设中", "準備中", "工事中",
+)  # fmt: skip
+_SUSPENDED_CLUES = (
+    "suspend", "sospes", "gesperrt", "deaktiviert", "заблокирован", "приостановлен",
+)  # fmt: skip
+_GAMBLING_WORDS = (
+    r"casinos?|slots? gacor|slot online|slots online|judi|togel|gacor|maxwin|sportsbook|bookmakers?"
+    r"|baccarat|betting|poker online|online poker|free spins|no deposit bonus|roulette"
+)
+_GAMBLING_CLUES = (
+    "casino", "slot", "judi", "togel", "gacor", "maxwin", "sportsbook", "bookmaker", "baccarat",
+    "betting", "poker", "free spins", "deposit bonus", "roulette", "gambling",
+)  # fmt: skip
+_GAMBLING_ASIAN = r"博彩|赌场|娱乐城|百家乐|老虎机|体育投注|真人娱乐|网上赌|สล็อต|บาคาร่า|เว็บพนัน|แทงบอล|คาสิโน"
+_DRUGS = (
+    r"viagra|cialis|levitra|kamagra|tramadol|xanax|valium|ambien|phentermine|oxycodone|adderall"
+    r"|modafinil|propecia"
+)
+_DRUG_CLUES = (
+    "viagra", "cialis", "levitra", "kamagra", "tramadol", "xanax", "valium", "ambien",
+    "phentermine", "oxycodone", "adderall", "modafinil", "propecia",
+)  # fmt: skip
+# Not "xxx" (a party's 30th congress is its XXX Congress) nor a bare "escort" (a march's police escort).
+_ADULT_WORDS = (
+    r"porn|porno|pornhub|hentai|onlyfans|camgirls?|cam girls?|sex cams?|sex videos?|sex chat"
+    r"|escort (?:girls?|services?|agency|agencies)"
+)
+_ADULT_CLUES = ("porn", "hentai", "onlyfans", "cam", "sex ", "escort")
+_LOAN_WORDS = (
+    r"payday loans?|cash advances?|bad credit loans?|quick loans?|fast loans?|instant loans?"
+    r"|title loans?|loans? online|no credit check|instant cash"
+)
+_LOAN_CLUES = ("loan", "cash advance", "credit check", "instant cash")
 
 
 SIGNALS: tuple[Signal, ...] = (
@@ -320,6 +392,377 @@ SIGNALS: tuple[Signal, ...] = (
         "url",
         clues=_PARKING_HOSTS,
     ),
+    # The words parking services put on every lander, whatever domain it serves and whoever
+    # hosts it: the pay-per-click disclaimer of Sedo, ParkingCrew, Bodis and Above ...
+    _signal(
+        "ppc-disclaimer",
+        "parked",
+        r"\bneither the service provider nor the domain owner maintains? any relationship with"
+        r" the advertisers\b|\bthe sponsored listings displayed above are served automatically"
+        r" by a third party\b",
+        3,
+        "text",
+        clues=("neither the service provider", "served automatically by a third party"),
+        max_words=LANDER_WORDS,
+    ),
+    # ... and Sedo's footer.
+    _signal(
+        "generated-by-domain-owner",
+        "parked",
+        r"\b(?:web ?page|page|site) (?:was|is) generated by the domain owner using\b",
+        3,
+        "text",
+        clues=("domain owner using",),
+        max_words=LANDER_WORDS,
+    ),
+    # Brokers' landers invite enquiries about the domain itself.
+    _signal(
+        "inquire-about-domain",
+        "parked",
+        r"\binquire (?:about|now about|to buy) (?:this|the) domain\b"
+        r"|\binterested in (?:this|the|buying this) domain(?: name)?\?"
+        r"|\bthis domain (?:name )?is registered,? but may still be available\b",
+        3,
+        "text",
+        clues=("inquire", "interested in", "may still be available"),
+        max_words=LANDER_WORDS,
+    ),
+    _signal(
+        "premium-domain",
+        "parked",
+        r"\b(?:this|the) premium domain\b|\bpremium domain(?: name)? for sale\b",
+        1.5,
+        "text",
+        clues=("premium domain",),
+        max_words=LANDER_WORDS,
+    ),
+    # "This domain is for sale" in the languages parking pages are served in.
+    _signal(
+        "domain-for-sale-translated",
+        "parked",
+        r"\bdiese domain (?:steht zum verkauf|ist zu verkaufen|kaufen)\b|\bdomain (?:steht )?zum verkauf\b"
+        r"|\bce (?:nom de )?domaine est à vendre\b|\bnom de domaine à vendre\b"
+        r"|\beste dominio (?:está|se encuentra) (?:a la venta|en venta)\b|\bdominio en venta\b"
+        r"|\beste domínio está à venda\b|\bdomínio à venda\b|\bquesto dominio è in vendita\b"
+        r"|\bdominio in vendita\b|\bdit domein is te koop\b|\bdomein te koop\b"
+        r"|\bta domena jest na sprzedaż\b|\bdomena na sprzedaż\b"
+        r"|домен прода[её]тся|домен на продажу|(?:此|该|這|这个|本)域名(?:正在)?(?:出售|转让|轉讓|待售)"
+        r"|域名(?:出售|转让|轉讓)|このドメインは販売中",
+        3,
+        "text",
+        clues=("verkauf", "vend", "venta", "te koop", "sprzeda", "домен", "域名", "ドメイン"),
+        max_words=LANDER_WORDS,
+    ),
+    # --- placeholder: a website builder's or registrar's page where no site was built --------
+    # The title of a placeholder is its message; a living site's title is its name.
+    _signal(
+        "title-coming-soon",
+        "placeholder",
+        rf"^(?:(?:web ?site|site|page|shop|store|homepage) )?(?:{_SOON})(?!\w)",
+        2,
+        "title",
+        clues=_SOON_CLUES,
+        thin_only=True,
+    ),
+    _signal(
+        "text-coming-soon",
+        "placeholder",
+        rf"(?<!\w)(?:{_SOON})(?!\w)",
+        1,
+        "text",
+        clues=_SOON_CLUES,
+        thin_only=True,
+    ),
+    # "Our website is under construction": the page says it is not the site yet.
+    _signal(
+        "site-not-built-yet",
+        "placeholder",
+        r"\b(?:web ?site|site|home ?page|web ?page|online store|store|shop) (?:is |will be )?"
+        r"(?:coming soon|launching soon|opening soon|(?:currently )?under construction"
+        r"|under development|being built|almost ready)\b",
+        2,
+        "text",
+        clues=("soon", "construction", "development", "being built", "almost ready"),
+        thin_only=True,
+    ),
+    # IONOS, Strato and other German hosts: "a new web presence is being created here".
+    _signal(
+        "hier-entsteht",
+        "placeholder",
+        r"\bhier entsteht(?: in kürze| bald| demnächst| gerade)? (?:eine|unsere|die|ein) neue[rs]?"
+        r" (?:internetpräsenz|website|webseite|homepage|internetseite|web-?präsenz|internetauftritt)\b",
+        3,
+        "text",
+        clues=("hier entsteht",),
+        thin_only=True,
+    ),
+    # GoDaddy's placeholder for a domain with no site.
+    _signal(
+        "future-home",
+        "placeholder",
+        r"\bfuture home of something quite cool\b|\blog ?in to (?:launch|publish|activate) (?:this|your)"
+        r" (?:web ?site|site)\b",
+        3,
+        "text",
+        clues=("future home", "to launch", "to publish", "to activate"),
+        thin_only=True,
+    ),
+    # Wix, Squarespace and Shopify when a domain points at them but no site is attached.
+    _signal(
+        "domain-not-connected",
+        "placeholder",
+        r"\bdomain (?:is not|isn['’]t|has not been|hasn['’]t been) (?:yet )?(?:connected|linked|pointed)"
+        r" to (?:a |any |your )?(?:web ?site|site|store|shop)\b",
+        3,
+        "text",
+        clues=("connected to", "linked to", "pointed to"),
+        thin_only=True,
+    ),
+    _signal(
+        "site-not-published",
+        "placeholder",
+        r"\b(?:web ?site|site) (?:is not|isn['’]t|has not been|hasn['’]t been) (?:yet )?published\b",
+        2,
+        "text",
+        clues=("published",),
+        thin_only=True,
+    ),
+    # A shop system's page for a closed or unopened store.
+    _signal(
+        "shop-unavailable",
+        "placeholder",
+        r"\bthis (?:shop|store) is (?:currently )?unavailable\b|\bthis store will be powered by\b",
+        3,
+        "text",
+        clues=("unavailable", "powered by"),
+        thin_only=True,
+    ),
+    # A builder's page for a site whose subscription ended.
+    _signal(
+        "site-expired",
+        "placeholder",
+        r"\b(?:web ?site|site) (?:has )?expired\b|\bsubscription (?:for this (?:web ?site|site) )?has expired\b",
+        2,
+        "text",
+        clues=("expired",),
+        thin_only=True,
+    ),
+    _signal(
+        "title-site-expired",
+        "placeholder",
+        r"^(?:web ?site|site) (?:has )?expired\b|^(?:web ?site|site) (?:is )?(?:unavailable|disabled"
+        r"|deactivated|not available|not (?:yet )?published|unpublished)\b",
+        2,
+        "title",
+        clues=("expired", "unavailable", "disabled", "deactivated", "not available", "published"),
+        thin_only=True,
+    ),
+    # A builder or registrar named at the top of a thin page: with its "coming soon", its page.
+    _signal(
+        "builder-named",
+        "placeholder",
+        rf"\A.{{0,3000}}?\b(?:{_BUILDERS}|{_REGISTRARS})(?!\w)",
+        1,
+        "text",
+        clues=("wix", "squarespace", "weebly", "shopify", "jimdo", "webflow", "site123", "strikingly",
+               "carrd", "wordpress", "webnode", "tilda", "duda", "zyro", "builder", "godaddy",
+               "namecheap", "ionos", "1&1", "1and1", "hostinger", "strato", "one.com", "bluehost",
+               "hostgator", "gandi", "ovh", "porkbun", "dreamhost", "123-reg", "fasthosts"),
+        thin_only=True,
+    ),
+    # The owner is asked to claim or set up the domain.
+    _signal(
+        "owner-setup-prompt",
+        "placeholder",
+        r"\bis this your (?:domain|web ?site)\b|\bare you the owner of this (?:domain|web ?site)\b"
+        r"|\bif you(?:['’]re| are) the (?:site|domain|web ?site) owner\b",
+        1.5,
+        "text",
+        clues=("your domain", "your website", "your web site", "the owner of this", "owner"),
+        thin_only=True,
+    ),
+    # --- suspended: a hosting panel's page for an account it switched off -----------------------
+    # The panel's page names itself (cPanel, Plesk, DirectAdmin and the hosts' own).
+    _signal(
+        "title-suspended",
+        "suspended",
+        r"^(?:(?:web ?site|site|account|domain|hosting(?: account)?|page) (?:is |has been )?(?:temporarily )?"
+        r"suspended|suspended (?:web ?site|site|account|domain|page))\b"
+        r"|^(?:compte|site)(?: web)? suspendu|^(?:cuenta|página) suspendida|^sitio suspendido"
+        r"|^(?:conta|página) suspensa|^(?:account|sito) sospeso"
+        r"|^(?:konto|account|webseite|website|domain|webspace) (?:wurde )?(?:gesperrt|deaktiviert)"
+        r"|^(?:аккаунт|сайт|хостинг) (?:заблокирован|приостановлен)",
+        3,
+        "title",
+        clues=_SUSPENDED_CLUES,
+        thin_only=True,
+    ),
+    _signal(
+        "text-suspended",
+        "suspended",
+        r"\b(?:this|the|your) (?:web ?site|site|account|hosting account|domain|page) (?:has been |is |was )"
+        r"(?:temporarily |currently )?suspended\b"
+        r"|\b(?:ce|le) (?:compte|site)(?: web)? (?:a été|est) suspendu\b"
+        r"|\besta (?:cuenta|página) (?:ha sido|está) suspendida\b|\beste sitio (?:ha sido|está) suspendido\b"
+        r"|\besta conta (?:foi|está) suspensa\b|\b(?:questo|il) (?:account|sito) (?:è stato|è) sospeso\b"
+        r"|\b(?:dieser|der) (?:account|webspace) (?:wurde|ist) (?:gesperrt|deaktiviert)\b"
+        r"|\bdiese (?:website|webseite|domain) (?:wurde|ist) (?:gesperrt|deaktiviert)\b"
+        r"|(?:аккаунт|сайт) (?:заблокирован|приостановлен)",
+        2,
+        "text",
+        clues=_SUSPENDED_CLUES,
+        thin_only=True,
+    ),
+    # Every host's suspended page sends the owner to the host.
+    _signal(
+        "contact-hosting-provider",
+        "suspended",
+        r"\b(?:contact|reach) (?:your|the) (?:web ?)?(?:hosting|host|service) (?:provider|company)\b"
+        r"|\bhosting provider for more information\b",
+        1.5,
+        "text",
+        clues=("provider", "hosting company", "host company"),
+        thin_only=True,
+    ),
+    # cPanel redirects a suspended account's every page to its suspended-page script.
+    _signal(
+        "cpanel-suspended-url",
+        "suspended",
+        r"/cgi-sys/suspendedpage\.cgi\b",
+        3,
+        "url",
+        clues=("suspendedpage",),
+    ),
+    # Other panels and hosts send it to a page of that name.
+    _signal(
+        "suspended-url",
+        "suspended",
+        r"/(?:account-?)?suspended(?:page|-page|_page)?(?:\.html?|\.php)?(?:[/?#]|$)|/suspended\.page(?:[/?#]|$)",
+        2,
+        "url",
+        clues=("suspended",),
+    ),
+    # --- server-default: the page a web server shows before anyone put a site on it ----------
+    # Titles first: every stock page has one of these (the classic Apache page has none, but
+    # its heading is all it says).
+    _signal(
+        "title-it-works",
+        "server-default",
+        r"^it works!?(?: apache(?: httpd)?)?$|^apache2? (?:ubuntu|debian|centos|fedora)? ?default page\b",
+        3,
+        "title",
+        clues=("it works", "default page"),
+    ),
+    _signal(
+        "heading-it-works",
+        "server-default",
+        r"^it works!?$|^testing 123\W{0,3}$",
+        3,
+        "heading",
+        clues=("it works", "testing 123"),
+        thin_only=True,
+    ),
+    _signal(
+        "title-nginx-welcome",
+        "server-default",
+        r"^welcome to nginx\b",
+        3,
+        "title",
+        clues=("nginx",),
+    ),
+    _signal(
+        "title-iis",
+        "server-default",
+        r"^(?:iis windows(?: server)?|iis ?(?:[5-9]|10)(?:\.[05])?|(?:microsoft )?internet information services"
+        r"(?: [5-9]\.[05]| 10\.0)?)$",
+        3,
+        "title",
+        clues=("iis", "internet information services"),
+    ),
+    _signal(
+        "title-test-page",
+        "server-default",
+        r"^test page for (?:the )?(?:apache |nginx )?(?:http )?server\b|^(?:apache )?http server test page\b",
+        3,
+        "title",
+        clues=("test page",),
+    ),
+    _signal(
+        "title-hosting-default",
+        "server-default",
+        r"^(?:default web ?(?:site|server) page|domain default page|default parallels plesk(?: panel)? page"
+        r"|web server['’]s default page|caddy works!?|apache tomcat(?:/[0-9.]{1,12})?)$",
+        3,
+        "title",
+        clues=("default", "caddy", "tomcat"),
+    ),
+    _signal(
+        "title-default-page",
+        "server-default",
+        r"^default (?:index |home |web )?page\b|^(?:placeholder|welcome) page$"
+        r"|^(?:welcome to )?(?:open)?litespeed(?: web server)?(?: default page)?!?$",
+        2,
+        "title",
+        clues=("default", "placeholder page", "welcome page", "litespeed"),
+    ),
+    # The stock pages' own sentences: with the stock title or heading, or each other, they
+    # decide; alone they may be a sysadmin's notes quoting them. Read on thin pages only: a long
+    # stock page (Ubuntu's) is decided by its title, and the rest of the web pays nothing.
+    _signal(
+        "text-apache-default",
+        "server-default",
+        r"\bdefault welcome page used to test the correct operation of the apache2? server\b"
+        r"|\bthis page is used to test the proper operation of (?:the )?(?:apache |nginx )?(?:http )?server\b"
+        r"|\bapache is functioning normally\b",
+        2,
+        "text",
+        clues=("used to test the", "functioning normally"),
+        thin_only=True,
+    ),
+    _signal(
+        "text-nginx-default",
+        "server-default",
+        r"\bthe nginx web server is successfully installed\b|\bif you see this page, the nginx web server\b",
+        2,
+        "text",
+        clues=("nginx web server",),
+        thin_only=True,
+    ),
+    _signal(
+        "text-litespeed-default",
+        "server-default",
+        r"\b(?:open)?litespeed web server (?:is )?(?:successfully )?installed\b"
+        r"|\b(?:successfully )?installed (?:the )?(?:open)?litespeed(?: web server)?\b",
+        2,
+        "text",
+        clues=("litespeed",),
+        thin_only=True,
+    ),
+    _signal(
+        "text-no-content-yet",
+        "server-default",
+        r"\bthe web server software is running but no content has been added\b"
+        r"|\bthe owner of this web ?site has not (?:yet )?put up any web ?pages\b"
+        r"|\bthis is the default (?:web )?page for this (?:server|domain)\b"
+        r"|\bthis page (?:is|was) (?:generated|autogenerated) by (?:parallels )?plesk\b"
+        r"|\byou(?:['’]ve| have) successfully installed tomcat\b"
+        r"|\bcongratulations!? your web server is working\b",
+        2,
+        "text",
+        clues=("no content has been added", "put up any", "default page for this",
+               "default web page for this", "plesk", "installed tomcat", "web server is working"),
+        thin_only=True,
+    ),
+    # IIS's start page is one image and no words.
+    _signal(
+        "iis-start-image",
+        "server-default",
+        r"\biisstart\.(?:png|htm)\b|\biis-(?:85|8|10)\.png\b",
+        2,
+        "html",
+        clues=("iisstart", "iis-8", "iis-10"),
+        thin_only=True,
+    ),
     # --- challenge: CDN and firewall bot checks ------------------------------------------------
     # Cloudflare's interstitial titles, in every Cloudflare challenge generation.
     _signal(
@@ -486,112 +929,86 @@ SIGNALS: tuple[Signal, ...] = (
     _signal("heading-404", "soft-404", _FOUR_OH_FOUR, 1, "heading"),
     _signal("title-not-found", "soft-404", _NOT_FOUND, 1, "title"),
     _signal("heading-not-found", "soft-404", _NOT_FOUND, 1, "heading"),
+    # --- takeover: what a dropped domain's new holder puts on it --------------------------------
+    # Each is evidence only for a page that does not name the organisation (see
+    # `crawler.verdict.identity`): a gambling-harm charity names itself.
+    _signal(
+        "gambling",
+        "takeover",
+        rf"\b(?:{_GAMBLING_WORDS})\b|\bonline (?:gambling|betting|casino)\b|\bsports? betting\b"
+        r"|\b(?:judi|situs|agen|bandar|daftar) (?:slot|togel|bola|poker|casino|online)\b",
+        2,
+        "text",
+        clues=_GAMBLING_CLUES,
+    ),
+    _signal("gambling-asian", "takeover", _GAMBLING_ASIAN, 2, "text",
+            clues=("博彩", "赌", "娱乐城", "百家乐", "老虎机", "投注", "真人娱乐", "สล็อต", "บาคาร่า",
+                   "พนัน", "แทงบอล", "คาสิโน")),
+    _signal("title-gambling", "takeover", rf"\b(?:{_GAMBLING_WORDS}|slots?|bet|judi)\b|{_GAMBLING_ASIAN}", 2,
+            "title", clues=(*_GAMBLING_CLUES, "bet", "博彩", "赌", "娱乐", "สล็อต", "คาสิโน")),
+    _signal(
+        "pharmacy",
+        "takeover",
+        rf"\b(?:{_DRUGS})\b|\bwithout (?:a )?prescription\b|\bonline (?:pharmacy|drugstore)\b|\bed pills\b",
+        2,
+        "text",
+        clues=(*_DRUG_CLUES, "prescription", "pharmacy", "drugstore", "ed pills"),
+    ),
+    _signal("title-pharmacy", "takeover", rf"\b(?:{_DRUGS})\b|\bonline pharmacy\b", 2, "title",
+            clues=(*_DRUG_CLUES, "pharmacy")),
+    _signal("adult", "takeover", rf"\b(?:{_ADULT_WORDS})\b|\b(?:hot|horny) (?:girls|milfs?|singles)\b", 2,
+            "text", clues=(*_ADULT_CLUES, "hot ", "horny")),
+    _signal("title-adult", "takeover", rf"\b(?:{_ADULT_WORDS})\b", 2, "title", clues=_ADULT_CLUES),
+    _signal("loans", "takeover", rf"\b(?:{_LOAN_WORDS})\b", 2, "text", clues=_LOAN_CLUES),
+    _signal("title-loans", "takeover", rf"\b(?:{_LOAN_WORDS})\b", 2, "title", clues=_LOAN_CLUES),
+    # Counter-evidence, subtracted from the signs above (`takeover_score`): a page that speaks of
+    # gambling, drugs or debt as a harm to help with is a charity's, not a seller's. (A licensed
+    # casino's "problem gambling? get help" footer cancels its signs too: a takeover missed, never
+    # a charity lost.)
+    _signal(
+        "harm-context",
+        "takeover",
+        r"\b(?:problem|compulsive|gambling|betting) (?:gambling|addiction|harm|harms|disorder)\b"
+        r"|\b(?:gambling|betting|debt|drug|addiction) (?:support|help|advice|helpline|recovery|charity|harm)\b"
+        r"|\b(?:harm reduction|support groups?|helpline|recovery support|self-exclusion)\b"
+        r"|\b(?:hurt|harmed|affected by) (?:by )?(?:gambling|betting|debt|addiction)\b|\bdebt advice\b",
+        3,
+        "text",
+        clues=("gambling", "betting", "addiction", "harm", "support", "helpline", "recovery", "exclusion",
+               "hurt", "affected by", "debt"),
+    ),
+    # Link sellers and spam SEO: weak alone, a takeover's companion.
+    _signal(
+        "seo-spam",
+        "takeover",
+        r"\bbacklinks?\b|\bguest posts?\b|\bseo (?:services|agency|company|experts?)\b"
+        r"|\bbuy (?:followers|likes|reviews|backlinks)\b|\bessay writing service\b|\bwrite my essay\b"
+        r"|\breplica (?:watches|bags|handbags)\b",
+        1.5,
+        "text",
+        clues=("backlink", "guest post", "seo ", "buy ", "essay", "replica"),
+    ),
 )
 
 _BY_NAME = {signal.name: signal for signal in SIGNALS}
-
-
-# --- page text ------------------------------------------------------------------------------------
-
-# Tag names are ASCII case-insensitive (re.ASCII: "<ſtyle>" is not "<style>").
-_TAG_NAME = re.IGNORECASE | re.ASCII
-# <noscript> stays: a client without JavaScript, like us, sees it (challenge pages speak there).
-_SKIPPED_BLOCK = re.compile(r"<(script|style|template)\b|<!--", _TAG_NAME)
-_BLOCK_CLOSERS = {
-    tag: re.compile(rf"</{tag}\b", _TAG_NAME) for tag in ("script", "style", "template")
-}
-_TAG = re.compile(r"<[^<>]*>")
-_H1_OPEN = re.compile(r"<h1\b[^<>]*>", _TAG_NAME)
-_H1_CLOSE = re.compile(r"</h1\s*>", _TAG_NAME)
-_MAX_HEADINGS = 5
-# A first guess of the markup a word of visible text takes (visible_text doubles it as needed).
-_CHARS_PER_WORD = 8
-
-
-def _block_end(markup: str, opener: re.Match[str]) -> int:
-    """Where the script, style, template or comment opened by `opener` ends; -1 if it does not."""
-    if opener.group() == "<!--":
-        end = markup.find("-->", opener.end())
-        return end if end == -1 else end + len("-->")
-    closer = _BLOCK_CLOSERS[opener.group(1).lower()].search(markup, opener.end())
-    end = markup.find(">", closer.end()) if closer is not None else -1
-    return end if end == -1 else end + 1
-
-
-def _drop_blocks(markup: str) -> str:
-    """`markup` without scripts, styles, templates and comments; linear in its length."""
-    parts: list[str] = []
-    position = 0
-    while (opener := _SKIPPED_BLOCK.search(markup, position)) is not None:
-        parts.append(markup[position : opener.start()])
-        position = _block_end(markup, opener)
-        if position == -1:
-            # Unclosed: a browser shows nothing after it either.
-            return "".join(parts)
-    parts.append(markup[position:])
-    return "".join(parts)
-
-
-def _collapse(text: str, max_words: int | None = None) -> str:
-    if max_words is None:
-        return " ".join(text.split())
-    # maxsplit stops splitting there: the rest of a long page is never cut into words.
-    return " ".join(text.split(None, max_words)[:max_words])
-
-
-def _text_of(markup: str) -> str:
-    return html.unescape(_TAG.sub(" ", markup))
-
-
-def visible_text(html_text: str, max_words: int | None = TEXT_WORDS) -> str:
-    """The text a reader sees: no tags, scripts, styles or comments; entities resolved; one line.
-
-    At most `max_words` words (None: all of the first `SCAN_LIMIT` characters of HTML).
-    """
-    markup = _drop_blocks(html_text[:SCAN_LIMIT])
-    if max_words is None:
-        return _collapse(_text_of(markup))
-    # Most pages show their first words within a few kilobytes: turn only a prefix into text,
-    # doubling it until it holds more than enough words. The prefix ends just before a "<", so
-    # every tag and entity in it is whole and its words are the page's first words, except
-    # perhaps the last one, which text after the cut could continue: hence "more than".
-    window = max_words * _CHARS_PER_WORD
-    while window < len(markup):
-        cut = markup.rfind("<", 0, window)
-        if cut > 0:
-            words = _text_of(markup[:cut]).split(None, max_words)
-            if len(words) > max_words:
-                return " ".join(words[:max_words])
-        window *= 2
-    return _collapse(_text_of(markup), max_words)
-
-
-def _headings(html_text: str) -> str:
-    found: list[str] = []
-    position = 0
-    limited = html_text[:SCAN_LIMIT]
-    while len(found) < _MAX_HEADINGS and (opener := _H1_OPEN.search(limited, position)):
-        closer = _H1_CLOSE.search(limited, opener.end())
-        end = closer.start() if closer else len(limited)
-        found.append(visible_text(limited[opener.end() : end]))
-        position = closer.end() if closer else len(limited)
-    return "\n".join(found)
+SIGNAL_NAMES = frozenset(_BY_NAME)
 
 
 def _header_lines(headers: Iterable[tuple[str, str]]) -> str:
     # Collapsing keeps a value with a line break from forging a header line of its own.
-    return "\n".join(f"{_collapse(name)}: {_collapse(value)}" for name, value in headers)
+    return "\n".join(f"{collapse(name)}: {collapse(value)}" for name, value in headers)
 
 
-def _matching(kind: Kind, subjects: Mapping[Where, str]) -> list[str]:
-    lowered = {where: subject.lower() for where, subject in subjects.items()}
+def _matching(kinds: frozenset[Kind], subjects: Mapping[Where, str], words: int = 0) -> list[str]:
+    """Names of the signals of `kinds` the subjects show (lower-cased already), in table order.
+    Signals for pages of at most N words are skipped on a page of `words` words."""
     # Several signals share clues and gates; each is looked for once per subject.
     clues: dict[tuple[str, Where], bool] = {}
     gates: dict[tuple[int, Where], bool] = {}
 
     def has(where: Where, clue: str) -> bool:
         if (clue, where) not in clues:
-            clues[clue, where] = clue in lowered[where]
+            clues[clue, where] = clue in subjects[where]
         return clues[clue, where]
 
     def opened(signal: Signal) -> bool:
@@ -601,17 +1018,22 @@ def _matching(kind: Kind, subjects: Mapping[Where, str]) -> list[str]:
             return True
         key = (id(signal.gate), signal.where)
         if key not in gates:
-            gates[key] = signal.gate.search(lowered[signal.where]) is not None
+            gates[key] = signal.gate.search(subjects[signal.where]) is not None
         return gates[key]
 
     return [
         signal.name
         for signal in SIGNALS
-        if signal.kind == kind
-        and signal.where in lowered
+        if signal.kind in kinds
+        and (signal.max_words is None or words <= signal.max_words)
+        and signal.where in subjects
         and opened(signal)
-        and signal.pattern.search(lowered[signal.where]) is not None
+        and signal.pattern.search(subjects[signal.where]) is not None
     ]
+
+
+def _lowered(subjects: Mapping[Where, str]) -> dict[Where, str]:
+    return {where: subject.lower() for where, subject in subjects.items()}
 
 
 def score(names: Iterable[str]) -> float:
@@ -622,25 +1044,58 @@ def score(names: Iterable[str]) -> float:
 # --- the questions ----------------------------------------------------------------------------
 
 
-def _parked(html_text: str, title: str | None, final_url: str | None) -> tuple[str, ...]:
-    title = _collapse(title or "")
+_STAND_INS: frozenset[Kind] = frozenset({"parked", "placeholder", "suspended", "server-default"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the signal table finds on one page: the names of the signals of each kind of page
+    that stands in for a site, and what a reader sees of it."""
+
+    parked: tuple[str, ...] = ()
+    placeholder: tuple[str, ...] = ()
+    suspended: tuple[str, ...] = ()
+    server_default: tuple[str, ...] = ()
+    text: str = ""  # the visible text, at most TEXT_WORDS words (`visible_text`)
+    words: int = 0  # how many words that is
+
+    @property
+    def thin(self) -> bool:
+        return self.words <= THIN_WORDS
+
+
+def read_page(html_text: str, title: str | None, final_url: str | None) -> Reading:
+    """The stand-in signals (parked, placeholder, suspended, server-default) of one page."""
+    title = collapse(title or "")
+    text = visible_text(html_text)
+    words = text.count(" ") + 1 if text else 0
+    thin = words <= THIN_WORDS
     subjects: dict[Where, str] = {
         "title": title,
-        "text": f"{title} {visible_text(html_text)}",
+        "text": f"{title} {text}",
         "html": html_text[:SCAN_LIMIT],
-        "url": (final_url or "").strip(),
+        "url": (final_url or "")[:SCAN_LIMIT].strip(),
     }
-    return tuple(_matching("parked", subjects))
+    if thin:
+        # Only thin-page signals read the headings; finding them costs a pass over the HTML.
+        subjects["heading"] = headings(html_text)
+    found: dict[Kind, list[str]] = {kind: [] for kind in _STAND_INS}
+    for name in _matching(_STAND_INS, _lowered(subjects), words):
+        found[_BY_NAME[name].kind].append(name)
+    return Reading(
+        tuple(found["parked"]), tuple(found["placeholder"]), tuple(found["suspended"]),
+        tuple(found["server-default"]), text, words,
+    )
 
 
 def parked_signals(html_text: str, title: str | None, final_url: str | None) -> list[str]:
     """Names of the parking / for-sale / expired / registrar-holding signals the page shows."""
-    return list(_parked(html_text, title, final_url))
+    return list(read_page(html_text, title, final_url).parked)
 
 
 def is_parked(html_text: str, title: str | None, final_url: str | None) -> bool:
     """True when the page's parking signals weigh at least `PARKED_THRESHOLD`."""
-    return parked_enough(_parked(html_text, title, final_url))
+    return parked_enough(read_page(html_text, title, final_url).parked)
 
 
 def parked_enough(names: Iterable[str]) -> bool:
@@ -648,17 +1103,34 @@ def parked_enough(names: Iterable[str]) -> bool:
     return score(names) >= PARKED_THRESHOLD
 
 
+#: Takeover-kind signals that count against a takeover (`takeover_score`).
+COUNTER_TAKEOVER = frozenset({"harm-context"})
+
+
+def takeover_score(names: Iterable[str]) -> float:
+    """The weight of takeover signs (from `takeover_signals`), less that of counter-evidence."""
+    names = list(names)
+    return score(n for n in names if n not in COUNTER_TAKEOVER) - score(n for n in names if n in COUNTER_TAKEOVER)
+
+
+def takeover_signals(text: str, title: str | None) -> list[str]:
+    """Names of the takeover signs (gambling, pharmacy, adult, loans, SEO spam) of a page,
+    from its visible text (`Reading.text`) and title."""
+    title = collapse(title or "")
+    return _matching(frozenset({"takeover"}), _lowered({"title": title, "text": f"{title} {text}"}))
+
+
 def _challenge(
     html_text: str, title: str | None, status: int, headers: tuple[tuple[str, str], ...]
 ) -> tuple[str, ...]:
-    title = _collapse(title or "")
+    title = collapse(title or "")
     subjects: dict[Where, str] = {
         "title": title,
         "text": f"{title} {visible_text(html_text)}",
         "html": html_text[:SCAN_LIMIT],
         "header": _header_lines(headers),
     }
-    found = _matching("challenge", subjects)
+    found = _matching(frozenset({"challenge"}), _lowered(subjects))
     if status in CHALLENGE_STATUSES:
         return tuple(found)
     strong_header = any(
@@ -666,6 +1138,22 @@ def _challenge(
         for name in found
     )
     return tuple(found) if strong_header else ()
+
+
+_STRONG_HEADERS = tuple(
+    signal
+    for signal in SIGNALS
+    if signal.kind == "challenge" and signal.where == "header" and signal.weight >= STRONG_HEADER_WEIGHT
+)
+
+
+def challenge_header(headers: Mapping[str, str]) -> bool:
+    """Whether the headers alone say a CDN answered with a challenge (a strong header signal),
+    whatever the status: cheap, for the pages that answered 2xx."""
+    if not headers:
+        return False
+    lines = _header_lines(tuple(headers.items())).lower()
+    return any(signal.search(lines) for signal in _STRONG_HEADERS)
 
 
 def challenge_signals(
@@ -690,39 +1178,45 @@ def is_challenge(
 def soft_404_signals(title: str | None, html_text: str) -> list[str]:
     """Names of the page's own "not found" signals, in its title or its <h1> headings."""
     subjects: dict[Where, str] = {
-        "title": _collapse(title or ""),
-        "heading": _headings(html_text),
+        "title": collapse(title or ""),
+        "heading": headings(html_text),
     }
-    return _matching("soft-404", subjects)
+    return _matching(frozenset({"soft-404"}), _lowered(subjects))
 
 
-# --- same page ------------------------------------------------------------------------------------
+# --- script redirects -------------------------------------------------------------------------
 
-# Words that differ between two answers of the same page: numbers, dates, times, the requested
-# path echoed back, session ids and other random tokens all contain a digit or a slash, or are
-# longer than any word.
-_UNSTABLE_WORD = re.compile(r"[\d/\\]|^\S{31,}$")
+# A page whose only job is to send the browser on shows at most this many words ("Redirecting...",
+# "click here if you are not redirected").
+SCRIPT_ONLY_WORDS = 30
+# `location = "URL"`, `location.href = 'URL'`, `location.replace("URL")`, `location.assign('URL')`,
+# on `window.`, `document.`, `top.` or `self.`, the URL a string literal. Matched on the original
+# case (URLs are case-sensitive), each repeat bounded.
+_SCRIPT_REDIRECT = re.compile(
+    r"(?:\b(?:window|document|top|self)\.)?(?<![\w$])location(?:\.href)?[ \t]{0,5}"
+    r"(?:=(?!=)|\.replace\(|\.assign\()[ \t]{0,5}([\"'])([^\"'<>\s\\]{1,2000}(?:\\/[^\"'<>\s\\]{0,2000}){0,50})\1",
+    re.IGNORECASE,
+)
+# Tag names are ASCII case-insensitive (re.ASCII: "<ſcript>" is not "<script>").
+_SCRIPT_OPEN = re.compile(r"<script\b[^<>]{0,500}>", re.IGNORECASE | re.ASCII)
+_SCRIPT_CLOSE = re.compile(r"</script\b", re.IGNORECASE | re.ASCII)
 
 
-def _words(html_text: str) -> list[str]:
-    words = visible_text(html_text, max_words=None).lower().split()
-    stable = [word for word in words if _UNSTABLE_WORD.search(word) is None]
-    return stable[:SAME_PAGE_MAX_WORDS]
+def script_redirect_target(html_text: str, words: int) -> str | None:
+    """The URL (as written: maybe relative) a page's script sends the browser to, when sending it
+    on is the page's only job: at most `SCRIPT_ONLY_WORDS` visible words (`words`) and a
+    `location` assignment in one of its scripts. None otherwise."""
+    if words > SCRIPT_ONLY_WORDS:
+        return None
+    head = html_text[:SCAN_LIMIT]
+    position = 0
+    while (opener := _SCRIPT_OPEN.search(head, position)) is not None:
+        closer = _SCRIPT_CLOSE.search(head, opener.end())
+        end = closer.start() if closer else len(head)
+        found = _SCRIPT_REDIRECT.search(head, opener.end(), end)
+        if found is not None:
+            return found.group(2).replace("\\/", "/")  # JSON-escaped slashes in a JS string
+        position = end
+    return None
 
 
-def same_page(a: str, b: str) -> bool:
-    """Whether two HTML pages show near-identical text (≥ 90 % of words in the same order).
-
-    For telling a site that answers every path with its home page from one with a real 404 page.
-    Both blank counts as the same page.
-    """
-    words_a, words_b = _words(a), _words(b)
-    if not words_a and not words_b:
-        return True
-    matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
-    # The cheap upper bounds first: most different pages are rejected without the full diff.
-    return (
-        matcher.real_quick_ratio() >= SAME_PAGE_RATIO
-        and matcher.quick_ratio() >= SAME_PAGE_RATIO
-        and matcher.ratio() >= SAME_PAGE_RATIO
-    )

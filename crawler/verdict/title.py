@@ -14,6 +14,7 @@ from lxml import etree, html
 from w3lib.encoding import html_to_unicode
 
 from crawler.text import clean_text
+from crawler.verdict.markup import tame
 
 # Browsers find the charset and the <title> near the top; reading more only costs CPU per URL.
 DECODE_LIMIT = 512 * 1024  # bytes
@@ -118,11 +119,12 @@ _PARSERS = threading.local()
 
 def _parse(text: str) -> etree._Element:
     """`text` parsed as parsel's `Selector(text=..., type="html")` parses it (the title code used
-    parsel until building a Selector per page proved to be most of its cost)."""
+    parsel until building a Selector per page proved to be most of its cost), after `tame` has
+    bounded what any tag costs libxml2."""
     parser = getattr(_PARSERS, "parser", None)
     if parser is None:
         parser = _PARSERS.parser = html.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
-    body = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
+    body = tame(text.strip().replace("\x00", "")).encode("utf-8") or b"<html/>"
     root = etree.fromstring(body, parser=parser)
     # Nothing but a comment or a doctype, say: an empty document, as parsel gives.
     return root if root is not None else etree.fromstring(b"<html/>", parser=parser)

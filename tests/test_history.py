@@ -20,7 +20,7 @@ from crawler.reports import render_json, render_markdown
 from crawler.reports.model import Policy, build_report
 from crawler.store import fold_cutoff, journal, open_store
 from crawler.store.schema import MIGRATIONS, tables
-from crawler.verdict.outcome import Outcome, Reason, Status
+from crawler.verdict.outcome import Identity, Outcome, Reason, Status
 
 NOW = datetime.now(UTC).replace(microsecond=0)  # the commands fold by the real clock
 DAYS = 120
@@ -144,6 +144,31 @@ def test_folding_changes_no_report_field(history: Path, tmp_path: Path) -> None:
     assert after[1] == before[1] and after[2] == before[2]  # and so every report's text
     long_dead = next(e for e in after[0].entries if e.id == "long-dead")  # type: ignore[attr-defined]
     assert long_dead.consecutive_failures > 30 and long_dead.last_verified == at(3, 7 * 1 + 1)
+
+
+def test_folding_keeps_what_identities_and_shares_are_judged_by(tmp_path: Path) -> None:
+    # The identity memory (titles seen while confirmed, the last confirmation) and the shares
+    # of verified checks come from old checks too: folding them must not change either. An
+    # ok answer from someone else's site (identity lost) verifies nothing, folded or not.
+    confirmed = replace(OK, identity=Identity.CONFIRMED)
+    story = [replace(confirmed, title="Old Name")] * 10 + [replace(OK, identity=Identity.LOST, title="Casino")] * 5
+    story += [replace(confirmed, title="New Name")] * 5 + [replace(OK, identity=Identity.UNCONFIRMED)] * 35
+    db = tmp_path / "h.sqlite3"
+    store = open_store(str(db), write=True)
+    try:
+        for day, outcome in enumerate(story):
+            run = store.begin_run("d.yaml", started_at=at(DAYS - len(story) + day))
+            store.record(run, "e", "https://e.example/", at(DAYS - len(story) + day, 1), outcome)
+            store.finish_run(run, network_available=True)
+        memory, summary = store.identity_memory(["e"]), store.summaries(["e"], now=at(DAYS))["e"]
+        assert memory["e"].confirmed_titles == ("New Name", "Old Name")
+        assert store.fold(fold_cutoff(5, NOW)) == len(story) - 30
+        assert store.identity_memory(["e"]) == memory and store.identity_memory() == memory
+        folded = store.summaries(["e"], now=at(DAYS))["e"]
+        assert folded.shares == summary.shares and folded.last_verified == summary.last_verified
+        assert folded.shares.checks_30 == 30 and summary.shares.checks_365 == len(story)
+    finally:
+        store.close()
 
 
 TITLED = [replace(OK, title="Other"), replace(OK, title=None, content_updated="2027-01-01")]

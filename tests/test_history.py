@@ -297,6 +297,29 @@ def test_export_only_appends_what_is_new(history: Path, tmp_path: Path) -> None:
     assert added[2][0] == "long-dead" and len(added[2]) == len(journal.COLUMNS)  # changed: in full
 
 
+def test_a_file_written_before_the_store_had_a_column_still_imports(tmp_path: Path) -> None:
+    # The text form's first files were written with the check columns of schema 1; columns
+    # added since (warnings, identity, identity_detail, origin) take the store's defaults.
+    folder = tmp_path / "journal"
+    folder.mkdir()
+    old_columns = ["entry_id", "url", "checked_at", "status", "reason", "detail", "http_status",
+                   "final_url", "title", "content_updated"]
+    (folder / "2026-11.jsonl").write_text("\n".join(json.dumps(v) for v in [
+        {"history": journal.FORMAT, "columns": old_columns},
+        {"run": 1, "started_at": "2026-11-01T00:00:00Z", "finished_at": "2026-11-01T00:01:00Z",
+         "directory": "d.yaml", "network": "available", "checked": 1},
+        ["steady", "https://steady.example/", 5, "ok", "ok", "", 200, None, "Home", None],
+    ]) + "\n", encoding="utf-8")
+    store = open_store(str(tmp_path / "h.sqlite3"), write=True)
+    try:
+        assert journal.import_(store, folder) == (1, 1)
+        (check,) = store.checks_of_run(1)
+    finally:
+        store.close()
+    assert (check.checked_at, check.title, check.warnings, check.identity, check.identity_detail) == (
+        "2026-11-01T00:00:05Z", "Home", (), None, "")
+
+
 def test_a_bad_text_form_is_a_path_line_problem_and_imports_nothing(history: Path, tmp_path: Path) -> None:
     folder = tmp_path / "journal"
     store = open_store(str(history), write=False)

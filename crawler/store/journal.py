@@ -42,6 +42,9 @@ FORMAT = 1
 COLUMNS: tuple[str, ...] = tuple(c.strip() for c in CHECK_COLUMNS.split(","))
 _ENTRY, _TIME = COLUMNS.index("entry_id"), COLUMNS.index("checked_at")
 SUFFIX = ".jsonl"
+# What a column a file lacks (written before the store had it) is filled with: the store's
+# default for its NOT NULL text columns (crawler.store.schema), else nothing.
+_ABSENT: tuple[Any, ...] = tuple("" if c in ("detail", "warnings", "identity_detail") else None for c in COLUMNS)
 _STATUSES = frozenset(s.value for s in Status)
 
 
@@ -290,7 +293,7 @@ def _check(
     else:
         raise JournalError([Problem(str(path), lineno, f"not a check line: expected {layout.width} values, or "
                                     "[entry_id, seconds] after a full line of that entry")])
-    return tuple(None if i is None else row[i] for i in layout.picks)
+    return tuple(_ABSENT[n] if i is None else row[i] for n, i in enumerate(layout.picks))
 
 
 def _time(path: Path, lineno: int, start: datetime | None, value: Any) -> str:

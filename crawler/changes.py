@@ -1,9 +1,12 @@
-"""Which directory entries a change touched, judged against a git ref (for CI on PRs)."""
+"""What git knows about the directory file: which entries a change touched, judged against a
+git ref (for CI on PRs), and who wrote a line (for the decisions' audit trail)."""
 
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.directory import Directory, DirectoryError, Entry, parse_directory
@@ -49,7 +52,7 @@ def changes_since(directory: Directory, ref: str) -> EntryChanges:
     except subprocess.CalledProcessError:
         return EntryChanges(every, frozenset(), frozenset())  # the file is new since ref
     try:
-        before = parse_directory(before_text, f"{ref}:{relative}")
+        before = parse_directory(before_text, f"{ref}:{relative}", directory.extra_keys)
     except DirectoryError:
         return EntryChanges(every, frozenset(), frozenset())  # it was broken then: all new now
     old = {e.id: e for e in before.entries}
@@ -67,10 +70,60 @@ def changed_entries(directory: Directory, ref: str) -> set[str]:
 
 
 def _content(entry: Entry) -> tuple[object, ...]:
-    return (entry.country, entry.name, entry.name_en, entry.website, entry.notes)
+    # A decision moved to another line is not a change; a new reason or date is.
+    decisions = tuple((d.reason, d.accept, d.skip_until, d.timeout, d.until) for d in entry.decisions)
+    return (entry.country, entry.name, entry.name_en, entry.website, entry.notes, decisions, entry.extra)
 
 
 def _git(cwd: Path, *args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
     ).stdout
+
+
+@dataclass(frozen=True, slots=True)
+class Blame:
+    """Who last changed a line, and when (per `git blame`)."""
+
+    author: str
+    date: str  # YYYY-MM-DD (UTC)
+
+
+BLAME_TIMEOUT = 30.0  # seconds; past it, the reports say "unknown" rather than wait
+_MANY_LINES = 1_000  # past this many, blame the whole file once instead of line by line
+_UNCOMMITTED = "0" * 40
+
+
+def blame_lines(path: str, lines: Iterable[int]) -> dict[int, Blame]:
+    """Line number -> who last committed it, for those of `lines` git can answer for.
+
+    Empty when the file is not in a git repository, git is missing or slow, or a line has
+    not been committed yet: an unknown author is shown as unknown, never guessed.
+    """
+    wanted = set(lines)
+    file = Path(path)
+    if not wanted or not file.is_file():
+        return {}
+    ranges = [] if len(wanted) > _MANY_LINES else [f"-L{n},{n}" for n in sorted(wanted)]
+    try:
+        out = subprocess.run(
+            ["git", "blame", "--line-porcelain", *ranges, "--", file.name],
+            cwd=file.parent or Path("."), check=True, capture_output=True, text=True,
+            timeout=BLAME_TIMEOUT, errors="replace",
+        ).stdout
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
+        return {}
+    found: dict[int, Blame] = {}
+    sha, line, author = "", 0, ""
+    for row in out.splitlines():
+        if row.startswith("\t"):
+            continue
+        head, _, rest = row.partition(" ")
+        if len(head) == 40 and all(c in "0123456789abcdef" for c in head):
+            sha, line = head, int(rest.split()[1])
+        elif head == "author":
+            author = rest
+        elif head == "author-time" and sha != _UNCOMMITTED and line in wanted:
+            day = datetime.fromtimestamp(int(rest), UTC).date().isoformat()
+            found[line] = Blame(author, day)
+    return found

@@ -13,22 +13,26 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 
-from crawler import __version__, changes, fix, gate, gate_output, rdap_refresh
+from crawler import __version__, changes, decisions, fix, gate, gate_output, rdap_refresh, schedule
+from crawler import config as policy
+from crawler.config import BY_NAME, Config, ConfigError
 from crawler.demo import command as demo
-from crawler.directory import DirectoryError, load_directory
+from crawler.directory import Directory, DirectoryError, load_directory
 from crawler.errors import CrawlerError, StoreError, UsageError
 from crawler.net.resolver import parse_resolve
 from crawler.options import CrawlOptions, check_origin
+from crawler.pipelines import policy_from
 from crawler.registrations import DEFAULT_BOOTSTRAP
 from crawler.reports import write_reports
 from crawler.reports.location import repository_path
-from crawler.run import CrawlFailed, CrawlResult, crawl, report
-from crawler.store import is_postgres
+from crawler.run import CrawlFailed, CrawlResult, crawl, report, settings_for
+from crawler.store import fold_cutoff, is_postgres, journal, open_store
 from crawler.verdict import rdap
-from crawler.verdict.outcome import DEFAULT_FAIL_ON, Network, Status, parse_statuses
+from crawler.verdict.outcome import Network, Status
 
 logger = logging.getLogger("crawler")
 
@@ -58,6 +62,8 @@ exit codes: 0 fine, 1 problems found (check), 2 bad input or usage (or no histor
 examples:
   crawler validate
   crawler crawl
+  crawler crawl --due --max 5000
+  crawler config
   crawler check --only england-wales --fail-on dead,parked
   crawler check --changed-since origin/main
   crawler check --format sarif > results.sarif
@@ -67,42 +73,53 @@ examples:
   crawler rdap-bootstrap --refresh"""
 
 
+# Options default to None (not given): the value then comes from crawler.toml or the
+# defaults (crawler.config.KEYS), whose defaults the help texts show.
+
+
+def _default(key: str) -> str:
+    return f"default: {BY_NAME[key].default}"
+
+
 def _add_directory(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--directory", default="data/organisations.yaml", metavar="PATH",
-        help="the directory file (default: %(default)s)",
-    )
-
-
-def _add_store(parser: argparse.ArgumentParser, reports: str | None = "reports") -> None:
-    parser.add_argument(
-        "--db", default="data/history.sqlite3", metavar="PATH",
-        help="the history store: an SQLite file, or a postgresql:// URL (default: %(default)s)",
+        "--directory", metavar="PATH", help=f"the directory file ({_default('directory')})",
     )
     parser.add_argument(
-        "--reports", default=reports, metavar="DIR",
-        help="where reports are written (default: %(default)s/)" if reports
-        else "also write the reports into DIR (by default the gate writes none)",
+        "--config", metavar="PATH",
+        help=f"the policy file ({policy.CONFIG_NAME} beside the directory file, if there is one)",
     )
 
 
-def _add_crawling(parser: argparse.ArgumentParser, reports: str | None = "reports") -> None:
+def _add_store(parser: argparse.ArgumentParser, for_gate: bool = False) -> None:
+    parser.add_argument(
+        "--db", metavar="PATH",
+        help=f"the history store: an SQLite file, or a postgresql:// URL ({_default('db')})",
+    )
+    parser.add_argument(
+        "--reports", metavar="DIR",
+        help="also write the reports into DIR (by default the gate writes none: crawler.toml's "
+        "check.reports = true writes them where `reports` says)" if for_gate
+        else f"where reports are written ({_default('reports')}/)",
+    )
+
+
+def _add_crawling(parser: argparse.ArgumentParser, for_gate: bool = False) -> None:
     _add_directory(parser)
-    _add_store(parser, reports)
+    _add_store(parser, for_gate)
     parser.add_argument(
-        "--timeout", type=float, default=30.0, metavar="SECONDS",
-        help="per request (default: %(default)s)",
+        "--timeout", type=float, metavar="SECONDS", help=f"per request ({_default('crawl.timeout')})",
     )
     parser.add_argument(
         "--concurrency", type=int, metavar="N",
         help="requests in flight across all sites (default: 512; per site it stays at 2)",
     )
     parser.add_argument(
-        "--resolve", action="append", default=[], metavar="HOST:PORT:ADDRESS",
+        "--resolve", action="append", metavar="HOST:PORT:ADDRESS",
         help="send HOST's traffic on PORT to ADDRESS, as curl's option (repeatable; HOST may be *)",
     )
     parser.add_argument(
-        "--allow-private", action="store_true",
+        "--allow-private", action="store_true", default=None,
         help="permit loopback and private addresses (refused by default, against SSRF)",
     )
     parser.add_argument(
@@ -115,11 +132,11 @@ def _add_crawling(parser: argparse.ArgumentParser, reports: str | None = "report
         "1: one process)",
     )
     parser.add_argument(
-        "--no-freshness", dest="freshness", action="store_false",
+        "--no-freshness", dest="freshness", action="store_false", default=None,
         help="skip the sitemap and feed requests that date each site's content",
     )
     parser.add_argument(
-        "--no-rdap", dest="rdap", action="store_false",
+        "--no-rdap", dest="rdap", action="store_false", default=None,
         help="skip the registration watch (the RDAP lookups of each listed domain)",
     )
     parser.add_argument(
@@ -142,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("crawl", help="check every entry, record the results, write the reports")
     _add_crawling(p)
+    _add_schedule(p)
     p.add_argument(
         "--redis", metavar="URL",
         help="share this crawl with other processes through this Redis server "
@@ -173,16 +191,13 @@ def build_parser() -> argparse.ArgumentParser:
         "one line per problem, in file order, as PATH:LINE: category: URL: detail (GitHub "
         "annotations when GITHUB_ACTIONS=true). Writes no reports unless --reports is given.",
     )
-    _add_crawling(p, reports=None)
+    _add_crawling(p, for_gate=True)
     p.add_argument("--only", nargs="+", default=[], metavar="ID", help="check only these entry ids")
     p.add_argument(
         "--changed-since", metavar="GIT_REF",
         help="check only entries added or changed in the directory file since this git ref",
     )
-    p.add_argument(
-        "--fail-on", default=",".join(sorted(DEFAULT_FAIL_ON)), metavar="CATEGORY,...",
-        help="statuses that fail the check (default: %(default)s)",
-    )
+    _add_fail_on(p)
     p.add_argument(
         "--format", choices=gate_output.FORMATS, metavar="FORMAT",
         help="text, github (annotations), json or sarif (SARIF 2.1.0, for GitHub code scanning); "
@@ -219,6 +234,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="show the diff without writing the file")
 
     p = commands.add_parser(
+        "config", help="print the effective policy (crawler.toml, flags, defaults) and where each value comes from",
+        description="Print every value of the policy, as TOML, with its source: the command "
+        "line, the config file (PATH:LINE) or the default. Takes the options of crawl and check, "
+        "to show what they would change.",
+    )
+    _add_crawling(p)
+    _add_schedule(p)
+    _add_fail_on(p)
+
+    p = commands.add_parser(
+        "history", help="the history store's text form (export, import) and retention (fold)",
+        description="export appends the runs not yet written to the text form (one file per "
+        "month, append-only, fit to commit); import brings a store up to date from it (a new "
+        "store is rebuilt whole); fold folds old checks into per-entry summaries now.",
+    )
+    history_commands = p.add_subparsers(dest="history_command", required=True, metavar="ACTION")
+    for name, text in (
+        ("export", "append the runs the text form lacks"),
+        ("import", "add the text form's runs the store lacks (rebuild a store)"),
+        ("fold", "fold old checks into per-entry summaries (as every crawl does)"),
+    ):
+        h = history_commands.add_parser(name, help=text, description=text)
+        _add_directory(h)
+        h.add_argument("--db", metavar="PATH", help=f"the history store ({_default('db')})")
+        if name != "fold":
+            h.add_argument(
+                "--journal", metavar="DIR", help=f"the text form's folder ({_default('history.journal')})",
+            )
+
+    p = commands.add_parser(
         "demo", help="crawl a demo directory on a bundled simulated web (no internet needed)",
         description="Start the simulated web on 127.0.0.1, crawl a directory whose entries "
         "show every kind of verdict, and print where the reports are.",
@@ -230,13 +275,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_schedule(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--due", action=argparse.BooleanOptionalAction, default=None,
+        help="check only the entries that are due (new, edited, failing daily, the rest weekly); "
+        "reports still cover every entry (default: false)",
+    )
+    parser.add_argument(
+        "--max", type=int, metavar="N", help="check at most N entries, the most overdue first (default: no limit)",
+    )
+
+
+def _add_fail_on(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fail-on", metavar="CATEGORY,...",
+        help=f"statuses that fail the check (default: {','.join(BY_NAME['check.fail_on'].default)})",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; its exit code. Expected failures (`CrawlerError`) are one message
     and their code; anything else is a bug of ours: its traceback is logged, exit 70."""
     args = build_parser().parse_args(argv)
     try:
         return int(COMMANDS[args.command](args))
-    except DirectoryError as exc:
+    except (DirectoryError, ConfigError, journal.JournalError) as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return exc.exit_code
@@ -260,41 +323,62 @@ def _log_crash(exc: Exception) -> None:
         logger.critical("crawler: the crawler itself failed (a bug: please report it with this log)", exc_info=exc)
 
 
-def _options(args: argparse.Namespace, only: Sequence[str] = ()) -> CrawlOptions:
-    for spec in args.resolve:
-        parse_resolve(spec)  # a bad spec is a usage error before anything starts
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
-    if args.concurrency is not None and args.concurrency < 1:
-        raise UsageError("--concurrency must be at least 1")
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
-    if args.jobs not in (None, 1) and getattr(args, "redis", None):
-        raise UsageError("--jobs shares a crawl on one machine; with --redis, start more workers instead")
-    if args.rdap and args.rdap_bootstrap:
-        _bootstrap(args.rdap_bootstrap)  # a bad file is a usage error before anything starts
+def _config(args: argparse.Namespace) -> Config:
+    """The effective policy: the command's flags over crawler.toml over the defaults."""
+    for spec in getattr(args, "resolve", None) or []:
+        parse_resolve(spec)  # a bad spec is a usage error before anything starts, in curl's words
+    path = policy.find_config(getattr(args, "config", None), getattr(args, "directory", None))
+    return policy.load_config(path, policy.given_from(args))
+
+
+def _directory(config: Config) -> Directory:
+    return load_directory(config["directory"], config["extra_keys"])
+
+
+def _options(
+    args: argparse.Namespace, config: Config, only: Sequence[str] = (), reports: str | None = ""
+) -> CrawlOptions:
+    """The crawl's options from the effective policy; `reports` "" means the policy's folder
+    (None: write no reports)."""
+    redis = getattr(args, "redis", None)
+    jobs = config["crawl.jobs"]
+    if jobs not in (None, 1) and redis:
+        if config.source("crawl.jobs").startswith("command line"):
+            raise UsageError("--jobs shares a crawl on one machine; with --redis, start more workers instead")
+        jobs = None  # crawler.toml's jobs is for crawls on one machine; a shared crawl has workers
+    if config["requests.rdap"] and config["requests.rdap_bootstrap"]:
+        _bootstrap(config["requests.rdap_bootstrap"])  # a bad file is a usage error before anything starts
+    quiet, verbose = getattr(args, "quiet", False), getattr(args, "verbose", False)
     return CrawlOptions(
-        directory=args.directory, db=args.db, reports=args.reports, timeout=args.timeout,
-        concurrency=args.concurrency, resolve=tuple(args.resolve), allow_private=args.allow_private,
-        canary=args.canary, only=tuple(only), freshness=args.freshness,
-        rdap=args.rdap, rdap_bootstrap=args.rdap_bootstrap,
-        progress=not args.quiet,
-        log_level="INFO" if args.verbose else "WARNING" if not args.quiet else "ERROR",
-        redis=getattr(args, "redis", None), worker=getattr(args, "worker", False), jobs=args.jobs,
+        directory=config["directory"], db=config["db"], reports=config["reports"] if reports == "" else reports,
+        timeout=config["crawl.timeout"], concurrency=config["crawl.concurrency"],
+        resolve=tuple(config["crawl.resolve"]), allow_private=config["crawl.allow_private"],
+        canary=config["crawl.canary"], only=tuple(only), freshness=config["requests.freshness"],
+        rdap=config["requests.rdap"], rdap_bootstrap=config["requests.rdap_bootstrap"],
+        progress=not quiet,
+        log_level="INFO" if verbose else "WARNING" if not quiet else "ERROR",
+        redis=redis, worker=getattr(args, "worker", False), jobs=jobs,
         origin=check_origin(getattr(args, "origin", None)), lease=getattr(args, "lease", None),
         resume=getattr(args, "resume", False),
+        extra=config.settings(),
     )
 
 
 def cmd_validate(args: argparse.Namespace) -> Exit:
-    directory = load_directory(args.directory)
+    directory = _directory(_config(args))
     listed = sum(1 for e in directory.entries if e.website)
-    print(f"{args.directory}: {len(directory.entries)} organisations, {listed} with a website: valid")
+    print(f"{directory.path}: {len(directory.entries)} organisations, {listed} with a website: valid")
+    return Exit.OK
+
+
+def cmd_config(args: argparse.Namespace) -> Exit:
+    sys.stdout.write(policy.render(_config(args)))
     return Exit.OK
 
 
 def cmd_crawl(args: argparse.Namespace) -> Exit:
-    options = _options(args)
+    config = _config(args)
+    options = _options(args, config)
     if options.worker and not options.redis:
         raise UsageError("--worker joins a shared crawl: give its --redis URL")
     for flag, given in (("--origin", options.origin), ("--lease", options.lease), ("--resume", options.resume)):
@@ -304,10 +388,51 @@ def cmd_crawl(args: argparse.Namespace) -> Exit:
         raise UsageError("--resume is for the coordinator: workers join whatever run is going")
     if options.lease is not None and options.lease <= 0:
         raise UsageError("--lease must be positive")
-    # Every problem of the directory file at once, before any request (a worker reads none).
-    directory = None if options.worker else load_directory(args.directory)
-    result = crawl(options, directory)
-    return _finish(result, args)
+    if options.worker:  # a worker reads no directory file: the coordinator chose the entries
+        return _finish(crawl(options, None), args, options.reports)
+    # Every problem of the directory file at once, before any request.
+    directory = _directory(config)
+    # The entries to check are chosen here, once, before a crawl shares them out (--jobs,
+    # --redis): every process checks its part of this choice.
+    choice = _choice(config, directory, options)
+    if choice is not None:
+        if not args.quiet:
+            print(_choice_line(choice), file=sys.stderr)
+        if not choice.ids:
+            # Nothing to check now: the reports are rewritten all the same (dates move on).
+            written = write_reports(report(directory, options), Path(options.reports or "reports"))
+            if not args.quiet:
+                print(f"0 entries checked; reports in {written[0].parent}/")
+            return Exit.OK
+        options = dataclasses.replace(options, only=choice.ids)
+    return _finish(crawl(options, directory), args, options.reports)
+
+
+def _choice(config: Config, directory: Directory, options: CrawlOptions) -> schedule.Choice | None:
+    """The entries this crawl checks (crawler.schedule), or None for every one of them."""
+    due, limit = config["schedule.due"], config["schedule.max"]
+    today = datetime.now(UTC).date()
+    if not due and not limit and not any(decisions.skipped(e.decisions, today) for e in directory.entries):
+        return None  # the common case: everything, without reading the history first
+    plan = schedule.Schedule(
+        config["schedule.alive_days"], config["schedule.failing_days"], config["schedule.spread"], limit
+    )
+    store = open_store(options.db, write=False)  # before the first crawl: an empty history
+    try:
+        states = schedule.states(directory.entries, store, policy_from(settings_for(options)))
+    finally:
+        store.close()
+    return schedule.choose(directory.entries, states, plan, datetime.now(UTC), due=due)
+
+
+def _choice_line(choice: schedule.Choice) -> str:
+    counts = ", ".join(f"{n:,} {why}" for why, n in choice.counts().items())
+    line = f"checking {len(choice.ids):,} entries" + (f" ({counts})" if counts else "")
+    if choice.left:
+        line += f"; {choice.left:,} due entries left for the next run (--max)"
+    if choice.skipped:
+        line += f"; {len(choice.skipped):,} skipped by decisions"
+    return line
 
 
 def _require_store(db: str) -> None:
@@ -318,14 +443,15 @@ def _require_store(db: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> Exit:
-    fail_on = parse_statuses(args.fail_on)
+    config = _config(args)
+    fail_on = policy.statuses_of(config)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    directory = load_directory(args.directory)
-    _require_store(args.db)
+    directory = _directory(config)
+    _require_store(config["db"])
     chosen = list(args.only)
     unknown = [i for i in chosen if i not in {e.id for e in directory.entries}]
     if unknown:
-        raise UsageError(f"--only: no entry with id {', '.join(unknown)} in {args.directory}")
+        raise UsageError(f"--only: no entry with id {', '.join(unknown)} in {directory.path}")
     touched = None
     if args.changed_since:
         touched = changes.changes_since(directory, args.changed_since)
@@ -335,19 +461,36 @@ def cmd_check(args: argparse.Namespace) -> Exit:
             if fmt in ("json", "sarif"):
                 sys.stdout.write(gate_output.render(fmt, _gate_run(args, directory.path, 0, fail_on), []))
             return Exit.OK
-    result = crawl(_options(args, only=chosen), directory)
+    today = datetime.now(UTC).date()
+    skipped = {e.id for e in directory.entries if decisions.skipped(e.decisions, today)}
+    if skipped:
+        chosen = [i for i in (chosen or [e.id for e in directory.entries]) if i not in skipped]
+        if not chosen:
+            _say(fmt, f"nothing to check: every chosen entry is skipped by a decision ({len(skipped)})")
+            if fmt in ("json", "sarif"):
+                sys.stdout.write(gate_output.render(fmt, _gate_run(args, directory.path, 0, fail_on), []))
+            return Exit.OK
+    # The gate writes no reports unless asked: --reports DIR, or crawler.toml's check.reports.
+    writes = args.reports is not None or config["check.reports"]
+    options = _options(args, config, only=chosen, reports="" if writes else None)
+    result = crawl(options, directory)
     if result.network is not Network.AVAILABLE:
-        return _finish(result, args)
-    # The model, not the raw checks: it knows the history (failing since, the grace rules).
+        return _finish(result, args, options.reports)
+    # The model, not the raw checks: it knows the history (failing since, the grace rules)
+    # and the maintainers' decisions (a status one accepts is no problem).
     wanted = {c.entry_id for c in result.checks}
     checked = dataclasses.replace(directory, entries=tuple(e for e in directory.entries if e.id in wanted))
-    problems = gate.judge(report(checked, CrawlOptions(db=args.db)).entries, fail_on, touched)
+    entries = report(checked, options).entries
+    problems = gate.judge(entries, fail_on, touched)
     sys.stdout.write(gate_output.render(fmt, _gate_run(args, directory.path, len(wanted), fail_on), problems))
     failing = sum(p.fails for p in problems)
     if not args.quiet:
         ignored = len(problems) - failing
+        accepted = sum(1 for e in entries if e.accepted and e.status in fail_on)
         summary = f"{len(wanted)} checked, {failing} failing on {','.join(sorted(fail_on))}"
-        _say(fmt, summary + (f", {ignored} ignored (not this change's doing)" if ignored else ""))
+        summary += f", {ignored} ignored (not this change's doing)" if ignored else ""
+        summary += f", {accepted} accepted by decisions" if accepted else ""
+        _say(fmt, summary)
     return Exit.PROBLEMS if failing else Exit.OK
 
 
@@ -360,7 +503,7 @@ def _say(fmt: str, line: str) -> None:
     print(line, file=sys.stderr if fmt in ("json", "sarif") else sys.stdout)
 
 
-def _finish(result: CrawlResult, args: argparse.Namespace) -> Exit:
+def _finish(result: CrawlResult, args: argparse.Namespace, reports: str | None) -> Exit:
     if result.network is not Network.AVAILABLE:
         print(
             "crawler: network unavailable: nothing answered, so nothing was recorded as failed "
@@ -373,8 +516,8 @@ def _finish(result: CrawlResult, args: argparse.Namespace) -> Exit:
     if getattr(args, "worker", False):
         print(f"{result.by_this_process} checks made here; {len(result.checks)} entries checked in run {result.run_id}")
         return Exit.OK
-    if args.reports:
-        print(f"{len(result.checks)} entries checked; reports in {args.reports}/")
+    if reports:
+        print(f"{len(result.checks)} entries checked; reports in {reports}/")
     else:
         print(f"{len(result.checks)} entries checked")
     if result.by_this_process is not None:
@@ -383,18 +526,22 @@ def _finish(result: CrawlResult, args: argparse.Namespace) -> Exit:
 
 
 def cmd_report(args: argparse.Namespace) -> Exit:
-    directory = load_directory(args.directory)
-    _require_store(args.db)
-    written = write_reports(report(directory, CrawlOptions(db=args.db, reports=args.reports)), Path(args.reports))
+    config = _config(args)
+    directory = _directory(config)
+    options = _options(args, config)
+    _require_store(options.db)
+    written = write_reports(report(directory, options), Path(options.reports or "reports"))
     for path in written:
         print(path)
     return Exit.OK
 
 
 def cmd_fix(args: argparse.Namespace) -> Exit:
-    directory = load_directory(args.directory)
-    _require_store(args.db)
-    model = report(directory, CrawlOptions(db=args.db, reports=args.reports))
+    config = _config(args)
+    directory = _directory(config)
+    options = _options(args, config)
+    _require_store(options.db)
+    model = report(directory, options)
     diff = fix.apply_redirects(directory, model, write=not args.dry_run)
     if not diff:
         print("nothing to fix: no permanently redirected entries in the last crawl")
@@ -403,11 +550,11 @@ def cmd_fix(args: argparse.Namespace) -> Exit:
     changed = sum(1 for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++"))
     lines = f"{changed} line{'s' if changed != 1 else ''}"
     if args.dry_run:
-        print(f"dry run: {args.directory} not written ({lines} would change)")
+        print(f"dry run: {directory.path} not written ({lines} would change)")
     else:
         # The next report compares each entry's URL with where its check ended: the fixed
         # entries are no longer "fix the URL".
-        print(f"wrote {args.directory}: {lines} changed; `crawler report` no longer lists them")
+        print(f"wrote {directory.path}: {lines} changed; `crawler report` no longer lists them")
     return Exit.OK
 
 
@@ -439,12 +586,45 @@ def cmd_demo(args: argparse.Namespace) -> Exit:
     return Exit.OK if result.network is Network.AVAILABLE else Exit.NETWORK_UNAVAILABLE
 
 
+def cmd_history(args: argparse.Namespace) -> Exit:
+    config = _config(args)
+    if args.history_command != "import":  # import may build a store; the others read one
+        _require_store(config["db"])
+    store = open_store(config["db"], write=args.history_command != "export")
+    try:
+        if args.history_command == "export":
+            runs, checks = journal.export(store, Path(config["history.journal"]))
+            print(f"{runs} runs ({checks} checks) appended to {config['history.journal']}/")
+        elif args.history_command == "import":
+            runs, checks = journal.import_(store, Path(config["history.journal"]))
+            print(f"{runs} runs ({checks} checks) added to {config['db']}")
+            folded = store.fold(_fold_before(config))
+            if folded:
+                store.compact()
+                print(f"{folded} checks older than {config['history.fold_after_days']} days folded")
+        else:
+            folded = store.fold(_fold_before(config))
+            if folded:
+                store.compact()
+            print(f"{folded} checks folded into per-entry summaries")
+    finally:
+        store.close()
+    return Exit.OK
+
+
+def _fold_before(config: Config) -> str | None:
+    days = config["history.fold_after_days"]
+    return fold_cutoff(days) if days else None
+
+
 COMMANDS = {
     "crawl": cmd_crawl,
     "check": cmd_check,
     "report": cmd_report,
     "validate": cmd_validate,
     "fix": cmd_fix,
+    "config": cmd_config,
+    "history": cmd_history,
     "demo": cmd_demo,
     "rdap-bootstrap": cmd_rdap_bootstrap,
 }

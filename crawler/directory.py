@@ -14,14 +14,17 @@ import ipaddress
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from crawler import decisions
+from crawler.decisions import Accept, Decision
 from crawler.errors import CrawlerError
 
 #: Larger files are refused unread: the directory is edited by hand, so anything this big is a
@@ -37,12 +40,20 @@ _EXPECTED = f"expected a mapping with the key '{TOP_KEY}' holding a list of entr
 REQUIRED_KEYS = ("id", "country", "name")
 OPTIONAL_KEYS = ("name_en", "website", "notes")
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
+DECISIONS_KEY = "check"  # the entry's decisions (crawler.decisions)
+#: Every key the format itself defines; a directory's own fields are declared besides them
+#: (crawler.toml's ``extra_keys``).
+BUILT_IN_KEYS = (*KNOWN_KEYS, DECISIONS_KEY)
 
 _ID_RE = re.compile(r"[a-z0-9-]+")
 _LABEL_RE = re.compile(r"[a-z0-9_-]+")  # a host label after punycode; "_" occurs in real hosts
 _SPACE = re.compile(r"\s")  # white space, as str.isspace() has it
 _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TAG_NAMES = {
     _STR_TAG: "a string",
     _NULL_TAG: "nothing (null)",
@@ -116,6 +127,13 @@ class Entry:
     notes: str | None
     line: int  # the line to edit: the `website:` key's line if present, else `entry_line`
     entry_line: int  # where the entry starts
+    decisions: tuple[Decision, ...] = ()  # under its `check:` key, in file order
+    extra: tuple[tuple[str, Any], ...] = ()  # the directory's own fields (declared), in file order
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The directory's own fields of this entry, by name (plain values: JSON-ready)."""
+        return dict(self.extra)
 
     @property
     def ascii_url(self) -> str | None:
@@ -139,6 +157,7 @@ class Directory:
 
     path: str
     entries: tuple[Entry, ...]
+    extra_keys: tuple[str, ...] = ()  # the fields of its own it was read with (crawler.toml)
 
     def by_id(self, id: str) -> Entry:
         """The entry with this id; KeyError if there is none."""
@@ -148,16 +167,18 @@ class Directory:
         raise KeyError(id)
 
 
-def load_directory(path: str | os.PathLike[str]) -> Directory:
+def load_directory(path: str | os.PathLike[str], extra_keys: Sequence[str] = ()) -> Directory:
     """Read and validate the directory file at `path`; raises DirectoryError on any problem.
 
-    A command loads the file once and hands the `Directory` along (to the crawl, its
-    pipeline and its reports, through `crawler.context.RunContext`).
+    `extra_keys` are entry fields of the directory's own (crawler.toml's ``extra_keys``),
+    allowed besides the built-in ones. A command loads the file once and hands the
+    `Directory` along (to the crawl, its pipeline and its reports, through
+    `crawler.context.RunContext`).
     """
-    return _read(os.fspath(path))
+    return _read(os.fspath(path), tuple(extra_keys))
 
 
-def _read(where: str) -> Directory:
+def _read(where: str, extra_keys: tuple[str, ...] = ()) -> Directory:
     # Read as a text stream, in pieces, never whole: a directory of a million entries is
     # about 120 MB of YAML, which would otherwise sit in memory twice (bytes and text)
     # beside the entries made from it.
@@ -173,9 +194,9 @@ def _read(where: str) -> Directory:
                 raise DirectoryError([Problem(where, 0, _too_large())])
             if _yaml_only_breaks(_Capped(stream)):  # rare: lines are then counted on the whole text
                 stream.seek(0)
-                return parse_directory(stream.read(), where)
+                return parse_directory(stream.read(), where, extra_keys)
             stream.seek(0)
-            return parse_directory(_Capped(stream), where)
+            return parse_directory(_Capped(stream), where, extra_keys)
         except UnicodeDecodeError:
             raise DirectoryError(
                 [Problem(where, 1, f"not valid UTF-8 (first bad byte on line {_bad_byte_line(where)}): "
@@ -230,20 +251,21 @@ def _bad_byte_line(where: str) -> int:
     return 1
 
 
-def parse_directory(text: str | _Capped | TextIO, path: str) -> Directory:
+def parse_directory(text: str | _Capped | TextIO, path: str, extra_keys: Sequence[str] = ()) -> Directory:
     """Validate directory `text` (the text, or a text stream read once in pieces); `path`
-    is only used in problems and in the result.
+    is only used in problems and in the result; `extra_keys` are the entry fields the
+    directory declares as its own (crawler.toml's ``extra_keys``).
 
     Raises DirectoryError, and nothing else, listing every problem found (a stream may
     also raise what reading it raises).
     """
     if isinstance(text, str) and len(text) > MAX_FILE_BYTES:
         raise DirectoryError([Problem(path, 0, _too_large())])
-    checker = _Checker(path, text)
+    checker = _Checker(path, text, tuple(extra_keys))
     entries = checker.check(text)
     if checker.problems:
         raise DirectoryError(checker.problems)
-    return Directory(path, tuple(entries))
+    return Directory(path, tuple(entries), tuple(extra_keys))
 
 
 class _Checker:
@@ -254,9 +276,11 @@ class _Checker:
     stopping at the first.
     """
 
-    def __init__(self, path: str, text: str | _Capped | TextIO) -> None:
+    def __init__(self, path: str, text: str | _Capped | TextIO, extra_keys: tuple[str, ...] = ()) -> None:
         self.path = path
         self.lines = _Lines(text)
+        self.extra_keys = extra_keys
+        self.known = (*BUILT_IN_KEYS, *(k for k in extra_keys if k not in BUILT_IN_KEYS))
         self.problems: list[Problem] = []
         self._anchors: list[Problem] = []  # anchors and aliases, reported whatever else happens
         self._resolver = yaml.resolver.Resolver()
@@ -405,8 +429,10 @@ class _Checker:
         entry_line = self.lines.of(node.start_mark)
         key_lines: dict[str, int] = {}
         nodes: dict[str, Node] = {}
-        for key, key_line, value in self.keys(node, KNOWN_KEYS):
+        for key, key_line, value in self.keys(node, self.known):
             key_lines[key], nodes[key] = key_line, value
+        extra = tuple((key, self.plain(key, nodes.pop(key))) for key in list(nodes) if key not in BUILT_IN_KEYS)
+        found = self.decisions(nodes.pop(DECISIONS_KEY)) if DECISIONS_KEY in nodes else ()
         values = {key: self.string(key, value) for key, value in nodes.items()}
         for key in REQUIRED_KEYS:
             if key not in nodes:
@@ -426,7 +452,7 @@ class _Checker:
         line = key_lines.get("website", entry_line)
         return id_, id_line, Entry(
             values["id"] or "", sys.intern(values["country"] or ""), values["name"] or "",
-            values.get("name_en"), website, values.get("notes"), line, entry_line)
+            values.get("name_en"), website, values.get("notes"), line, entry_line, found, extra)
 
     def keys(self, node: MappingNode, known: tuple[str, ...]) -> Iterator[tuple[str, int, Node]]:
         """Yield (key, key's line, value) for known keys, reporting unknown and repeated ones."""
@@ -441,10 +467,102 @@ class _Checker:
             elif key not in known:
                 close = difflib.get_close_matches(key, known, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else "expected " + ", ".join(known)
+                if known is self.known and not close:
+                    hint += f"; a field of your own must be declared in crawler.toml: extra_keys = [\"{key}\"]"
                 self.report(line, f"unknown key '{key}' ({hint})")
             else:
                 yield key, line, value
             seen.setdefault(key, line)
+
+    def plain(self, key: str, node: Node) -> Any:
+        """A field of the directory's own as a plain value: text, number, boolean, null, a
+        date as YYYY-MM-DD, or lists and mappings of them (what JSON can hold)."""
+        try:
+            value = yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError) as e:
+            self.report(node, f"'{key}' cannot be read: {getattr(e, 'problem', None) or e}")
+            return None
+        return self._json_ready(key, node, value)
+
+    def _json_ready(self, key: str, node: Node, value: Any) -> Any:
+        if isinstance(value, (datetime, date)):
+            return value.isoformat()
+        if isinstance(value, list):
+            return [self._json_ready(key, node, v) for v in value]
+        if isinstance(value, dict):
+            return {str(k): self._json_ready(key, node, v) for k, v in value.items()}
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        self.report(node, f"'{key}' holds {type(value).__name__} data: expected text, numbers, lists or mappings")
+        return None
+
+    def decisions(self, node: Node) -> tuple[Decision, ...]:
+        """The entry's decisions under `check:` (one mapping, or a list of them), each checked."""
+        items = node.value if isinstance(node, SequenceNode) else [node]
+        if isinstance(node, SequenceNode) and not items:
+            self.report(node, f"'{DECISIONS_KEY}' is an empty list: remove it, or write a decision")
+        found: list[Decision] = []
+        for item in items:
+            decision = self.decision(item)
+            if decision is not None:
+                found.append(decision)
+        return tuple(found)
+
+    def decision(self, node: Node) -> Decision | None:
+        if not isinstance(node, MappingNode):
+            self.report(node, f"expected a decision (a mapping with keys {', '.join(decisions.KEYS)}), "
+                        f"found {_describe(node)}")
+            return None
+        before = len(self.problems)
+        nodes = {key: value for key, _, value in self.keys(node, decisions.KEYS)}
+        reason = self.string("reason", nodes["reason"]) if "reason" in nodes else None
+        if "reason" not in nodes or (reason is None and nodes["reason"].tag == _NULL_TAG):
+            self.report(node, "a decision needs a 'reason': say why, for whoever reads it next")
+        accept = self.accept(nodes["accept"]) if "accept" in nodes else None
+        skip_until = self.day("skip-until", nodes["skip-until"]) if "skip-until" in nodes else None
+        until = self.day("until", nodes["until"]) if "until" in nodes else None
+        timeout = self.seconds(nodes["timeout"]) if "timeout" in nodes else None
+        if not {"accept", "skip-until", "timeout"} & nodes.keys():
+            self.report(node, "a decision must say what it decides: accept, skip-until or timeout")
+        if "skip-until" in nodes and "until" in nodes:
+            self.report(nodes["until"], "'until' beside 'skip-until': skip-until already says when it ends")
+        if len(self.problems) > before:
+            return None
+        return Decision(reason or "", self.lines.of(node.start_mark), accept, skip_until, timeout, until)
+
+    def accept(self, node: Node) -> Accept | None:
+        if isinstance(node, ScalarNode) and node.tag == _STR_TAG and node.value in tuple(Accept):
+            return Accept(node.value)
+        words = [a.value for a in Accept]
+        shown = f"'{node.value}'" if isinstance(node, ScalarNode) and node.tag == _STR_TAG else _describe(node)
+        close = difflib.get_close_matches(node.value, words, n=1) if isinstance(node, ScalarNode) else []
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        self.report(node, f"'accept' must be {' or '.join(words)}, found {shown}{hint}")
+        return None
+
+    def day(self, key: str, node: Node) -> date | None:
+        """A date written YYYY-MM-DD (plain, as YAML reads a date, or quoted)."""
+        if isinstance(node, ScalarNode) and node.tag in (_STR_TAG, _TIMESTAMP_TAG) and _DAY_RE.fullmatch(node.value):
+            try:
+                return date.fromisoformat(node.value)
+            except ValueError:
+                pass
+        shown = f"'{node.value}'" if isinstance(node, ScalarNode) else _describe(node)
+        self.report(node, f"'{key}' must be a date written YYYY-MM-DD, found {shown}")
+        return None
+
+    def seconds(self, node: Node) -> float | None:
+        if isinstance(node, ScalarNode) and node.tag in (_INT_TAG, _FLOAT_TAG):
+            try:
+                value = float(node.value.replace("_", ""))
+            except ValueError:
+                value = -1.0
+            if 0 < value <= decisions.MAX_TIMEOUT:
+                return value
+        shown = node.value if isinstance(node, ScalarNode) else _describe(node)
+        self.report(node, f"'timeout' must be a number of seconds, more than 0 and at most "
+                    f"{decisions.MAX_TIMEOUT:g}, found {shown}")
+        return None
 
     def string(self, key: str, node: Node) -> str | None:
         """The value as a string; None for null. Reports non-strings and empty strings."""
@@ -452,7 +570,7 @@ class _Checker:
         if scalar and node.tag == _STR_TAG and node.value.strip():
             return node.value
         if scalar and node.tag == _STR_TAG:
-            fix = "a non-empty string" if key in REQUIRED_KEYS else "a value, or null"
+            fix = "a non-empty string" if key in (*REQUIRED_KEYS, "reason") else "a value, or null"
             self.report(node, f"'{key}' is empty: expected {fix}")
         elif scalar and node.tag in _TAG_NAMES and node.tag != _NULL_TAG:
             # A plain 2019, yes or 2011-05-07 is not read as text: say how to make it text.

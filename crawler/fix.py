@@ -60,7 +60,8 @@ def _website_values(text: str) -> dict[str, yaml.ScalarEvent]:
     """Each entry's `website` value as YAML read it (with its marks), by entry id.
 
     `text` is a directory file that has passed validation: a top mapping whose sequence of
-    entries holds mappings of scalars.
+    entries holds mappings, whose values are scalars but for decisions (``check:``) and the
+    directory's own fields, which may be lists or mappings (never a website).
     """
     found: dict[str, yaml.ScalarEvent] = {}
     depth = 0
@@ -69,7 +70,10 @@ def _website_values(text: str) -> dict[str, yaml.ScalarEvent]:
     for event in yaml.parse(text, Loader=YAML_LOADER):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
-            entry, key = {}, None
+            if depth == 3:  # an entry begins
+                entry, key = {}, None
+            elif depth == 4:  # a key's value that is a list or a mapping: not a website
+                key = None
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             if depth == 3 and "id" in entry and "website" in entry:
                 found[entry["id"].value] = entry["website"]
@@ -129,7 +133,7 @@ def apply_redirects(directory: Directory, report: Report, *, write: bool) -> str
 def _check_reads_back(updated: str, directory: Directory, wanted: dict[str, str]) -> None:
     """Raise DirectoryError unless `updated` reads as `directory` with `wanted` websites."""
     try:
-        after = parse_directory(updated, directory.path)
+        after = parse_directory(updated, directory.path, directory.extra_keys)
     except DirectoryError as exc:
         by_line = {e.line: e.id for e in directory.entries}
         raise DirectoryError([

@@ -1,7 +1,8 @@
 """The CI gate's judgement (`crawler check`): which problems fail the check, which are
 ignored and why.
 
-A problem is an entry whose latest status is one of `--fail-on`. Checking every entry, each
+A problem is an entry whose latest status is one of `--fail-on`, unless a maintainer's
+decision in force accepts that status (`EntryReport.accepted`). Checking every entry, each
 problem fails. On a pull request (`--changed-since`), the change answers only for what it
 did: a problem fails when the change added the entry or changed its website, or when the
 grace rules have confirmed it (`EntryReport.dead_confirmed`: failing long enough); any
@@ -44,6 +45,8 @@ def judge(
     problems = []
     for entry in sorted(entries, key=lambda e: (e.line, e.id)):
         if not isinstance(entry.status, Status) or entry.status not in fail_on:
+            continue
+        if entry.accepted:  # a maintainer's decision in force accepts this status (crawler.decisions)
             continue
         why = "" if changes is None else _excuse(entry, changes)
         problems.append(Problem(entry, fails=not why, ignored_because=why))

@@ -29,10 +29,43 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import redis
 
+from crawler.decisions import Accept, Decision
 from crawler.directory import Entry
+
+def entry_json(entry: Entry) -> str:
+    """`entry` as the JSON a worker reads back with `entry_from_json` (its decisions' dates as
+    YYYY-MM-DD, its own fields as they are: plain values)."""
+    return json.dumps(dataclasses.asdict(entry), default=_plain)
+
+
+def entry_from_json(text: str | bytes) -> Entry:
+    """The `Entry` that `entry_json` wrote, decisions and fields included."""
+    data = json.loads(text)
+    data["decisions"] = tuple(
+        Decision(
+            d["reason"], d["line"], Accept(d["accept"]) if d["accept"] else None, _day(d["skip_until"]),
+            d["timeout"], _day(d["until"]),
+        )
+        for d in data.get("decisions", ())
+    )
+    data["extra"] = tuple((name, value) for name, value in data.get("extra", ()))
+    return Entry(**data)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
 
 CHUNK = 5_000  # entries per Redis round trip when listing a large directory
 SCAN = 200  # second looks a process considers per request for work
@@ -222,7 +255,7 @@ class LeaseQueue:
 
     def _add(self, batch: Sequence[Entry]) -> int:
         pipe = self.client.pipeline()
-        pipe.hset(self.entries, mapping={e.id: json.dumps(dataclasses.asdict(e)) for e in batch})
+        pipe.hset(self.entries, mapping={e.id: entry_json(e) for e in batch})
         pipe.rpush(self.pending, *(e.id for e in batch))
         pipe.execute()
         return len(batch)
@@ -233,7 +266,7 @@ class LeaseQueue:
         leases = []
         for data, seen in zip(flat[0::2], flat[1::2]):
             if data:  # an id without its entry would be a bug of the listing; skip it
-                leases.append(Lease(Entry(**json.loads(data)), tuple(o for o in seen.split(",") if o)))
+                leases.append(Lease(entry_from_json(data), tuple(o for o in seen.split(",") if o)))
         return leases
 
     @property

@@ -1,13 +1,16 @@
-"""Downloader middlewares: the address guard for IP literals, each entry's time budget, the
-inflate cap, Retry-After, Scrapy's meta refresh without decoding pages that cannot hold one,
-cookies kept per visit, and certificate chains completed from their caIssuers URL."""
+"""Downloader middlewares: the address guard for IP literals, a decision's timeout, each
+entry's time budget, the inflate cap, Retry-After, Scrapy's meta refresh without decoding pages
+that cannot hold one, cookies kept per visit, and certificate chains completed from their
+caIssuers URL."""
 
 from __future__ import annotations
 
 import codecs
 import logging
+import math
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from functools import lru_cache
 from http.cookiejar import Cookie
 from typing import TYPE_CHECKING, Any
@@ -25,6 +28,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.task import deferLater
 from w3lib.encoding import http_content_type_encoding
 
+from crawler import decisions
 from crawler.net.addresses import AddressRefused, allowed, parse_ip_literal
 from crawler.net.chains import CHAINS, MAX_ISSUER_BYTES, parse_issuers
 from crawler.net.diagnostics import DIAGNOSTICS
@@ -62,20 +66,45 @@ class AddressGuardMiddleware:
             raise AddressRefused(str(address))
 
 
-class EntryBudgetMiddleware:
-    """Ends each entry's whole check within CRAWLER_ENTRY_BUDGET times the timeout.
+class DecisionTimeoutMiddleware:
+    """Gives an entry's requests the timeout a maintainer's decision in force sets for it
+    (`crawler.decisions`, ``timeout: SECONDS`` under the entry's ``check:``).
 
-    A check is a chain of requests (redirect hops, retries, the page, the extra requests)
-    and waits (Retry-After), each with its own timeout: unbounded, one slow site could hold
-    its slot for many timeouts. The chain's first request starts the clock
-    (``meta["deadline"]``, a `time.monotonic` moment that redirects, retries and the
-    spider's extra requests carry along); every request is given at most the time left,
-    and none is sent once it is spent (a timeout, like any other). The spider notes when
-    the budget cut its extra requests short.
+    Before Scrapy's DownloadTimeoutMiddleware (350), which sets only a timeout the request
+    has not got yet; redirects carry it on in their meta. EntryBudgetMiddleware (360) takes
+    it as the entry's timeout, so the entry's time budget grows (or shrinks) with it.
     """
 
-    def __init__(self, budget: float, timeout: float) -> None:
-        self.budget = budget
+    def process_request(self, request: Request) -> None:
+        entry = request.meta.get("entry")
+        if entry is None or not entry.decisions or "download_timeout" in request.meta:
+            return
+        seconds = decisions.timeout(entry.decisions, datetime.now(UTC).date())
+        if seconds is not None:
+            request.meta["download_timeout"] = seconds
+
+
+class EntryBudgetMiddleware:
+    """Ends each entry's whole check within CRAWLER_ENTRY_BUDGET times the entry's timeout.
+
+    A check is a chain of requests (redirect hops, retries, the page, the extra requests)
+    and waits (Retry-After, the extra requests' turn), each with its own timeout: unbounded,
+    one slow site could hold its slot for many timeouts. The chain's first request starts
+    the clock (``meta["deadline"]``, a `time.monotonic` moment that redirects, retries and
+    the spider's extra requests carry along); every request is given at most the time left,
+    and none is sent once it is spent (a timeout, like any other). The spider notes when the
+    budget cut its extra requests short.
+
+    The entry's timeout is the one its first request arrives with: a maintainer's decision's
+    (DecisionTimeoutMiddleware, 340), else DOWNLOAD_TIMEOUT (Scrapy's DownloadTimeoutMiddleware,
+    350). It is kept in ``meta["entry_timeout"]``, so an entry decided to need 90 s gets
+    90 s a request and a budget of CRAWLER_ENTRY_BUDGET x 90 s, not the global one. A request
+    that is no part of an entry's chain (an RDAP lookup, a certificate authority's file) comes
+    with ``meta["deadline"] = math.inf``.
+    """
+
+    def __init__(self, multiple: float, timeout: float) -> None:
+        self.multiple = multiple
         self.timeout = timeout
 
     @classmethod
@@ -84,16 +113,19 @@ class EntryBudgetMiddleware:
         multiple = settings.getfloat("CRAWLER_ENTRY_BUDGET")
         if multiple <= 0:
             raise NotConfigured
-        timeout = settings.getfloat("DOWNLOAD_TIMEOUT")
-        return cls(multiple * timeout, timeout)
+        return cls(multiple, settings.getfloat("DOWNLOAD_TIMEOUT"))
 
     def process_request(self, request: Request) -> None:
+        meta = request.meta
+        # Read before this middleware first lowers download_timeout to the time left: later
+        # requests of the chain carry the entry's own timeout on, not a clamped one.
+        timeout = meta.setdefault("entry_timeout", meta.get("download_timeout") or self.timeout)
         now = time.monotonic()
-        left = request.meta.setdefault("deadline", now + self.budget) - now
+        left = meta.setdefault("deadline", now + self.multiple * timeout) - now
         if left <= 0:
-            raise DownloadTimeoutError(f"the check's time budget of {self.budget:g} s ran out")
-        request.meta["download_timeout"] = min(self.timeout, left)
-        request.meta["budget_clamped"] = left < self.timeout
+            raise DownloadTimeoutError("the check's time budget ran out")
+        meta["download_timeout"] = min(timeout, left)
+        meta["budget_clamped"] = left < timeout
 
 
 def time_left(request: Request) -> float:
@@ -136,15 +168,16 @@ class RetryAfterMiddleware:
     at its word that it refuses us now, and the verdict says when to come back.
     """
 
-    def __init__(self, limit: float) -> None:
+    def __init__(self, limit: float, priority_adjust: int = 0) -> None:
         self.limit = limit
+        self.priority_adjust = priority_adjust
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         limit = crawler.settings.getfloat("CRAWLER_RETRY_AFTER_MAX")
         if limit <= 0:
             raise NotConfigured
-        return cls(limit)
+        return cls(limit, crawler.settings.getint("RETRY_PRIORITY_ADJUST"))
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         delay = retry_after_seconds(response)
@@ -155,7 +188,12 @@ class RetryAfterMiddleware:
         from twisted.internet import reactor
 
         await maybe_deferred_to_future(deferLater(reactor, delay))
-        return request.replace(dont_filter=True, meta={**request.meta, "retried_after": delay})
+        # Ahead of the entries not started yet, as any retry (RETRY_PRIORITY_ADJUST): the
+        # entry's time budget is running.
+        return request.replace(
+            dont_filter=True, meta={**request.meta, "retried_after": delay},
+            priority=request.priority + self.priority_adjust,
+        )
 
 
 def retry_after_seconds(response: Response) -> float | None:
@@ -305,9 +343,15 @@ class ChainCompletionMiddleware:
         return request.replace(dont_filter=True, meta={**request.meta, "chain_completed_for": [*tried, host]})
 
     async def _issuers(self, url: str) -> list[Any]:
+        # A certificate authority's file server is a service, not a listed site: no robots.txt,
+        # no pause, one fetch at a time per host (crawler.politeness); and no part of the
+        # entry's time budget (its own clock starts when it is sent).
         fetch = Request(
             url, dont_filter=True,
-            meta={"chain_issuer": True, "side_request": True, "dont_retry": True, "read_limit": MAX_ISSUER_BYTES},
+            meta={
+                "chain_issuer": True, "side_request": True, "side_robots": False, "side_delay": 0.0,
+                "deadline": math.inf, "dont_retry": True, "read_limit": MAX_ISSUER_BYTES,
+            },
         )
         try:
             response = await self.crawler.engine.download_async(fetch)

@@ -22,7 +22,7 @@ from crawler.registrations import row_of
 from crawler.reports import write_reports
 from crawler.reports.model import Policy, build_report
 from crawler.spiders.websites import WebsitesSpider
-from crawler.store import Store, open_store
+from crawler.store import Store, fold_cutoff, open_store
 from crawler.verdict.outcome import Network
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ def policy_from(settings: BaseSettings) -> Policy:
         dead_after_checks=settings.getint("CRAWLER_DEAD_AFTER_CHECKS"),
         dead_after_days=settings.getint("CRAWLER_DEAD_AFTER_DAYS"),
         inactive_after_days=settings.getint("CRAWLER_INACTIVE_AFTER_DAYS"),
+        page_title=settings.get("CRAWLER_PAGE_TITLE") or Policy.page_title,
     )
 
 
@@ -72,6 +73,7 @@ class HistoryPipeline:
         self.db_path: str = settings.get("CRAWLER_DB")
         self.reports_dir: str | None = settings.get("CRAWLER_REPORTS")
         self.policy = policy_from(settings)
+        self.fold_after_days = settings.getint("CRAWLER_HISTORY_FOLD_AFTER_DAYS")
         self.store: Store | None = None
         self.attempted = 0
         self.answered = 0
@@ -148,6 +150,8 @@ class HistoryPipeline:
         canary_failed, attempted, answered = self.network_evidence()
         available = not canary_failed and (attempted == 0 or answered > 0)
         run = store.finish_run(run_id, network_available=available)
+        if self.fold_after_days > 0:  # the retention policy: the reports read the same after it
+            store.fold(fold_cutoff(self.fold_after_days))
         self.settled(run.network)
         if not available:
             # INFO: the CLI says this itself; `scrapy crawl` (LOG_LEVEL INFO) shows it here.

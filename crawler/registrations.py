@@ -16,6 +16,7 @@ stands. Settings: CRAWLER_RDAP_ENABLED (``--no-rdap``), CRAWLER_RDAP_BOOTSTRAP
 from __future__ import annotations
 
 import logging
+import math
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -131,9 +132,16 @@ class RegistrationWatch:
 
     async def _ask(self, domain: str, url: str) -> DomainLookup:
         tried = utc_now()
+        # A registry is a service built for lookups, not a listed site: its robots.txt is not
+        # asked and no pause is kept between lookups, but they go one at a time per registry
+        # host (crawler.politeness). Nor is the lookup part of an entry's time budget: its
+        # clock starts when its turn comes, not while it waits behind other lookups.
         request = scrapy.Request(
             url, headers={"Accept": ACCEPT}, dont_filter=True,
-            meta={"side_request": True, "read_limit": READ_LIMIT, "rdap": True},
+            meta={
+                "side_request": True, "side_robots": False, "side_delay": 0.0, "deadline": math.inf,
+                "read_limit": READ_LIMIT, "rdap": True,
+            },
         )
         try:
             response = await self.crawler.engine.download_async(request)

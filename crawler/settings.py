@@ -18,22 +18,26 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 CRAWLER_ALLOW_PRIVATE = False  # permit loopback/private/reserved addresses (tests, intranets)
 CRAWLER_CANARY_URL = None  # if set and it fails, the run is "network unavailable"
+CRAWLER_CONTACT = None  # a URL about the crawler for site owners (crawler.toml puts it in USER_AGENT)
 CRAWLER_DB = "data/history.sqlite3"  # the history store (SQLite file)
 CRAWLER_DEAD_AFTER_CHECKS = 3  # a failing site is "dead" after this many failed checks...
 CRAWLER_DEAD_AFTER_DAYS = 7  # ...spanning at least this many days (as Wikipedia's bot)
 CRAWLER_DIRECTORY = "data/organisations.yaml"  # the directory file to check
-CRAWLER_ENTRY_BUDGET = 3.0  # x DOWNLOAD_TIMEOUT: one entry's whole check (hops, page, extra requests, waits)
+CRAWLER_ENTRY_BUDGET = 3.0  # x the entry's timeout (its decision's, or DOWNLOAD_TIMEOUT): one whole check
+CRAWLER_EXTRA_KEYS: list[str] = []  # entry fields of the directory's own (crawler.toml's extra_keys)
 CRAWLER_FRESHNESS_ENABLED = True  # fetch sitemap.xml / a feed to date the content
 CRAWLER_GC_THRESHOLD = 20_000  # allocations between the cycle collector's young passes; 0: Python's
+CRAWLER_HISTORY_FOLD_AFTER_DAYS = 90  # older checks, beyond each entry's last 30, are folded; 0: never
 CRAWLER_INACTIVE_AFTER_DAYS = 365  # content older than this is flagged "inactive"
 CRAWLER_INFLATE_LIMIT = 8 * 1024 * 1024  # bytes a body may inflate to (gzip/brotli bombs)
 CRAWLER_KEEPALIVE = 10  # seconds an idle connection waits for its site's next request
 CRAWLER_ONLY: list[str] = []  # entry ids to check; empty = all
+CRAWLER_PAGE_TITLE = "Organisation directory"  # the heading of the readers' page (index.html)
 # The registration watch (crawler/registrations.py): RDAP records of the listed domains.
 CRAWLER_RDAP_ENABLED = True
 CRAWLER_RDAP_BOOTSTRAP = "data/rdap-dns.json"  # IANA's bootstrap file; the bundled snapshot until written
 CRAWLER_RDAP_MAX_AGE_DAYS = 30  # an answer younger than this is not asked again
-CRAWLER_RDAP_PER_RUN = 1000  # domains asked per crawl at most (a registry is asked 2 at a time); the rest next crawl
+CRAWLER_RDAP_PER_RUN = 1000  # domains asked per crawl at most (one at a time per registry host); the rest next crawl
 CRAWLER_RDAP_RETRY_DAYS = 1  # a lookup that got no answer waits this long
 CRAWLER_PROGRESS = True  # a live line on a terminal, a periodic plain line in logs
 CRAWLER_PROGRESS_INTERVAL = 10.0  # seconds between plain progress lines
@@ -41,6 +45,10 @@ CRAWLER_READ_LIMIT = 512 * 1024  # bytes read per page: the title and dates are 
 CRAWLER_REPORTS = "reports"  # where the reports are written
 CRAWLER_RETRY_AFTER_MAX = 10.0  # seconds; a longer Retry-After is not waited for
 CRAWLER_RESOLVE: list[str] = []  # curl-style "HOST:PORT:ADDRESS" overrides (HOST may be *)
+# The extra requests (soft-404 probe, feed, sitemap) obey robots.txt, one at a time per host
+# with this many seconds between them (crawler.politeness); the listed page never asks robots.txt.
+CRAWLER_SIDE_DELAY = 1.0
+CRAWLER_SIDE_ROBOTS = True
 CRAWLER_SOFT404_ENABLED = True  # probe a surely-missing path when a page looks like "not found"
 CRAWLER_STALE_AFTER_DAYS = 30  # an entry not verified for this long is "stale"
 CRAWLER_STOP_GRACE = 5.0  # seconds a stopping crawl may take before it is forced (SIGINT, SIGTERM)
@@ -49,7 +57,9 @@ CRAWLER_STOP_GRACE = 5.0  # seconds a stopping crawl may take before it is force
 
 # Names the project and what it does, so a site owner reading logs knows who knocked.
 USER_AGENT = "Mozilla/5.0 (compatible; organisations-directory-crawler/0.1; link checker)"
-ROBOTSTXT_OBEY = False  # we fetch one page per listed site, as a reader's browser would
+# The listed page is fetched as a reader's browser would, without robots.txt; the extra
+# requests obey it (crawler.politeness.SidePoliteness, CRAWLER_SIDE_ROBOTS).
+ROBOTSTXT_OBEY = False
 # Across hosts: a check is mostly waiting, and a hanging host should cost a socket, not
 # hold up the queue. With 512, 10,000 simulated sites (3 % hanging) took 2.06x the 30 s
 # timeout on 2 cores, bound by CPU, not slots (benchmarks/README.md). `crawler.run` raises
@@ -76,6 +86,11 @@ RETRY_ENABLED = True
 RETRY_TIMES = 1  # one more try for transient failures (resets, refusals, 5xx; not timeouts)
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]  # not 429: that is a refusal (blocked)
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # a dead site is a verdict, not an error of ours
+# A retry (and a Retry-After's second try) goes ahead of the entries not started yet, as a
+# redirect does (REDIRECT_PRIORITY_ADJUST, +2): its entry's time budget is running
+# (CRAWLER_ENTRY_BUDGET), and behind a queue of thousands (Scrapy's -1) it would spend it
+# waiting for a slot, and the site would be called a timeout for the crawler's own backlog.
+RETRY_PRIORITY_ADJUST = 2
 # Scrapy's list without DownloadTimeoutError: a site that did not answer within the
 # timeout rarely answers a second later, and retrying it doubles the cost of every
 # hanging site (the longest waits of a crawl). Resets, refusals and DNS hiccups retry.
@@ -126,6 +141,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     # Before everything that could send the request: refuse inward IP literals early.
     "crawler.middlewares.AddressGuardMiddleware": 50,
+    # Before DownloadTimeoutMiddleware (350): an entry's decision may lengthen its timeout.
+    "crawler.middlewares.DecisionTimeoutMiddleware": 340,
     # After Scrapy's DownloadTimeoutMiddleware (350), which it overrides with the time left.
     "crawler.middlewares.EntryBudgetMiddleware": 360,
     # Just outside HttpCompressionMiddleware (590), so its response hook runs first.
@@ -140,6 +157,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.VisitCookiesMiddleware": 700,
     # Before RetryMiddleware (550) sees a TLS failure: complete a chain the server left short.
     "crawler.middlewares.ChainCompletionMiddleware": 555,
+    # Nearest the downloader, after everything that may turn a response into a new request:
+    # the extra requests' robots.txt, one at a time per host, their delay and Retry-After.
+    "crawler.politeness.SidePoliteness": 950,
 }
 EXTENSIONS = {
     "crawler.extensions.ReadLimit": 100,

@@ -94,6 +94,28 @@ def test_an_edit_that_would_not_validate_writes_nothing_and_names_the_entry(
     assert "'a'" in str(refused.value) and "nothing was written" in str(refused.value)
 
 
+def test_entries_with_decisions_and_fields_of_their_own_are_fixed_too(tmp_path: Path) -> None:
+    # A decision (``check:``) and declared fields (a list, a mapping) may come before or after
+    # the website; the edit still finds it, and reads back with the directory's own fields.
+    path = tmp_path / "d.yaml"
+    path.write_text(
+        "organisations:\n"
+        "  - id: a\n    country: X\n    name: N\n    tags: [one, two]\n"
+        "    check:\n      timeout: 60\n      reason: slow\n    website: https://a.example/\n"
+        "  - id: b\n    country: X\n    name: N\n    website: https://b.example/\n"
+        "    contact: {email: b@b.example}\n    check:\n      - accept: refusal\n        reason: firewall\n",
+        encoding="utf-8",
+    )
+    directory = load_directory(path, ("tags", "contact"))
+    new = {"a": "https://a.example/home/", "b": "https://b.example/home/"}
+    apply_redirects(directory, report_of(str(path), new), write=True)
+    after = load_directory(path, ("tags", "contact"))
+    assert {e.id: e.website for e in after.entries} == new
+    assert [(e.extra, len(e.decisions)) for e in after.entries] == [
+        ((("tags", ["one", "two"]),), 1), ((("contact", {"email": "b@b.example"}),), 1)
+    ]
+
+
 @pytest.mark.parametrize(
     "written", ["https://example.org/", "'https://example.org/'", '"https://example.org/"']
 )

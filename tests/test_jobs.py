@@ -172,6 +172,49 @@ def test_one_host_never_gets_more_than_two_requests_at_once_across_processes(two
     assert most_in_flight(two_jobs.requests, "slow.org") == 2
 
 
+# --- crawler.toml and crawl --due with children ----------------------------------------------
+
+CONTACT = "https://directory.example/our-crawler"
+FIRST = {"first-a": "ok-site.org", "first-b": "stale-site.org"}
+LATER = {"new-a": "fresh-time.org", "new-b": "fresh-jsonld.org", "new-c": "retitled.org", "new-d": "cookie-wall.org"}
+
+
+def test_the_config_reaches_the_children_and_due_entries_are_chosen_once(simweb: SimWeb, tmp_path: Path) -> None:
+    """crawler.toml's values reach the child crawls as the command line's do (Scrapy settings
+    of the parent), and `--due` chooses in the parent, before the entries are shared out."""
+    (tmp_path / "crawler.toml").write_text(
+        'db = "history.sqlite3"\nreports = "reports"\n'
+        f'[crawl]\njobs = 2\n[requests]\nfreshness = false\ncontact = "{CONTACT}"\n'
+        "[schedule]\ndue = true\nspread = false\n",
+        encoding="utf-8",
+    )
+    directory = tmp_path / "organisations.yaml"
+    common = ["--directory", str(directory), "-v", "--timeout", "5", *simweb.resolve_args()]
+    write_directory(directory, {e: simweb.url(h) for e, h in FIRST.items()})
+    first = run_crawler("crawl", *common, ca=simweb.ca)
+    assert first.returncode == 0, first.stderr[-3000:]
+    # Four new entries: due at once; the two checked a moment ago are not due for a week.
+    write_directory(directory, {e: simweb.url(h) for e, h in {**FIRST, **LATER}.items()})
+    simweb.reset()
+    second = run_crawler("crawl", *common, ca=simweb.ca)
+    requests = simweb.requests()
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert re.findall(r"^checking \d+ entries.*$", second.stderr, re.MULTILINE) == ["checking 4 entries (4 new)"]
+    ended = [int(n) for n in re.findall(r"crawl process \d of 2 \(pid \d+\) ended: \d+ checks of (\d+) entries",
+                                        second.stderr)]
+    assert len(ended) == 2 and sum(ended) == len(LATER), second.stderr[-3000:]  # two children, the choice only
+    with sqlite3.connect(tmp_path / "history.sqlite3") as db:
+        checked = {row[0] for row in db.execute("SELECT entry_id FROM checks WHERE run_id = 2")}
+    db.close()
+    assert checked == set(LATER)
+    # What the children asked for, they asked as the file says: its contact in the
+    # User-Agent, and no feed or sitemap (freshness = false).
+    asked = [r for r in requests if r["host"] in LATER.values()]
+    assert {r["host"] for r in asked} == set(LATER.values())
+    assert all(f"+{CONTACT})" in r["agent"] for r in asked), {r["agent"] for r in asked}
+    assert not [r for r in asked if r["path"] in ("/sitemap.xml", "/feed.xml", "/robots.txt")]
+
+
 # --- stopping ----------------------------------------------------------------------------
 
 

@@ -60,7 +60,7 @@ SPEC_ENTRY_KEYS = [
 SECOND_WAVE_ENTRY_KEYS = ["identity", "identity_detail", "warnings", "domain"]
 EXTRA_ENTRY_KEYS = [
     "name_en", "notes", "inactive", "dead_confirmed", "action", "action_detail", "history",
-    "checks_30", "verified_30", "checks_365", "verified_365", "origin",
+    "checks_30", "verified_30", "checks_365", "verified_365", "origin", "decisions", "accepted", "extra",
 ]  # fmt: skip
 
 

@@ -170,6 +170,7 @@ SAME_ON_EVERY_PATH = {
     "soft404.org", "soft404-home.org", "forsale-lander.com", "registrar-hold.net",
     "expired-domain.com", "sponsored-links.net", "forbidden.org", "auth.org", "ratelimited.org",
     "challenge-cf.org", "challenge-403.org", "broken.org", "unavailable.org", "gone-410.org",
+    "slow-basement.org",
     "suspended-host.org", "apache-default.org", "nginx-default.org", "rhel-test.org",
     "builder-placeholder.org", "registrar-placeholder.org", "parked-words.org", "news-mentions.org",
     "taken-over.org", "harbour-rowing.org", "casino-caught.org",

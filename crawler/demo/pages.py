@@ -377,6 +377,9 @@ ROBOTS_WITH_SITEMAP = (
 )
 
 
+ROBOTS_FORBID_ALL = "User-agent: *\nDisallow: /\n"
+
+
 def sitemap_xml(entries: list[tuple[str, date]]) -> str:
     """A sitemap with one <url> per (path, lastmod); order is deliberately not by date."""
     urls = "".join(

@@ -23,8 +23,9 @@ SIGINT). Diagnostics go to stderr, so stdout always parses. What callers may rel
   directory would list there), ``identity`` (the identity our crawler should reach, given that
   name) and ``warnings``.
 * Every HTTP(S) listener routes by Host header, then path; unknown paths on a live site get 404.
-* Every request is recorded (listener, method, host, path, ``cookie``, ``time`` it arrived, ``peer``
-  and, once answered or abandoned, ``finished``). ``GET /__requests__`` on host
+* Every request is recorded (listener, method, host, path, ``agent`` (its User-Agent),
+  ``cookie``, the ``time`` it arrived, ``peer`` and, once answered or abandoned, ``finished``;
+  times ISO-8601 UTC to the millisecond). ``GET /__requests__`` on host
   ``127.0.0.1`` returns the list as JSON, ``/__reset__`` empties it, ``/__next_edition__``
   changes the title of ``retitled.org``; none of them is recorded.
   ``DIR/requests.log`` gets one JSON line per request, flushed as it happens.
@@ -283,7 +284,7 @@ class Slow(Answer):
     """`answer`, given `delay` seconds after the request arrived (unless the client left)."""
 
     answer: Answer
-    delay: float
+    delay: float = 0.3
 
     def serve(self, request: server.Request, ports: Ports) -> int:
         gone: list[object] = []
@@ -718,11 +719,13 @@ SCENARIOS: tuple[Scenario, ...] = (
         "/2/": Slow(Redirect("/3/"), 1.8), "/3/": Slow(Redirect("/4/"), 1.8),
         "/4/": Slow(live("Slow Hops"), 1.8),
     }), (Status.DEAD, "timeout")),
-    # Two temporary redirects of 1.5 s, a page with a feed that never answers (the feed's own
-    # 2 s timeout), then a sitemap that never answers either: only 1 s of the budget is left
-    # for it, and the report says the budget cut the extra requests short.
+    # A temporary redirect of 1.5 s, a page with a feed that never answers (asked after its
+    # robots.txt and the 1 s pause between extra requests to one host; the feed's own 2 s
+    # timeout), then a sitemap that never answers either, asked 1 s after the feed: only the
+    # last half second of the budget is left for it, and the report says the budget cut the
+    # extra requests short.
     Scenario("slow-extras.org", Site({
-        "/": Slow(Redirect("/a/", 302), 1.5), "/a/": Slow(Redirect("/home/", 302), 1.5),
+        "/": Slow(Redirect("/home/", 302), 1.5),
         "/home/": Page(pages.page_with_feed_link()), "/feed.xml": Hang(), "/sitemap.xml": Hang(),
     }), OK, warnings=("budget-cut",)),
     # JSON-LD dateModified (its datePublished is older).
@@ -736,6 +739,25 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("stale-site.org",
              home(dated(pages.time_elements_page("Stale", STALE_POSTS), STALE_DAY)),
              OK, content_updated=STALE_DAY),
+    # Answers every path, but only after 1.5 s: alive, for a patient client (a decision's timeout).
+    Scenario("slow-basement.org", everywhere(Slow(live("Slow but Alive"), 1.5)), OK, title="Slow but Alive"),
+    # --- politeness of the extra requests (crawler.politeness)
+    # Its robots.txt forbids everything: only the listed page and robots.txt may be asked for.
+    Scenario("robots-forbid.org", Site({
+        "/": Page(pages.page_with_feed_link()),
+        "/robots.txt": Page(pages.ROBOTS_FORBID_ALL, content_type="text/plain"),
+        "/feed.xml": Page(pages.rss_feed([(t, noon(d)) for t, d in FEED]),
+                          content_type="application/rss+xml; charset=utf-8"),
+        "/sitemap.xml": Page(pages.sitemap_xml(SITEMAP), content_type="application/xml"),
+    }), OK, title="Tenants Union Newsroom"),
+    # Several pages (listed as several entries) link one slow feed that gives no date, so a
+    # slow sitemap is asked for too: many extra requests to one host, which must not overlap.
+    Scenario("polite-extras.org", Site({
+        **{path: Page(pages.page_with_feed_link()) for path in ("/", "/a", "/b", "/c")},
+        "/robots.txt": Page(pages.ROBOTS_WITH_SITEMAP, content_type="text/plain"),
+        "/feed.xml": Slow(Page(pages.rss_feed([]), content_type="application/rss+xml; charset=utf-8")),
+        "/sitemap.xml": Slow(Page(pages.sitemap_xml(SITEMAP), content_type="application/xml")),
+    }), OK, title="Tenants Union Newsroom", content_updated=days_ago(3)),
     # --- hostile
     # A 60 MB page with its title in the first kilobyte.
     Scenario("huge.org", home(Huge(HUGE_SIZE)), OK, title="Archive of Everything"),
@@ -890,7 +912,7 @@ class RequestLog:
         self._entries: list[dict[str, str]] = []
 
     def record(
-        self, listener: str, method: str, host: str, path: str, cookie: str = "", peer: str = ""
+        self, listener: str, method: str, host: str, path: str, cookie: str = "", peer: str = "", agent: str = ""
     ) -> dict[str, str]:
         """Log one request as it arrives; the entry, to which `finished` adds its end."""
         entry = {
@@ -901,6 +923,7 @@ class RequestLog:
             "path": path,
             "cookie": cookie,
             "peer": peer,
+            "agent": agent,
         }
         self._entries.append(entry)
         self._file.write(json.dumps(entry) + "\n")
@@ -946,6 +969,7 @@ class Router(Resource):
         entry = self.log.record(
             self.listener, request.method.decode("latin-1"), host, uri, cookie,
             f"{getattr(client, 'host', '')}:{getattr(client, 'port', '')}",
+            request.getHeader("user-agent") or "",
         )
         request.notifyFinish().addBoth(lambda _result: self.log.finished(entry))
         site = self.sites.get(host)
@@ -1197,8 +1221,14 @@ def main(argv: list[str] | None = None) -> int:
     bound = {"http": reactor.listenTCP(0, web("http"), interface=loopback)}
     http_port = bound["http"].getHost().port
     ca_path, tls, issuers = tls_options(state_dir, http_port)
-    sites[CA_ISSUERS_HOST] = Site({path: Page(der, content_type="application/pkix-cert") for path, der in issuers.items()})
-    sites[RDAP_HOST] = Site(other=Rdap())
+    # Both services forbid every robot in their robots.txt, as some do: the crawler's lookups
+    # and certificate fetches are a service's business and must not ask it (crawler.politeness).
+    no_robots = Page(pages.ROBOTS_FORBID_ALL, content_type="text/plain")
+    sites[CA_ISSUERS_HOST] = Site({
+        "/robots.txt": no_robots,
+        **{path: Page(der, content_type="application/pkix-cert") for path, der in issuers.items()},
+    })
+    sites[RDAP_HOST] = Site({"/robots.txt": no_robots}, other=Rdap())
     bound |= {n: reactor.listenSSL(0, web(n), o, interface=loopback) for n, o in tls.items()}
     bound["https_bad_handshake"] = reactor.listenTCP(
         0, protocol.Factory.forProtocol(NotTls), interface=loopback

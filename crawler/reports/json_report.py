@@ -18,7 +18,9 @@ from crawler.reports.model import EntryReport, Report
 #    be added within a version): "todo" (items a maintainer must act on, `Action.todo`)
 #    and per entry checks_30, verified_30, checks_365, verified_365.
 # 2: the spec's second-wave fields identity, identity_detail, warnings and domain; later
-#    origin (where a shared crawl saw the latest check from, null elsewhere).
+#    origin (where a shared crawl saw the latest check from, null elsewhere), and the
+#    maintainers' decisions, accepted and extra (the directory's own fields); warnings
+#    then also carry decision-expired.
 FORMAT_VERSION = 2
 
 #: The spec's per-entry keys, in the spec's order. None may be removed or renamed.
@@ -61,6 +63,9 @@ EXTRA_ENTRY_KEYS: tuple[str, ...] = (
     "checks_365",
     "verified_365",
     "origin",
+    "decisions",
+    "accepted",
+    "extra",
 )
 
 
@@ -92,6 +97,13 @@ def entry_dict(entry: EntryReport) -> dict[str, Any]:
         checks_365=entry.checks_365,
         verified_365=entry.verified_365,
         origin=entry.origin,
+        decisions=[
+            {"decision": d.what, "reason": d.reason, "until": d.until, "in_force": d.in_force,
+             "applied": d.applied, "line": d.line, "by": d.by, "since": d.since}
+            for d in entry.decisions
+        ],
+        accepted=entry.accepted,
+        extra=dict(entry.extra),
     )
     return data
 

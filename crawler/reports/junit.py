@@ -2,7 +2,8 @@
 
 A failing status (`Status.failing`: dead, parked, moved, server-error, refused-by-policy)
 is a ``<failure>``; ``blocked``, ``no-website`` and not-yet-checked entries are
-``<skipped>``; everything else passes. Written one test case at a time, by hand, as
+``<skipped>``; everything else passes, and so does a status that a maintainer's decision in
+force accepts (`crawler.decisions`). Written one test case at a time, by hand, as
 ElementTree writes an indented tree (the tests compare the two byte for byte), with
 every value passed through `xml_safe`, so the file parses whatever the titles contain.
 (By hand, 10,000 test cases take 0.33 s instead of 0.43 s.)
@@ -70,6 +71,14 @@ def _testcase(report: Report, entry: EntryReport) -> str:
         for key in ("url", "final_url", "status", "reason", "http_status", "title", "identity")
         if (value := getattr(entry, key)) is not None and value != ""
     ]
+    properties += [
+        f'      <property{_attributes(name="decision", value=plain_text(f"{d.what}: {d.reason}"))} />'
+        for d in entry.decisions
+        if d.applied
+    ]
+    properties += [
+        f'      <property{_attributes(name="warning", value=plain_text(w))} />' for w in entry.warnings
+    ]
     if properties:
         lines += ["    <properties>", *properties, "    </properties>"]
     else:
@@ -98,8 +107,11 @@ def _failing(status: Status | Unchecked) -> bool:
 
 
 def _verdict(entry: EntryReport) -> str:
-    """"failure" (a failing status, or an identity lost to someone else), "skipped" or "passed"."""
+    """"failure" (a failing status, or an identity lost to someone else), "skipped" or "passed";
+    a status a decision accepts passes (a lost identity is no status: it still fails)."""
     status = entry.status
+    if entry.accepted and entry.identity != "lost":
+        return "passed"
     if not isinstance(status, Status):  # unchecked: no check yet
         return "skipped"
     if status.failing or entry.identity == "lost":

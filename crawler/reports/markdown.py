@@ -20,6 +20,7 @@ from crawler.reports.escape import md_code, md_escape, plain_text
 from crawler.reports.model import (
     ACTION_HEADINGS,
     Action,
+    DecisionReport,
     EntryReport,
     Report,
     shown_status,
@@ -86,6 +87,15 @@ def iter_markdown(report: Report) -> Iterator[str]:
             yield f"{bullet}{_item(report, entry)}\n"
         yield "\n"
 
+    decided = [entry for entry in report.entries if entry.decisions]
+    if decided:
+        yield f"## Decisions ({sum(len(e.decisions) for e in decided)})\n"
+        yield "\n"
+        for entry in sorted(decided, key=lambda e: (e.line, e.id)):
+            for decision in entry.decisions:
+                yield _decision_item(report, entry, decision) + "\n"
+        yield "\n"
+
     yield _rest_summary(by_action.get(Action.NONE, []), has_items=any(a is not Action.NONE for a in by_action)) + "\n"
 
 
@@ -109,8 +119,11 @@ def _run_summary(report: Report) -> str:
 
 def _rest_summary(rest: list[EntryReport], *, has_items: bool) -> str:
     unchecked = sum(1 for e in rest if e.status == "unchecked")
-    ok = len(rest) - unchecked
+    accepted = sum(1 for e in rest if e.accepted)
+    ok = len(rest) - unchecked - accepted
     parts = [f"{_count(ok, 'entry', 'entries')} ok"]
+    if accepted:
+        parts.append(f"{accepted} accepted by decisions")
     if unchecked:
         parts.append(f"{unchecked} not checked yet")
     summary = ", ".join(parts) + "."
@@ -122,7 +135,7 @@ def _item(report: Report, entry: EntryReport) -> str:
     name = md_escape(plain_text(entry.name))
     if entry.name_en and entry.name_en != entry.name:
         name += f" ({md_escape(plain_text(entry.name_en))})"
-    return f"**{md_escape(entry.id)}** {name}, {_where(report, entry)}: {_finding(entry)}{_seen_from(entry)}"
+    return f"**{md_escape(entry.id)}** {name}, {_where(report, entry)}: {_finding(entry)}{_expired(entry)}{_seen_from(entry)}"
 
 
 def _where(report: Report, entry: EntryReport) -> str:
@@ -130,6 +143,34 @@ def _where(report: Report, entry: EntryReport) -> str:
     to the line on GitHub."""
     target = quote(source_link(report, entry.line), safe="/:#")
     return f"[{md_code(f'{report.directory}:{entry.line}')}]({target})"
+
+
+def _decision_item(report: Report, entry: EntryReport, decision: DecisionReport) -> str:
+    """One decision: whose, where, what, why, until when, by whom, and whether it holds."""
+    target = quote(source_link(report, decision.line), safe="/:#")
+    where = f"[{md_code(f'{report.directory}:{decision.line}')}]({target})"
+    parts = [f"**{md_escape(entry.id)}**", where, md_escape(decision.what)]
+    parts.append(f"“{md_escape(plain_text(decision.reason))}”")
+    if decision.by:
+        parts.append(f"by {md_escape(plain_text(decision.by))} on {_date(decision.since)}")
+    if not decision.in_force:
+        state = f"**expired {_date(decision.until)}**: remove or renew it"
+    elif decision.until:
+        state = f"until {_date(decision.until)}"
+    else:
+        state = "no end date"
+    if decision.applied and entry.accepted:
+        state += f"; overrides {_reason(entry)}"
+    return f"- {' — '.join(parts)} ({state})"
+
+
+def _expired(entry: EntryReport) -> str:
+    """`` — the decision on line 12 (accept refusal) ended 2027-03-01: remove or renew it``."""
+    return "".join(
+        f" — the decision on line {d.line} ({md_escape(d.what)}) ended {_date(d.until)}: remove or renew it"
+        for d in entry.decisions
+        if not d.in_force
+    )
 
 
 def _seen_from(entry: EntryReport) -> str:

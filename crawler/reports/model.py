@@ -12,6 +12,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Literal, assert_never
 
+from crawler import decisions
+from crawler.changes import Blame, blame_lines
 from crawler.directory import Directory, Entry
 from crawler.reports.location import blob_base, line_link, repository_path
 from crawler.store import Store
@@ -84,6 +86,20 @@ class DomainInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionReport:
+    """One of the entry's decisions (`crawler.decisions`), as every report shows it."""
+
+    what: str  # e.g. "accept refusal; timeout 90 s"
+    reason: str
+    until: str | None  # YYYY-MM-DD: the first day it no longer applies; None: no end
+    in_force: bool
+    applied: bool  # it changed this entry's advice or check today (accepts its status, skips it...)
+    line: int  # where it is written in the directory file
+    by: str | None = None  # who last changed its line, per git blame (None: unknown)
+    since: str | None = None  # when (YYYY-MM-DD), per git blame
+
+
+@dataclass(frozen=True, slots=True)
 class EntryReport:
     """One directory entry with its latest verdict and what history says about it.
 
@@ -124,6 +140,9 @@ class EntryReport:
     action: Action = Action.NONE
     action_detail: str = ""  # one line saying what to do, e.g. "http://a/ → https://a/"
     history: tuple[PastCheck, ...] = ()  # up to the last 30 checks, oldest first
+    decisions: tuple[DecisionReport, ...] = ()  # the maintainers' decisions about this entry
+    accepted: bool = False  # a decision in force accepts the latest status: nothing to do
+    extra: tuple[tuple[str, Any], ...] = ()  # the directory's own fields (crawler.toml's extra_keys)
     # Counted checks and how many of them verified the site, over the last 30 and 365 days.
     checks_30: int = 0
     verified_30: int = 0
@@ -147,6 +166,7 @@ class Report:
     run: RunInfo
     entries: tuple[EntryReport, ...] = field(default_factory=tuple)
     stale_after_days: int = 30
+    title: str = "Organisation directory"  # the readers' page heading (crawler.toml's report.title)
     newest_check: str | None = None  # the newest counted check of any entry: how fresh the page is
     link_base: str | None = None  # where `line_link` points (`location.blob_base`); None: the repository root
 
@@ -197,12 +217,14 @@ def source_link(report: Report, line: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """The thresholds that turn history into advice (settings CRAWLER_*_AFTER_*)."""
+    """The thresholds that turn history into advice (settings CRAWLER_*_AFTER_*), and the
+    readers' page title (CRAWLER_PAGE_TITLE)."""
 
     stale_after_days: int = 30
     dead_after_checks: int = 3
     dead_after_days: int = 7
     inactive_after_days: int = 365
+    page_title: str = "Organisation directory"
 
 
 SUMMARY_CHUNK = 5_000  # entries whose history is read at once
@@ -220,21 +242,25 @@ def build_report(
         else RunInfo(None, None, 0, None)
     )
     entries: list[EntryReport] = []
+    # Who wrote each decision, from git: one `git blame` for the file, only if it has any.
+    lines = [d.line for e in directory.entries for d in e.decisions]
+    blame = blame_lines(directory.path, lines) if lines else {}
     domains = {domain: _domain_info(row) for domain, row in history.domains().items() if row.answer}
     # A chunk of entries at a time: the history's rows for a directory of 100,000 entries
     # are never all in memory beside the reports built from them.
     for start in range(0, len(directory.entries), SUMMARY_CHUNK):
         chunk = directory.entries[start : start + SUMMARY_CHUNK]
         summaries = history.summaries((e.id for e in chunk), now=_iso(now))
-        entries.extend(
-            _entry_report(e, summaries.get(e.id), policy, now, domains.get(_listed_domain(e))) for e in chunk
-        )
+        for e in chunk:
+            report = _entry_report(e, summaries.get(e.id), policy, now, domains.get(_listed_domain(e)))
+            entries.append(_with_decisions(report, e, now, blame) if e.decisions or e.extra else report)
     return Report(
         generated_at=_iso(now),
         directory=repository_path(directory.path),
         run=run_info,
         entries=tuple(entries),
         stale_after_days=policy.stale_after_days,
+        title=policy.page_title,
         newest_check=max((e.last_checked for e in entries if e.last_checked), default=None),
         link_base=blob_base(),
     )
@@ -246,6 +272,46 @@ def _listed_domain(entry: Entry) -> str:
 
 def _domain_info(row: DomainRow) -> DomainInfo:
     return DomainInfo(row.registered, row.expires, (row.checked or row.tried)[:10], row.answer == "found")
+
+
+def grace_over(summary: Summary, policy: Policy) -> bool:
+    """Whether the entry has failed often and long enough to be called dead (the grace period)."""
+    return (
+        summary.failing_since is not None
+        and summary.consecutive_failures >= policy.dead_after_checks
+        and _parse(summary.latest.checked_at) - _parse(summary.failing_since) >= timedelta(days=policy.dead_after_days)
+    )
+
+
+def _with_decisions(report: EntryReport, entry: Entry, now: datetime, blame: dict[int, Blame]) -> EntryReport:
+    """The entry's report with its decisions applied, and its own fields."""
+    today = now.date()
+    accepting = decisions.accepted(entry.decisions, report.status, today)
+    shown = []
+    for d in entry.decisions:
+        in_force = d.in_force(today)
+        applied = in_force and (d is accepting or d.skip_until is not None or d.timeout is not None)
+        who = blame.get(d.line)
+        shown.append(DecisionReport(
+            d.describe(), d.reason, d.ends.isoformat() if d.ends else None, in_force, applied, d.line,
+            who.author if who else None, who.date if who else None,
+        ))
+    expired = [d for d in shown if not d.in_force]
+    # The latest check's warnings, then the maintainers' own.
+    warnings = report.warnings + ((decisions.EXPIRED,) if expired else ())
+    report = replace(
+        report, decisions=tuple(shown), warnings=warnings, accepted=accepting is not None, extra=entry.extra
+    )
+    if accepting is not None and report.identity is not Identity.LOST:
+        # A decision accepts a status, not someone else holding the address: that stays first.
+        return replace(report, action=Action.NONE, action_detail=f"accepted ({accepting.describe()}): {accepting.reason}")
+    if expired and report.action is Action.NONE:
+        first = expired[0]
+        return replace(
+            report, action=Action.WATCH,
+            action_detail=f"decision on line {first.line} ({first.what}) ended {first.until}: remove or renew it",
+        )
+    return report
 
 
 def _entry_report(
@@ -278,11 +344,7 @@ def _entry_report(
     inactive = content_updated is not None and freshness.is_inactive(
         date.fromisoformat(content_updated), now.date(), policy.inactive_after_days
     )
-    dead_confirmed = (
-        summary.failing_since is not None
-        and summary.consecutive_failures >= policy.dead_after_checks
-        and _parse(latest.checked_at) - _parse(summary.failing_since) >= timedelta(days=policy.dead_after_days)
-    )
+    dead_confirmed = grace_over(summary, policy)
     report = EntryReport(
         **base,
         status=latest.status,

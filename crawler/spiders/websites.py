@@ -99,7 +99,7 @@ class WebsitesSpider(scrapy.Spider):
         only = self.only_arg.split(",") if self.only_arg else settings.getlist("CRAWLER_ONLY")
         canary = settings.get("CRAWLER_CANARY_URL")
         try:
-            return RunContext.choose(load_directory(path), only, canary)
+            return RunContext.choose(load_directory(path, settings.getlist("CRAWLER_EXTRA_KEYS")), only, canary)
         except DirectoryError as exc:
             for problem in exc.problems:
                 self.logger.error("%s", problem)
@@ -249,8 +249,9 @@ class WebsitesSpider(scrapy.Spider):
 
     async def _follow(self, url: str, entry: Entry, budget: _Budget) -> Response | Failure:
         """The page a script-only page sends the reader to, read as the entry's own page, or the
-        failure that came instead (within the entry's time budget)."""
-        meta: dict[str, Any] = {"side_request": True, "cookiejar": entry.id}
+        failure that came instead (within the entry's time budget). The reader's own
+        navigation, as a redirect is: not an extra request (no robots.txt, no pacing)."""
+        meta: dict[str, Any] = {"cookiejar": entry.id}
         if budget.deadline is not None:
             meta["deadline"] = budget.deadline
         try:

@@ -8,11 +8,13 @@ which it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Protocol
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 from crawler.errors import StoreError
 from crawler.store.rows import CheckRow, DomainRow, IdentityMemory, RunRow, Summary
+from crawler.store.sql import RECENT
 from crawler.store.sqlite import SqliteStore
 from crawler.verdict.outcome import Outcome
 
@@ -35,7 +37,16 @@ class Store(Protocol):
     def identity_memory(self, entry_ids: Iterable[str] | None = None) -> dict[str, IdentityMemory]: ...
     def record_domain(self, row: DomainRow) -> None: ...
     def domains(self) -> dict[str, DomainRow]: ...
+    def fold(self, before: str | None, keep: int = RECENT) -> int: ...
+    def compact(self) -> None: ...
+    def check_rows(self, run_id: int) -> Iterator[tuple[Any, ...]]: ...
+    def add_runs(self, runs: Iterable[tuple[RunRow, Iterable[Sequence[Any]]]]) -> tuple[int, int]: ...
     def close(self) -> None: ...
+
+
+def fold_cutoff(days: int, now: datetime | None = None) -> str:
+    """The time before which checks may be folded, by a policy that keeps `days` days."""
+    return ((now or datetime.now(UTC)) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")

@@ -160,6 +160,9 @@ class PostgresStore(SqlStore):
     def _transaction(self) -> AbstractContextManager[Any]:
         return self._db.transaction()
 
+    def compact(self) -> None:
+        """Nothing to do: PostgreSQL's autovacuum reuses the space folding frees."""
+
     def close(self) -> None:
         self._db.close()  # the session's advisory locks go with it
 
@@ -208,21 +211,36 @@ class PostgresStore(SqlStore):
         short, long = share_cutoffs(now)
         wanted = {"wanted": sorted(set(entry_ids)), "keep": keep, "short": short, "long": long}
         queries = SummaryQueries.over(
-            f"{COUNTED_CHECKS} AND c.entry_id = ANY(%(wanted)s)", keep="%(keep)s", short="%(short)s", long="%(long)s"
+            f"{COUNTED_CHECKS} AND c.entry_id = ANY(%(wanted)s)", keep="%(keep)s", short="%(short)s", long="%(long)s",
+            wanted="entry_id = ANY(%(wanted)s)",
         )
         return assemble_summaries(
             self._db.execute(queries.recent, wanted),
             self._db.execute(queries.last_verified, wanted),
             self._db.execute(queries.streaks, wanted),
             self._db.execute(queries.shares, wanted),
+            self._db.execute(queries.folded, wanted),
+            (short, long),
+        )
+
+    def _after_adding_runs(self) -> None:
+        # Runs came with their ids; the identity's sequence must hand out the next ones.
+        self._db.execute(
+            "SELECT setval(pg_get_serial_sequence('runs', 'id'), (SELECT MAX(id) FROM runs))"
         )
 
     def identity_memory(self, entry_ids: Iterable[str] | None = None) -> dict[str, IdentityMemory]:
         """Per entry id (all entries when None) whose identity a counted check confirmed."""
+        folded = "SELECT entry_id, confirmed FROM folded WHERE confirmed <> ''"
         if entry_ids is None:
-            return assemble_memory(self._db.execute(identity_memory_sql(COUNTED_CHECKS)))
+            return assemble_memory(self._db.execute(identity_memory_sql(COUNTED_CHECKS)).fetchall(),
+                                   self._db.execute(folded).fetchall())
+        wanted = {"wanted": sorted(set(entry_ids))}
         valid = f"{COUNTED_CHECKS} AND c.entry_id = ANY(%(wanted)s)"
-        return assemble_memory(self._db.execute(identity_memory_sql(valid), {"wanted": sorted(set(entry_ids))}))
+        return assemble_memory(
+            self._db.execute(identity_memory_sql(valid), wanted).fetchall(),
+            self._db.execute(f"{folded} AND entry_id = ANY(%(wanted)s)", wanted).fetchall(),
+        )
 
     def _one(self, query: str, params: tuple[Any, ...] = ()) -> Any:
         row = self._db.execute(query, params).fetchone()

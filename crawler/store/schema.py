@@ -17,7 +17,8 @@ from __future__ import annotations
 #   2  checks.warnings, checks.identity, checks.identity_detail; the domains table (RDAP).
 #   3  checks.origin (where a shared crawl saw the verdict from); one check per entry and
 #      run (the unique index checks_once), so a check recorded twice is recorded once.
-SCHEMA_VERSION = 3
+#   4  folded: per-entry summaries of the checks the retention policy folded away.
+SCHEMA_VERSION = 4
 
 # The RDAP cache (`crawler.registrations`): one row per registered domain. `registered`,
 # `expires` (YYYY-MM-DD) and `checked` (ISO-8601 UTC) are the registry's last answer, and
@@ -31,6 +32,26 @@ CREATE {temp}TABLE IF NOT EXISTS domains (
     checked     TEXT,
     answer      TEXT,
     tried       TEXT NOT NULL
+);
+"""
+
+# The retention policy (`SqlStore.fold`) folds an entry's oldest checks, beyond its last 30
+# and older than the policy's age, into one row here: what those checks said that the
+# reports still need. A check is folded only after every newer one of its entry is kept,
+# so the folded ones are always the oldest; summaries() reads both.
+FOLDED = """
+CREATE {temp}TABLE IF NOT EXISTS folded (
+    entry_id        TEXT PRIMARY KEY,
+    checks          INTEGER NOT NULL,          -- how many checks were folded
+    first_checked   TEXT NOT NULL,             -- the oldest of them
+    last_checked    TEXT NOT NULL,             -- the newest of them
+    last_verified   TEXT,                      -- the last ok or redirected among them
+    streak_since    TEXT,                      -- the failing streak they end with: its start...
+    streak_checks   INTEGER NOT NULL DEFAULT 0, -- ...and its length (0: they end with a calm check)
+    last_title      TEXT,                      -- the last title among them
+    content_updated TEXT,                      -- the last content date among them
+    moments         TEXT NOT NULL DEFAULT '',  -- each one's time and verdict, within 366 days (shares)
+    confirmed       TEXT NOT NULL DEFAULT ''   -- JSON: title -> last time its identity was confirmed
 );
 """
 
@@ -71,7 +92,7 @@ CREATE {temp}TABLE IF NOT EXISTS checks (
     -- comma-separated when a failure was confirmed from a second one; NULL when unnamed.
     origin          TEXT
 );
-""" + DOMAINS
+""" + DOMAINS + FOLDED
 INDEXES = """
 CREATE INDEX IF NOT EXISTS checks_by_entry ON checks (entry_id, id);
 CREATE INDEX IF NOT EXISTS checks_by_run ON checks (run_id);
@@ -95,6 +116,7 @@ ALTER TABLE checks ADD COLUMN origin TEXT;
 DELETE FROM checks WHERE id NOT IN (SELECT MIN(id) FROM checks GROUP BY run_id, entry_id);
 CREATE UNIQUE INDEX IF NOT EXISTS checks_once ON checks (run_id, entry_id);
 """,
+    3: FOLDED.format(temp=""),
 }
 
 

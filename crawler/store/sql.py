@@ -14,7 +14,7 @@ from typing import Any
 
 from crawler.errors import WriteError
 from crawler.items import utc_now
-from crawler.store.rows import CheckRow, DomainRow, RunRow
+from crawler.store.rows import CheckRow, DomainRow, FoldedRow, RunRow
 from crawler.verdict.outcome import ANSWERED_REASONS, Identity, Network, Outcome, Status
 
 CHECK_COLUMNS = (
@@ -23,6 +23,14 @@ CHECK_COLUMNS = (
 )
 DOMAIN_COLUMNS = "domain, registered, expires, checked, answer, tried"
 RUN_COLUMNS = "id, started_at, finished_at, directory, network, checked"
+FOLDED_COLUMNS = (
+    "entry_id, checks, first_checked, last_checked, last_verified, streak_since, streak_checks,"
+    " last_title, content_updated, moments, confirmed"
+)
+#: Checks per entry that are never folded: the reports' strip of recent checks, the latest
+#: check and the titles and dates the reports read all come from these.
+RECENT = 30
+_FOLD_BATCH = 500  # entries folded per statement batch
 
 
 def _in_list(values: Iterable[str]) -> str:
@@ -72,16 +80,18 @@ class SummaryQueries:
 
     recent: str  # the last `keep` checks per entry, oldest first; one parameter: keep
     last_verified: str  # entry_id, last time it was ok or redirected (and not lost to someone else)
-    streaks: str  # entry_id, start and length of the current failing streak
+    streaks: str  # entry_id, start and length of the current failing streak, whether it is open
     # entry_id, checks and verified checks since the short cutoff, and since the long one
     # (the share of checks verified over 30 and 365 days, beyond the `keep` recent ones).
     # Parameters, first: the short cutoff, the long cutoff (ISO-8601 UTC texts).
     shares: str
+    folded: str  # the entries' `folded` rows (FOLDED_COLUMNS)
 
     @classmethod
-    def over(cls, valid: str, keep: str, short: str = "?", long: str = "?") -> SummaryQueries:
+    def over(cls, valid: str, keep: str, short: str = "?", long: str = "?", wanted: str = "TRUE") -> SummaryQueries:
         """`valid` selects the counted checks; `keep`, `short` and `long` are the engine's
-        placeholders for the limit and the two cutoffs of `shares`."""
+        placeholders for the limit and the two cutoffs of `shares`; `wanted` selects the
+        `folded` rows (of the same entries)."""
         failing = _in_list(s for s in Status if s.failing)
         verified = _in_list(s for s in Status if s.verified)
         return cls(
@@ -95,12 +105,14 @@ class SummaryQueries:
                 f"SELECT entry_id, MAX(checked_at) FROM ({valid}) v WHERE status IN ({verified})"
                 f" AND (identity IS NULL OR identity <> '{Identity.LOST}') GROUP BY entry_id"
             ),
-            # Failing checks after the last check that was not one.
+            # Failing checks after the last check that was not one; "open" (1) when no kept
+            # check was calm, so the streak may go on into the folded ones.
             streaks=(
                 f"WITH v AS ({valid}),"
                 f" calm AS (SELECT entry_id, MAX(id) AS id FROM v WHERE status NOT IN ({failing})"
                 " GROUP BY entry_id)"
-                " SELECT v.entry_id, MIN(v.checked_at), COUNT(*) FROM v LEFT JOIN calm USING (entry_id)"
+                " SELECT v.entry_id, MIN(v.checked_at), COUNT(*),"
+                " MIN(CASE WHEN calm.id IS NULL THEN 1 ELSE 0 END) FROM v LEFT JOIN calm USING (entry_id)"
                 f" WHERE v.status IN ({failing}) AND (calm.id IS NULL OR v.id > calm.id)"
                 " GROUP BY v.entry_id"
             ),
@@ -117,6 +129,7 @@ class SummaryQueries:
                 f" FROM ({valid}) v CROSS JOIN cut WHERE v.checked_at >= cut.long"
                 " GROUP BY v.entry_id"
             ),
+            folded=f"SELECT {FOLDED_COLUMNS} FROM folded WHERE {wanted}",
         )
 
 
@@ -150,6 +163,11 @@ class SqlStore:
         if self.PARAM != "?":
             query = query.replace("?", self.PARAM)
         return self._db.execute(query, params)
+
+    def _executemany(self, query: str, params: Iterable[Sequence[Any]]) -> None:
+        if self.PARAM != "?":
+            query = query.replace("?", self.PARAM)
+        self._db.cursor().executemany(query, params)
 
     def _settle_interrupted(self) -> None:
         """Settle runs a killed process left 'running' (see `interrupt_run`)."""
@@ -274,3 +292,97 @@ class SqlStore:
     def runs(self) -> Iterator[RunRow]:
         for row in self._execute(f"SELECT {RUN_COLUMNS} FROM runs ORDER BY id"):
             yield RunRow.from_row(row)
+
+    # --- retention and the text form (crawler.store.journal) ---------------------------------
+
+    def fold(self, before: str | None, keep: int = RECENT) -> int:
+        """Fold each entry's counted checks older than `before` (ISO-8601 UTC), beyond its
+        `keep` newest, into its `folded` row; return how many checks were folded.
+
+        Only the oldest checks of an entry are ever folded (everything up to its newest
+        foldable one), so every report field reads the same before and after. None: nothing.
+        """
+        if before is None:
+            return 0
+        # Entries with more than `keep` checks (counted or not: a cheap first sift on the
+        # entry index), then each one's edge through the same index: no sort of the table.
+        crowded = [
+            entry for (entry,) in self._execute(
+                "SELECT entry_id FROM checks GROUP BY entry_id HAVING COUNT(*) > ?", (keep,)
+            ).fetchall()
+        ]
+        total = 0
+        now = utc_now()
+        for start in range(0, len(crowded), _FOLD_BATCH):
+            with self._writing("fold old checks"):
+                for entry_id in crowded[start : start + _FOLD_BATCH]:
+                    total += self._fold_entry(entry_id, before, keep, now)
+        return total
+
+    def _fold_entry(self, entry_id: str, before: str, keep: int, now: str) -> int:
+        # "+run_id" keeps the planner on the (entry_id, id) index rather than the run's.
+        counted = f"+run_id IN (SELECT id FROM runs WHERE network IN ({_in_list(n for n in Network if n.counted)}))"
+        kept = self._execute(
+            f"SELECT id FROM checks WHERE entry_id = ? AND {counted} ORDER BY id DESC LIMIT 1 OFFSET ?",
+            (entry_id, keep - 1),
+        ).fetchone()
+        if kept is None:
+            return 0
+        edge = self._execute(
+            f"SELECT MAX(id) FROM checks WHERE entry_id = ? AND id < ? AND checked_at < ? AND {counted}",
+            (entry_id, kept[0], before),
+        ).fetchone()[0]
+        if edge is None:
+            return 0
+        where = f"entry_id = ? AND id <= ? AND {counted}"
+        checks = [
+            CheckRow.from_row(row)
+            for row in self._execute(f"SELECT {CHECK_COLUMNS} FROM checks WHERE {where} ORDER BY id", (entry_id, edge))
+        ]
+        row = self._execute(f"SELECT {FOLDED_COLUMNS} FROM folded WHERE entry_id = ?", (entry_id,)).fetchone()
+        folded = FoldedRow.fold(FoldedRow.from_row(row) if row else None, checks, now)
+        self._execute("DELETE FROM folded WHERE entry_id = ?", (entry_id,))
+        values = folded.astuple()
+        self._execute(f"INSERT INTO folded ({FOLDED_COLUMNS}) VALUES ({', '.join('?' * len(values))})", values)
+        self._execute(f"DELETE FROM checks WHERE {where}", (entry_id, edge))
+        return len(checks)
+
+    def check_rows(self, run_id: int) -> Iterator[tuple[Any, ...]]:
+        """The run's checks as stored: `CHECK_COLUMNS` values, untyped, in the order recorded."""
+        for row in self._execute(f"SELECT {CHECK_COLUMNS} FROM checks WHERE run_id = ? ORDER BY id", (run_id,)):
+            yield tuple(row)
+
+    def add_runs(self, runs: Iterable[tuple[RunRow, Iterable[Sequence[Any]]]]) -> tuple[int, int]:
+        """Add runs with their ids (and their checks, `CHECK_COLUMNS` values) that the store
+        lacks, all in one transaction: an error half-way (a bad text form) adds nothing.
+        Runs the store has already are passed over. Returns (runs added, checks added)."""
+        have = {run.id for run in self.runs()}
+        added = checks = 0
+        placeholders = ", ".join("?" * (1 + len(CHECK_COLUMNS.split(","))))
+        with self._writing("add runs"):
+            for run, rows in runs:
+                if run.id in have:
+                    for _ in rows:  # read through, so a bad line further on is still found
+                        pass
+                    continue
+                self._execute(
+                    f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                    (run.id, run.started_at, run.finished_at, run.directory, run.network.value, run.checked),
+                )
+                counted = [0]
+
+                def values(run_id: int = run.id) -> Iterator[tuple[Any, ...]]:
+                    for row in rows:
+                        counted[0] += 1
+                        yield (run_id, *row)
+
+                self._executemany(f"INSERT INTO checks (run_id, {CHECK_COLUMNS}) VALUES ({placeholders})", values())
+                checks += counted[0]
+                have.add(run.id)
+                added += 1
+            self._after_adding_runs()
+        return added, checks
+
+    def _after_adding_runs(self) -> None:
+        """Runs were inserted with their own ids: an engine whose ids come from a sequence
+        moves it past them."""

@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Any
 
-from crawler.errors import StoreError
+from crawler.errors import StoreError, WriteError
 from crawler.items import utc_now
 from crawler.store.rows import (
     IdentityMemory,
@@ -133,6 +133,14 @@ class SqliteStore(SqlStore):
     def _transaction(self) -> AbstractContextManager[Any]:
         return self._db  # sqlite3: commit on success, roll back on an exception
 
+    def compact(self) -> None:
+        """Give the pages that folding freed back to the file system (a store rebuilt from a
+        year of text holds the whole year before it folds)."""
+        try:
+            self._db.execute("VACUUM")  # outside any transaction: every write has committed
+        except sqlite3.OperationalError as exc:  # a full disk: VACUUM needs room for a copy
+            raise WriteError(f"{self.path}: cannot compact the store ({exc})") from exc
+
     def close(self) -> None:
         self._db.close()
         if self._lock:
@@ -157,21 +165,29 @@ class SqliteStore(SqlStore):
         # The ids travel as one JSON list (no limit on SQL variables); the index on
         # entry_id serves the lookups.
         valid = f"{COUNTED_CHECKS} AND c.entry_id IN (SELECT value FROM json_each(?))"
-        queries = SummaryQueries.over(valid, keep="?")
+        queries = SummaryQueries.over(valid, keep="?", wanted="entry_id IN (SELECT value FROM json_each(?))")
         short, long = share_cutoffs(now)
         return assemble_summaries(
             self._db.execute(queries.recent, (wanted, keep)),
             self._db.execute(queries.last_verified, (wanted,)),
             self._db.execute(queries.streaks, (wanted,)),
             self._db.execute(queries.shares, (short, long, wanted)),
+            self._db.execute(queries.folded, (wanted,)),
+            (short, long),
         )
 
     def identity_memory(self, entry_ids: Iterable[str] | None = None) -> dict[str, IdentityMemory]:
         """Per entry id (all entries when None) whose identity a counted check confirmed."""
+        folded = "SELECT entry_id, confirmed FROM folded WHERE confirmed <> ''"
         if entry_ids is None:
-            return assemble_memory(self._db.execute(identity_memory_sql(COUNTED_CHECKS)))
+            return assemble_memory(self._db.execute(identity_memory_sql(COUNTED_CHECKS)).fetchall(),
+                                   self._db.execute(folded))
+        wanted = json.dumps(sorted(set(entry_ids)))
         valid = f"{COUNTED_CHECKS} AND c.entry_id IN (SELECT value FROM json_each(?))"
-        return assemble_memory(self._db.execute(identity_memory_sql(valid), (json.dumps(sorted(set(entry_ids))),)))
+        return assemble_memory(
+            self._db.execute(identity_memory_sql(valid), (wanted,)).fetchall(),
+            self._db.execute(f"{folded} AND entry_id IN (SELECT value FROM json_each(?))", (wanted,)),
+        )
 
 
 def _close_quietly(db: sqlite3.Connection | None, lock: IO[bytes] | None) -> None:

@@ -14,8 +14,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, SimWeb, wait_for, write_directory
 
 # Runs `crawler ARGS` with the verdict of one host's page made to take forever, in Python: the
@@ -36,7 +38,21 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def _start(program: list[str], simweb: SimWeb, work: Path, urls: dict[str, str | None]) -> tuple[subprocess.Popen[bytes], Path]:
+@pytest.fixture
+def crawls() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """The crawls a test starts; any still running when it ends (a failed assertion) is killed,
+    so no stuck crawl outlives its test."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _start(
+    crawls: list[subprocess.Popen[bytes]], program: list[str], simweb: SimWeb, work: Path, urls: dict[str, str | None]
+) -> tuple[subprocess.Popen[bytes], Path]:
     directory = write_directory(work / "d.yaml", urls)
     log = work / "crawl.log"
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
@@ -46,6 +62,7 @@ def _start(program: list[str], simweb: SimWeb, work: Path, urls: dict[str, str |
          "--reports", str(work / "reports"), "--timeout", "60", "--no-rdap", *simweb.resolve_args()],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
     )  # fmt: skip
+    crawls.append(process)
     return process, log
 
 
@@ -65,9 +82,9 @@ def _settled(work: Path) -> tuple[str, list[str], str]:
     return integrity, networks, report["run"]["network"]
 
 
-def test_sigint_stops_a_crawl_waiting_on_a_silent_site_at_once(simweb: SimWeb, tmp_path: Path) -> None:
+def test_sigint_stops_a_crawl_waiting_on_a_silent_site_at_once(simweb: SimWeb, tmp_path: Path, crawls: list[subprocess.Popen[bytes]]) -> None:
     urls = {"alive": simweb.url("ok-site.org"), "silent": simweb.url("hang.org"), "none": None}
-    process, log = _start([sys.executable, "-m", "crawler"], simweb, tmp_path, urls)
+    process, log = _start(crawls, [sys.executable, "-m", "crawler"], simweb, tmp_path, urls)
     wait_for(lambda: {"alive", "none"} <= _recorded(tmp_path), process, log, "the live site's check")
     process.send_signal(signal.SIGINT)
     # The silent site would hold the crawl for its 60 s timeout; a prompt stop cancels it.
@@ -79,9 +96,9 @@ def test_sigint_stops_a_crawl_waiting_on_a_silent_site_at_once(simweb: SimWeb, t
     assert _recorded(tmp_path) == {"alive", "none"}  # the silent site is unchecked, not dead
 
 
-def test_sigterm_stops_a_crawl_stuck_in_a_parse(simweb: SimWeb, tmp_path: Path) -> None:
+def test_sigterm_stops_a_crawl_stuck_in_a_parse(simweb: SimWeb, tmp_path: Path, crawls: list[subprocess.Popen[bytes]]) -> None:
     urls = {"none": None, "stuck": simweb.url("stale-site.org")}
-    process, log = _start([sys.executable, "-c", _STUCK], simweb, tmp_path, urls)
+    process, log = _start(crawls, [sys.executable, "-c", _STUCK], simweb, tmp_path, urls)
     wait_for(lambda: "STUCK-IN-PARSE" in log.read_text(errors="replace"), process, log, "the stuck parse")
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 128 + signal.SIGTERM
@@ -91,9 +108,9 @@ def test_sigterm_stops_a_crawl_stuck_in_a_parse(simweb: SimWeb, tmp_path: Path) 
     assert _recorded(tmp_path) == set()
 
 
-def test_a_second_signal_forces_the_stop(simweb: SimWeb, tmp_path: Path) -> None:
+def test_a_second_signal_forces_the_stop(simweb: SimWeb, tmp_path: Path, crawls: list[subprocess.Popen[bytes]]) -> None:
     urls = {"none": None, "stuck": simweb.url("stale-site.org")}
-    process, log = _start([sys.executable, "-c", _STUCK], simweb, tmp_path, urls)
+    process, log = _start(crawls, [sys.executable, "-c", _STUCK], simweb, tmp_path, urls)
     wait_for(lambda: "STUCK-IN-PARSE" in log.read_text(errors="replace"), process, log, "the stuck parse")
     process.send_signal(signal.SIGINT)
     process.send_signal(signal.SIGTERM)

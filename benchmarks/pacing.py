@@ -1,4 +1,4 @@
-"""How `crawl --due` paces a large directory: a pure simulation of `crawler.schedule.choose`.
+"""How `crawl --due` paces a large directory: a pure simulation of `crawler.policy.schedule.choose`.
 
 ``python -m benchmarks.pacing [--entries 100000] [--days 14] [--max N] [--seed S]`` runs one
 crawl a day (at 04:17 UTC) of a directory of that many entries whose sites behave by a fixed
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from crawler.directory import Entry
-from crawler.schedule import Schedule, State, choose
+from crawler.policy.schedule import Schedule, State, choose
 
 START = datetime(2027, 1, 4, 4, 17, tzinfo=UTC)
 GRACE_CHECKS, GRACE_DAYS = 3, 7

@@ -17,15 +17,18 @@ from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 
-from crawler import __version__, changes, decisions, fix, gate, gate_output, rdap_refresh, schedule
-from crawler import config as policy
-from crawler.config import BY_NAME, Config, ConfigError
+from crawler import __version__, changes, fix, rdap_refresh
 from crawler.demo import command as demo
 from crawler.directory import Directory, DirectoryError, load_directory
 from crawler.errors import CrawlerError, StoreError, UsageError
+from crawler.gate import judgement as gate
+from crawler.gate import output as gate_output
 from crawler.net.resolver import parse_resolve
 from crawler.options import CrawlOptions, check_origin
 from crawler.pipelines import policy_from
+from crawler.policy import config as policy
+from crawler.policy import decisions, schedule
+from crawler.policy.config import BY_NAME, Config, ConfigError
 from crawler.registrations import DEFAULT_BOOTSTRAP
 from crawler.reports import write_reports
 from crawler.reports.location import repository_path
@@ -74,7 +77,7 @@ examples:
 
 
 # Options default to None (not given): the value then comes from crawler.toml or the
-# defaults (crawler.config.KEYS), whose defaults the help texts show.
+# defaults (crawler.policy.config.KEYS), whose defaults the help texts show.
 
 
 def _default(key: str) -> str:
@@ -409,7 +412,7 @@ def cmd_crawl(args: argparse.Namespace) -> Exit:
 
 
 def _choice(config: Config, directory: Directory, options: CrawlOptions) -> schedule.Choice | None:
-    """The entries this crawl checks (crawler.schedule), or None for every one of them."""
+    """The entries this crawl checks (crawler.policy.schedule), or None for every one of them."""
     due, limit = config["schedule.due"], config["schedule.max"]
     today = datetime.now(UTC).date()
     if not due and not limit and not any(decisions.skipped(e.decisions, today) for e in directory.entries):

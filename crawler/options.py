@@ -29,7 +29,7 @@ class CrawlOptions:
     rdap_bootstrap: str | None = None  # --rdap-bootstrap: IANA's bootstrap file to use
     progress: bool = True
     log_level: str = "WARNING"
-    redis: str | None = None  # a shared crawl's Redis URL (crawler.distributed)
+    redis: str | None = None  # a shared crawl's Redis URL (crawler.distributed.crawl)
     worker: bool = False  # in a shared crawl: join the coordinator's run instead of leading one
     jobs: int | None = None  # crawl processes on this machine (crawler.jobs); None: every core
     origin: str | None = None  # in a shared crawl: where this process checks from (second looks)

@@ -31,7 +31,7 @@ from crawler.store.rows import CheckRow
 from crawler.verdict.outcome import Network
 
 if TYPE_CHECKING:
-    from crawler.distributed import SharedCrawl
+    from crawler.distributed.crawl import SharedCrawl
 
 
 class CrawlFailed(Exception):
@@ -74,7 +74,9 @@ def settings_for(options: CrawlOptions) -> Settings:
     if os.environ.get("NO_COLOR"):  # https://no-color.org/
         overrides["LOG_COLOR"] = False
     if options.redis:
-        from crawler import distributed  # the optional 'distributed' extra
+        from crawler.distributed import (
+            crawl as distributed,  # the optional 'distributed' extra
+        )
 
         overrides.update(distributed.settings(settings, options.redis))
     overrides.update(options.extra)
@@ -112,7 +114,9 @@ def crawl(options: CrawlOptions, directory: Directory | None = None) -> CrawlRes
     arguments: dict[str, object] = {"context": context}
     shared: SharedCrawl | None = None
     if options.redis:
-        from crawler import distributed  # the optional 'distributed' extra
+        from crawler.distributed import (
+            crawl as distributed,  # the optional 'distributed' extra
+        )
 
         # Connects, then leads a run or waits for one: errors come before Scrapy starts.
         shared = distributed.join(options, context)

@@ -1,4 +1,4 @@
-"""crawler.toml (crawler.config): found beside the directory, the command line over the file over
+"""crawler.toml (crawler.policy.config): found beside the directory, the command line over the file over
 the defaults, every value's source shown by `crawler config`, bad files as PATH:LINE problems."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import SimWeb, run_crawler
-from crawler.config import KEYS, ConfigError, load_config, parse_config, render
-from crawler.toml_lines import key_lines
+
+from crawler.policy.config import KEYS, ConfigError, load_config, parse_config, render
+from crawler.policy.toml_lines import key_lines
 
 # --- a directory of its own, outside the repository, with no flags ---------------------------
 

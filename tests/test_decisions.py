@@ -1,4 +1,4 @@
-"""Per-entry decisions (crawler.decisions) and the directory's own fields, end to end.
+"""Per-entry decisions (crawler.policy.decisions) and the directory's own fields, end to end.
 
 One real crawl of the simulated web, of a directory file committed to a git repository (so
 `git blame` names who wrote each decision), shows each decision kind in force, an expired
@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import SimWeb, run_crawler
 
 FUTURE, PAST = "2999-01-01", "2020-01-01"
@@ -31,7 +30,7 @@ def entry(entry_id: str, url: str, *extra: str) -> str:
 def directory_text(simweb: SimWeb) -> str:
     return "organisations:\n" + "".join([
         entry("refusing", simweb.url("forbidden.org"), "email: office@forbidden.example", "check:",
-              "  accept: refusal", f"  reason: a firewall refuses robots; checked by hand", f"  until: {FUTURE}"),
+              "  accept: refusal", "  reason: a firewall refuses robots; checked by hand", f"  until: {FUTURE}"),
         entry("redirecting", simweb.url("perm-redirect.org"), "tags: [campaign, temporary]", "check:",
               "  accept: redirect", "  reason: the campaign page is temporary"),
         entry("moving", simweb.url("moved-away.org"), "check:",
@@ -247,11 +246,11 @@ def test_a_declared_field_is_valid_and_undeclared_it_is_not(tmp_path: Path) -> N
 
 
 def test_a_decided_entry_travels_whole_to_a_shared_crawls_workers() -> None:
-    # A shared crawl lends entries through Redis as JSON (crawler.leases): a worker must get
+    # A shared crawl lends entries through Redis as JSON (crawler.distributed.leases): a worker must get
     # the decisions (a timeout decision changes its requests) and the fields of its own.
-    from crawler.decisions import Accept, Decision
     from crawler.directory import Entry
-    from crawler.leases import entry_from_json, entry_json
+    from crawler.distributed.leases import entry_from_json, entry_json
+    from crawler.policy.decisions import Accept, Decision
 
     entry = Entry(
         "a", "C", "N", None, "https://a.example/", None, 5, 2,

@@ -36,8 +36,8 @@ redis = pytest.importorskip("redis", reason="needs the 'distributed' extra: pip 
 from crawler.errors import StoreError  # noqa: E402
 from crawler.store import postgres as store_pg  # noqa: E402
 from crawler.store.postgres import PostgresStore  # noqa: E402
-from crawler.store.schema import SCHEMA_VERSION  # noqa: E402
 from crawler.store.rows import DomainRow  # noqa: E402
+from crawler.store.schema import SCHEMA_VERSION  # noqa: E402
 from crawler.store.sqlite import SqliteStore  # noqa: E402
 from crawler.verdict.outcome import Identity, Outcome, Status  # noqa: E402
 
@@ -545,14 +545,14 @@ def test_a_second_coordinator_is_refused(services: Services, tmp_path: Path) -> 
 
 # --- issue 16: a shared crawl that loses nothing ------------------------------------------
 #
-# Leases on a real Redis server (`crawler.leases`), then whole shared crawls in which a
+# Leases on a real Redis server (`crawler.distributed.leases`), then whole shared crawls in which a
 # worker is SIGKILLed, the coordinator is SIGKILLed and started again, Redis goes away and
 # comes back (or does not), and two origins look at each failure. Every wait is on a
 # condition with a deadline; lease lengths are given in milliseconds where a test needs a
 # lease to be expired already (0) or surely alive (a minute).
 
 from crawler.directory import Entry  # noqa: E402
-from crawler.leases import LeaseQueue  # noqa: E402
+from crawler.distributed.leases import LeaseQueue  # noqa: E402
 
 MINUTE = 60_000  # ms
 

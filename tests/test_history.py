@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import run_crawler
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import run_crawler
 from crawler.directory import parse_directory
 from crawler.reports import render_json, render_markdown
 from crawler.reports.model import Policy, build_report

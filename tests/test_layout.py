@@ -94,7 +94,7 @@ def test_the_circle_finder_finds_a_circle() -> None:
 
 
 def test_the_wings_are_where_the_readme_says() -> None:
-    for wing in ("verdict", "net", "store", "reports", "demo", "spiders"):
+    for wing in ("verdict", "net", "store", "reports", "demo", "spiders", "policy", "gate", "distributed", "jobs"):
         assert (PACKAGE / wing / "__init__.py").exists(), wing
     # Scrapy's template names stay at the top, where a Scrapy user looks for them.
     for room in ("settings", "items", "pipelines", "middlewares", "extensions"):

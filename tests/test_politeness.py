@@ -12,17 +12,23 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SimWeb, run_crawler, write_directory
 from scrapy.exceptions import DownloadTimeoutError
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
-from conftest import SimWeb, run_crawler, write_directory
 from crawler.demo.web import CA_ISSUERS_HOST, RDAP_HOST
-from crawler.politeness import ALLOW_ALL, DISALLOW_ALL, SidePoliteness, _Host, _within_budget, rules_from
+from crawler.politeness import (
+    ALLOW_ALL,
+    DISALLOW_ALL,
+    SidePoliteness,
+    _Host,
+    _within_budget,
+    rules_from,
+)
 
 CONTACT = "https://directory.example/about-the-crawler"
 DELAY = 0.2  # seconds between two extra requests to one host (crawler.toml below)

@@ -1,4 +1,4 @@
-"""Crawls that pace themselves (crawler.schedule, `crawl --due`, `--max`)."""
+"""Crawls that pace themselves (crawler.policy.schedule, `crawl --due`, `--max`)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from conftest import SimWeb, run_crawler
-from crawler.decisions import Decision
+
 from crawler.directory import Entry
-from crawler.schedule import Schedule, State, Why, choose
+from crawler.policy.decisions import Decision
+from crawler.policy.schedule import Schedule, State, Why, choose
 from crawler.store import open_store
 from crawler.verdict.outcome import Outcome, Reason, Status
 

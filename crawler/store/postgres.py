@@ -11,7 +11,7 @@ Who may write, with PostgreSQL's advisory locks on the database:
 * ``open(url, write=True)`` is one crawl alone, as with SQLite: an exclusive lock, and a
   second writer is refused instead of interleaving runs;
 * ``open(url, write=True, shared=True)`` is one process of a shared crawl
-  (`crawler.distributed`): any number of them hold the lock shared; a crawl alone is
+  (`crawler.distributed.crawl`): any number of them hold the lock shared; a crawl alone is
   refused while they do, and they are refused while it runs. Of them, only the one that
   calls `begin_run` (the coordinator) may exist once per store.
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler import __version__
-from crawler.gate import Problem
+from crawler.gate.judgement import Problem
 from crawler.text import clean_text
 from crawler.verdict.outcome import Status
 

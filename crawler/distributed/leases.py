@@ -34,8 +34,9 @@ from typing import Any
 
 import redis
 
-from crawler.decisions import Accept, Decision
 from crawler.directory import Entry
+from crawler.policy.decisions import Accept, Decision
+
 
 def entry_json(entry: Entry) -> str:
     """`entry` as the JSON a worker reads back with `entry_from_json` (its decisions' dates as

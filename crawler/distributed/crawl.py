@@ -1,6 +1,6 @@
 """One crawl shared by several crawler processes, on one machine or many, that loses nothing.
 
-The entries wait in Redis in a lease queue (`crawler.leases`): a process takes entries
+The entries wait in Redis in a lease queue (`crawler.distributed.leases`): a process takes entries
 while it has room, each lent to it until its check is committed to the one PostgreSQL
 history store (`crawler.store.postgres`) that every process writes. Requests stay in the
 process that took their entry (Scrapy's own scheduler), so an entry's redirects, retries
@@ -62,9 +62,9 @@ from twisted.internet.defer import CancelledError
 
 from crawler.context import RunContext
 from crawler.directory import Entry
+from crawler.distributed.leases import Lease, LeaseQueue
 from crawler.errors import SharedCrawlError, UsageError, WriteError
 from crawler.items import CANARY_ID, OUTCOME_STAT, Check, DomainLookup, utc_now
-from crawler.leases import Lease, LeaseQueue
 from crawler.pipelines import HistoryPipeline
 from crawler.spiders.websites import WebsitesSpider
 from crawler.store import Store, is_postgres
@@ -99,7 +99,7 @@ def settings(base: Settings, redis_url: str) -> dict[str, object]:
     """The Scrapy settings of a shared crawl, on top of `base` (ours): its pipeline."""
     pipelines = dict(base.getdict("ITEM_PIPELINES"))
     order = pipelines.pop("crawler.pipelines.HistoryPipeline", 300)
-    pipelines["crawler.distributed.SharedHistoryPipeline"] = order
+    pipelines["crawler.distributed.crawl.SharedHistoryPipeline"] = order
     return {"ITEM_PIPELINES": pipelines}
 
 

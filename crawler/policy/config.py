@@ -32,7 +32,7 @@ from crawler import settings as defaults
 from crawler.directory import BUILT_IN_KEYS, Problem
 from crawler.errors import CrawlerError, UsageError
 from crawler.net.resolver import parse_resolve
-from crawler.toml_lines import key_lines
+from crawler.policy.toml_lines import key_lines
 from crawler.verdict.outcome import DEFAULT_FAIL_ON, Status, parse_statuses
 
 CONFIG_NAME = "crawler.toml"

@@ -169,6 +169,20 @@ def test_another_script_is_a_takeover_sign_with_company_only() -> None:
     assert verdict(("Citizens Association",), japanese, "市民の会 公式サイト").identity is Identity.UNCONFIRMED
 
 
+def test_a_link_farm_stuffed_with_one_word_is_lost_on_those_two_signs_alone() -> None:
+    # No word of the signal table, so the verdict rests on this module's own signs: each
+    # (1.5) is looked for only while it could still reach the threshold (3.0) with the others.
+    links = "".join(f'<a href="https://shop-{i}.example/"><img alt=""></a>' for i in range(45))
+    stuffed = "<p>" + " ".join(["widgets", "cheap", "widgets", "buy"] * 30) + "</p>"
+    both = verdict(("Harbour Rowing Club",), f"<title>Widgets Outlet</title>{stuffed}{links}", "Widgets Outlet")
+    assert both.identity is Identity.LOST, both
+    assert "link-farm" in both.detail and "keyword-stuffed" in both.detail
+    # Either alone weighs too little, whichever it is.
+    farm = verdict(("Harbour Rowing Club",), f"<title>Widgets Outlet</title><p>Our shops.</p>{links}", "Widgets Outlet")
+    words = verdict(("Harbour Rowing Club",), f"<title>Widgets Outlet</title>{stuffed}", "Widgets Outlet")
+    assert farm.identity is Identity.UNCONFIRMED and words.identity is Identity.UNCONFIRMED
+
+
 @settings(max_examples=100, deadline=None)
 @given(page=st.text(max_size=300), title=st.none() | st.text(max_size=60), name=st.text(min_size=1, max_size=40))
 def test_judge_never_raises(page: str, title: str | None, name: str) -> None:

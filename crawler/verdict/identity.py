@@ -27,7 +27,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -116,7 +116,8 @@ def _judge(known: Known, seen: Seen) -> Judgement:
     former = [n for n in former if n.tokens]  # "Home" was never a name
     re_registered = _registered_after_confirmed(known)
 
-    found = _confirmation(names, former, seen)
+    site_names = _site_names(seen.html[:HEAD_LIMIT])  # read once: confirmation and "what it calls itself"
+    found = _confirmation(names, former, seen, site_names)
     if found is not None:
         if re_registered:
             return Judgement(
@@ -127,7 +128,7 @@ def _judge(known: Known, seen: Seen) -> Judgement:
             )
         return Judgement(Identity.CONFIRMED, found)
 
-    other = _what_it_calls_itself(seen)
+    other = _what_it_calls_itself(seen, site_names)
     if re_registered:
         named = f" and names {_quote(other)}" if other else ""
         return Judgement(
@@ -159,9 +160,9 @@ def _judge(known: Known, seen: Seen) -> Judgement:
 # --- confirmation -------------------------------------------------------------------------------
 
 
-def _confirmation(names: list[Name], former: list[Name], seen: Seen) -> str | None:
+def _confirmation(names: list[Name], former: list[Name], seen: Seen, site_names: list[str]) -> str | None:
     """The evidence that the page names the organisation, in words; None if it does not."""
-    for where, text, short in _self_descriptions(seen):
+    for where, text, short in _self_descriptions(seen, site_names):
         subject = Subject.of(text)
         found = [how for name in names if (how := match(name, subject, short_subject=short)) is not None]
         if found:  # the surest way any of its names is named there
@@ -183,12 +184,12 @@ def _evidence(where: str, how: str, text: str) -> str:
     return f"{where} names it ({_quote(text)})"
 
 
-def _self_descriptions(seen: Seen) -> Iterator[tuple[str, str, bool]]:
+def _self_descriptions(seen: Seen, site_names: list[str]) -> Iterator[tuple[str, str, bool]]:
     """(where, text, short) for each place a page names itself, cheapest and surest first."""
     if seen.title:
         yield "the title", seen.title, True
     head = seen.html[:HEAD_LIMIT]
-    for value in _site_names(head):
+    for value in site_names:
         yield "the site name", value, True
     for value in _json_ld_names(head):
         yield "the structured data", value, True
@@ -246,10 +247,9 @@ def _names_in(data: object, depth: int) -> Iterator[str]:
                 yield from _names_in(data[key], depth + 1)
 
 
-def _what_it_calls_itself(seen: Seen) -> str | None:
+def _what_it_calls_itself(seen: Seen, site_names: list[str]) -> str | None:
     """The name the page gives itself (title, else site name), when it is more than "Home"."""
-    candidates = [seen.title] if seen.title else []
-    candidates += _site_names(seen.html[:HEAD_LIMIT])
+    candidates = [seen.title, *site_names] if seen.title else list(site_names)
     for candidate in candidates:
         if candidate and Subject.of(candidate).significant:
             return candidate
@@ -270,17 +270,36 @@ def _registered_after_confirmed(known: Known) -> bool:
 
 
 def _takeover_signs(known: Known, former: list[Name], seen: Seen) -> list[str]:
+    """The takeover signs of the page, complete whenever they weigh enough to call it lost.
+
+    The table's signs come first; each of this module's own costs another pass over the page,
+    so one is looked for only while it could still lift the sum to the threshold (most pages
+    show none of the table's signs, and then no single extra sign can). Signs are shown only
+    for a lost identity, and then every one was looked for."""
     signs = page_signals.takeover_signals(seen.text, seen.title)
+    weight = _weight(signs)
+    extras: list[tuple[str, Callable[[], bool]]] = [
+        ("link-farm", lambda: _link_farm(known, seen)),
+        ("keyword-stuffed", lambda: _stuffed(seen.text)),
+    ]
+    if former:
+        extras.append(("another-script", lambda: _new_script(known, seen)))
+    still_possible = sum(_EXTRA_WEIGHTS[sign] for sign, _ in extras)
+    for sign, shown in extras:
+        if weight + still_possible < TAKEOVER_THRESHOLD:
+            break
+        still_possible -= _EXTRA_WEIGHTS[sign]
+        if shown():
+            signs.append(sign)
+            weight += _EXTRA_WEIGHTS[sign]
+    return signs
+
+
+def _link_farm(known: Known, seen: Seen) -> bool:
     hosts = {registered_domain(h) for h in page_text.outbound_hosts(seen.html)}
     hosts.discard(known.listed_domain)
     hosts.discard(registered_domain(host_of(seen.final_url)))
-    if len(hosts) >= LINK_FARM_HOSTS:
-        signs.append("link-farm")
-    if _stuffed(seen.text):
-        signs.append("keyword-stuffed")
-    if former and _new_script(known, seen):
-        signs.append("another-script")
-    return signs
+    return len(hosts) >= LINK_FARM_HOSTS
 
 
 _EXTRA_WEIGHTS = {"link-farm": LINK_FARM_WEIGHT, "keyword-stuffed": STUFFED_WEIGHT, "another-script": NEW_SCRIPT_WEIGHT}

@@ -300,15 +300,26 @@ def _fitting(rng: random.Random, pool: tuple[bytes, ...] | tuple[str, ...], budg
 _WEIGHTS = tuple(lang.weight for lang in LANGUAGES)
 
 
+def _who(seed: int, index: int) -> tuple[random.Random, int, str]:
+    """Host `index`'s random stream, its language and the organisation its page names."""
+    rng = random.Random(seed * 1_000_003 + index)
+    lang_index = rng.choices(range(len(LANGUAGES)), _WEIGHTS)[0]
+    org = rng.choice(LANGUAGES[lang_index].kinds).format(place=rng.choice(PLACES))
+    return rng, lang_index, org
+
+
+def organisation(seed: int, index: int) -> str:
+    """The name of the organisation host `index`'s page shows (its title, heading, site name)."""
+    return _who(seed, index)[2]
+
+
 def page(seed: int, index: int, name: str, size: int, dated: bool) -> bytes:
     """The home page of host `index` (called `name`): about `size` bytes (within half a section,
     or its frame if that is larger), dated in its markup when `dated`. The same arguments give
     the same bytes."""
-    rng = random.Random(seed * 1_000_003 + index)
-    lang_index = rng.choices(range(len(LANGUAGES)), _WEIGHTS)[0]
+    rng, lang_index, org = _who(seed, index)
     parts = blocks(seed, lang_index)
     lang = parts.lang
-    org = rng.choice(lang.kinds).format(place=rng.choice(PLACES))
     tagline = rng.choice(lang.taglines)
     description = rng.choice(lang.sentences)
     modified = date(2024, 1, 1) + timedelta(days=rng.randrange(1000))  # up to late September 2026

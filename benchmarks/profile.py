@@ -231,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
         "--lines", action="store_true",
         help="sample by line, not by function (py-spy without --function): where inside a function",
     )
+    parser.add_argument(
+        "--checkout", type=Path, default=run.REPO, metavar="DIR",
+        help="profile the crawler of this checkout (a `git worktree` of another commit; default: this one)",
+    )
     parser.add_argument("--out", type=Path, default=run.HERE / "results")
     args = parser.parse_args(argv)
     if args.summarize:
@@ -276,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
             cmd = ["perf", "record", "-e", "cpu-clock", "-F", "999", "-o", str(profile), "--", *crawl]
         if files:
             cmd = run.in_namespace(files, cmd)
-        used = run.measure(cmd, work / "py-spy.log", env=env)
+        used = run.measure(cmd, work / "py-spy.log", env=env, cwd=args.checkout)
     tool = "perf" if args.perf else "py-spy"
     # From /proc, not rusage: py-spy --nonblocking does not count the crawler it started.
     cpu = sum(user + system for user, system in used.threads.values()) or used.cpu

@@ -159,6 +159,8 @@ def others_note(used: Usage, served: Web) -> str:
 class Web:
     ports: list[int]
     closed_port: int
+    seed: int = 1
+    pages: str = "markup"
     counters: dict[str, int] = field(default_factory=dict)
     cpu: float = 0.0
 
@@ -174,7 +176,7 @@ def web(n: int, seed: int, ports: int, pages: str = "markup") -> Iterator[Web]:
     assert proc.stdin is not None and proc.stdout is not None
     try:
         first = json.loads(proc.stdout.readline())
-        served = Web(first["ports"], first["closed_port"])
+        served = Web(first["ports"], first["closed_port"], seed, pages)
         yield served
     finally:
         proc.stdin.close()  # the server stops when its stdin closes
@@ -188,7 +190,7 @@ def web(n: int, seed: int, ports: int, pages: str = "markup") -> Iterator[Web]:
 
 def write_inputs(hosts: list[Host], served: Web, work: Path) -> tuple[Path, Path]:
     directory, urls = work / "directory.yaml", work / "urls.txt"
-    gen_directory.write(hosts, served.ports, served.closed_port, directory, urls)
+    gen_directory.write(hosts, served.ports, served.closed_port, directory, urls, seed=served.seed, pages=served.pages)
     return directory, urls
 
 

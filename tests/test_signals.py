@@ -27,6 +27,7 @@ from crawler.verdict.page_signals import (
     script_redirect_target,
     soft_404_signals,
     takeover_signals,
+    text_clues,
 )
 from crawler.verdict.page_text import (
     SAME_PAGE_MAX_WORDS,
@@ -836,3 +837,14 @@ def test_takeover_signs(text: str, title: str, signs: set[str]) -> None:
 )
 def test_living_pages_show_no_takeover_weight(text: str, title: str) -> None:
     assert score(takeover_signals(text, title)) < TAKEOVER_THRESHOLD
+
+
+_TEXT_CLUES = sorted({clue for signal in SIGNALS if signal.where == "text" for clue in signal.clues})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TEXT_CLUES) | st.text(max_size=8), max_size=12).map("".join))
+def test_the_one_pass_clue_finder_finds_exactly_the_clues_a_substring_test_finds(subject: str) -> None:
+    # Clues run together, overlap and sit inside other words here; the automaton must agree
+    # with `clue in subject` for every clue, or a signal would silently stop being tried.
+    assert text_clues(subject) == {clue for clue in _TEXT_CLUES if clue in subject}

@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+import ahocorasick
+
 from crawler.verdict.page_text import (
     SCAN_LIMIT,
     collapse,
@@ -994,6 +996,30 @@ _BY_NAME = {signal.name: signal for signal in SIGNALS}
 SIGNAL_NAMES = frozenset(_BY_NAME)
 
 
+# A page's visible text is tested for some 200 clues. One pass of an Aho-Corasick automaton
+# finds every clue that occurs, in C, for the cost of a few substring tests (38 against 243 us
+# for all the text clues of a benchmark page). The other subjects keep substring tests: the
+# title and URL are short, and the markup (32,000 characters) has only a handful of clues,
+# each found by a fast memchr-based scan.
+_FOUND_IN_ONE_PASS: frozenset[Where] = frozenset({"text"})
+
+
+def _clue_finder(where: Where) -> ahocorasick.Automaton:
+    finder = ahocorasick.Automaton()
+    for clue in {clue for signal in SIGNALS if signal.where == where for clue in signal.clues}:
+        finder.add_word(clue, clue)
+    finder.make_automaton()
+    return finder
+
+
+_CLUE_FINDERS = {where: _clue_finder(where) for where in _FOUND_IN_ONE_PASS}
+
+
+def text_clues(subject: str) -> frozenset[str]:
+    """The clues of the table's text signals that occur in `subject` (lower-cased already)."""
+    return frozenset(clue for _, clue in _CLUE_FINDERS["text"].iter(subject)) if subject else frozenset()
+
+
 def _header_lines(headers: Iterable[tuple[str, str]]) -> str:
     # Collapsing keeps a value with a line break from forging a header line of its own.
     return "\n".join(f"{collapse(name)}: {collapse(value)}" for name, value in headers)
@@ -1002,11 +1028,18 @@ def _header_lines(headers: Iterable[tuple[str, str]]) -> str:
 def _matching(kinds: frozenset[Kind], subjects: Mapping[Where, str], words: int = 0) -> list[str]:
     """Names of the signals of `kinds` the subjects show (lower-cased already), in table order.
     Signals for pages of at most N words are skipped on a page of `words` words."""
-    # Several signals share clues and gates; each is looked for once per subject.
+    # Several signals share clues and gates; each is looked for once per subject (the text's
+    # clues all at once, when a signal first needs one).
     clues: dict[tuple[str, Where], bool] = {}
+    in_text: frozenset[str] | None = None
     gates: dict[tuple[int, Where], bool] = {}
 
     def has(where: Where, clue: str) -> bool:
+        nonlocal in_text
+        if where == "text":
+            if in_text is None:
+                in_text = text_clues(subjects["text"])
+            return clue in in_text
         if (clue, where) not in clues:
             clues[clue, where] = clue in subjects[where]
         return clues[clue, where]

@@ -269,25 +269,37 @@ class VisitCookiesMiddleware(CookiesMiddleware):
     keeps cookies. Jars are made on the first cookie, so a site that sets none costs a
     lookup. Domain attributes are judged with our public suffix list (`crawler.verdict.domains`,
     never fetched), not with Scrapy's tldextract, which would fetch one.
+
+    A jar is dropped when its entry's check is scraped (``item_scraped``). That receiver is
+    connected when the first jar is made, not before: a receiver makes Scrapy build Deferreds
+    for every item scraped, which cost a crawl of sites that set no cookies 3.5 % of its CPU.
+    (It stays connected: disconnecting from inside the signal would change the receiver list
+    pydispatch is iterating.)
     """
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        middleware = super().from_crawler(crawler)
-        crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)
-        return middleware
+    def __init__(self, debug: bool = False) -> None:
+        super().__init__(debug)
+        self._listening = False
 
     def process_request(self, request: Request) -> None:
         key = request.meta.get("cookiejar")
         if key is None or request.meta.get("dont_merge_cookies") or (key not in self.jars and not request.cookies):
             return None  # no visit, or nothing to send yet
+        self._listen()
         return super().process_request(request)
 
     def process_response(self, request: Request, response: Response) -> Response:
         key = request.meta.get("cookiejar")
         if key is None or (key not in self.jars and not response.headers.getlist("Set-Cookie")):
             return response
+        self._listen()
         return super().process_response(request, response)
+
+    def _listen(self) -> None:
+        """Hear when checks are scraped, from the first jar on."""
+        if not self._listening:
+            self.crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+            self._listening = True
 
     def item_scraped(self, item: Any) -> None:
         entry_id = getattr(item, "entry_id", None)

@@ -221,6 +221,31 @@ def test_each_visit_keeps_its_own_cookies_and_drops_them_when_done() -> None:
     assert _sent(cookies, "https://a.example/", "entry-a") is None
 
 
+def test_the_jar_is_dropped_through_scrapy_s_signal_which_is_heard_only_once_a_jar_exists() -> None:
+    # A receiver of item_scraped costs every item scraped some Deferreds: a crawl of sites
+    # that set no cookies must not pay for one.
+    from pydispatch.dispatcher import getAllReceivers
+    from scrapy import signals
+
+    from crawler.items import Check
+    from crawler.verdict.outcome import Outcome, Reason, Status
+
+    cookies = _cookies()
+    def listening() -> bool:
+        receivers = getAllReceivers(cookies.crawler.signals.sender, signals.item_scraped)
+        return any("VisitCookiesMiddleware.item_scraped" in repr(r) for r in receivers)
+
+    _sent(cookies, "https://a.example/", "entry-a")
+    plain = Request("https://a.example/", meta={"cookiejar": "entry-a"})
+    cookies.process_response(plain, HtmlResponse(plain.url, request=plain))  # an answer without cookies
+    assert not listening()
+    _set_cookie(cookies, "https://a.example/", "entry-a", "token=abc; Path=/")
+    assert listening()
+    done = Check("entry-a", "https://a.example/", "2026-12-01T00:00:00Z", Outcome(Status.OK, Reason.OK))
+    cookies.crawler.signals.send_catch_log(signals.item_scraped, item=done, response=None, spider=None)
+    assert cookies.jars == {}
+
+
 def test_a_cookie_for_a_public_suffix_stays_with_its_host_and_no_list_is_fetched() -> None:
     cookies = _cookies()
     _set_cookie(cookies, "https://a.co.uk/", "e", "wide=1; Domain=co.uk; Path=/")

@@ -1001,23 +1001,20 @@ SIGNAL_NAMES = frozenset(_BY_NAME)
 # for all the text clues of a benchmark page). The other subjects keep substring tests: the
 # title and URL are short, and the markup (32,000 characters) has only a handful of clues,
 # each found by a fast memchr-based scan.
-_FOUND_IN_ONE_PASS: frozenset[Where] = frozenset({"text"})
-
-
-def _clue_finder(where: Where) -> ahocorasick.Automaton:
+def _text_clue_finder() -> ahocorasick.Automaton:
     finder = ahocorasick.Automaton()
-    for clue in {clue for signal in SIGNALS if signal.where == where for clue in signal.clues}:
+    for clue in {clue for signal in SIGNALS if signal.where == "text" for clue in signal.clues}:
         finder.add_word(clue, clue)
     finder.make_automaton()
     return finder
 
 
-_CLUE_FINDERS = {where: _clue_finder(where) for where in _FOUND_IN_ONE_PASS}
+_TEXT_CLUE_FINDER = _text_clue_finder()
 
 
 def text_clues(subject: str) -> frozenset[str]:
     """The clues of the table's text signals that occur in `subject` (lower-cased already)."""
-    return frozenset(clue for _, clue in _CLUE_FINDERS["text"].iter(subject)) if subject else frozenset()
+    return frozenset(clue for _, clue in _TEXT_CLUE_FINDER.iter(subject)) if subject else frozenset()
 
 
 def _header_lines(headers: Iterable[tuple[str, str]]) -> str:

@@ -4,7 +4,7 @@ Each `Language` holds what `benchmarks.markup` puts on a page in that language: 
 headings, menu and footer labels, what an organisation calls itself, taglines and a few
 fixed phrases. All of it is kept clear of every page-signal wording (sale, parking, expiry,
 bot challenges, "not found"), so every live host's verdict is ``ok``; `python -m
-benchmarks.markup --check N` shows it.
+benchmarks.markup_check --check N` shows it.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 
-from crawler import __version__, changes, fix, rdap_refresh
+from crawler import __version__, changes, decisions, fix, rdap_refresh
 from crawler.demo import command as demo
 from crawler.directory import Directory, DirectoryError, load_directory
 from crawler.errors import CrawlerError, StoreError, UsageError
@@ -27,7 +27,7 @@ from crawler.net.resolver import parse_resolve
 from crawler.options import CrawlOptions, check_origin
 from crawler.pipelines import policy_from
 from crawler.policy import config as policy
-from crawler.policy import decisions, schedule
+from crawler.policy import schedule
 from crawler.policy.config import BY_NAME, Config, ConfigError
 from crawler.registrations import DEFAULT_BOOTSTRAP
 from crawler.reports import write_reports

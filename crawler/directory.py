@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from crawler import decisions
+from crawler.decisions import Accept, Decision
 from crawler.errors import CrawlerError
-from crawler.policy import decisions
-from crawler.policy.decisions import Accept, Decision
 
 #: Larger files are refused unread: the directory is edited by hand, so anything this big is a
 #: mistake or an attack, and the pure-Python YAML parser would spend a long time on it.
@@ -40,7 +40,7 @@ _EXPECTED = f"expected a mapping with the key '{TOP_KEY}' holding a list of entr
 REQUIRED_KEYS = ("id", "country", "name")
 OPTIONAL_KEYS = ("name_en", "website", "notes")
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
-DECISIONS_KEY = "check"  # the entry's decisions (crawler.policy.decisions)
+DECISIONS_KEY = "check"  # the entry's decisions (crawler.decisions)
 #: Every key the format itself defines; a directory's own fields are declared besides them
 #: (crawler.toml's ``extra_keys``).
 BUILT_IN_KEYS = (*KNOWN_KEYS, DECISIONS_KEY)

@@ -28,10 +28,10 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.task import deferLater
 from w3lib.encoding import http_content_type_encoding
 
+from crawler import decisions
 from crawler.net.addresses import AddressRefused, allowed, parse_ip_literal
 from crawler.net.chains import CHAINS, MAX_ISSUER_BYTES, parse_issuers
 from crawler.net.diagnostics import DIAGNOSTICS
-from crawler.policy import decisions
 from crawler.verdict.domains import is_public_suffix
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class AddressGuardMiddleware:
 
 class DecisionTimeoutMiddleware:
     """Gives an entry's requests the timeout a maintainer's decision in force sets for it
-    (`crawler.policy.decisions`, ``timeout: SECONDS`` under the entry's ``check:``).
+    (`crawler.decisions`, ``timeout: SECONDS`` under the entry's ``check:``).
 
     Before Scrapy's DownloadTimeoutMiddleware (350), which sets only a timeout the request
     has not got yet; redirects carry it on in their meta. EntryBudgetMiddleware (360) takes

@@ -1,4 +1,4 @@
-"""Per-entry decisions (crawler.policy.decisions) and the directory's own fields, end to end.
+"""Per-entry decisions (crawler.decisions) and the directory's own fields, end to end.
 
 One real crawl of the simulated web, of a directory file committed to a git repository (so
 `git blame` names who wrote each decision), shows each decision kind in force, an expired
@@ -248,9 +248,9 @@ def test_a_declared_field_is_valid_and_undeclared_it_is_not(tmp_path: Path) -> N
 def test_a_decided_entry_travels_whole_to_a_shared_crawls_workers() -> None:
     # A shared crawl lends entries through Redis as JSON (crawler.distributed.leases): a worker must get
     # the decisions (a timeout decision changes its requests) and the fields of its own.
+    from crawler.decisions import Accept, Decision
     from crawler.directory import Entry
     from crawler.distributed.leases import entry_from_json, entry_json
-    from crawler.policy.decisions import Accept, Decision
 
     entry = Entry(
         "a", "C", "N", None, "https://a.example/", None, 5, 2,

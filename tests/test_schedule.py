@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import SimWeb, run_crawler
 
+from crawler.decisions import Decision
 from crawler.directory import Entry
-from crawler.policy.decisions import Decision
 from crawler.policy.schedule import Schedule, State, Why, choose
 from crawler.store import open_store
 from crawler.verdict.outcome import Outcome, Reason, Status

@@ -34,8 +34,8 @@ from typing import Any
 
 import redis
 
+from crawler.decisions import Accept, Decision
 from crawler.directory import Entry
-from crawler.policy.decisions import Accept, Decision
 
 
 def entry_json(entry: Entry) -> str:

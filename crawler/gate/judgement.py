@@ -46,7 +46,7 @@ def judge(
     for entry in sorted(entries, key=lambda e: (e.line, e.id)):
         if not isinstance(entry.status, Status) or entry.status not in fail_on:
             continue
-        if entry.accepted:  # a maintainer's decision in force accepts this status (crawler.policy.decisions)
+        if entry.accepted:  # a maintainer's decision in force accepts this status (crawler.decisions)
             continue
         why = "" if changes is None else _excuse(entry, changes)
         problems.append(Problem(entry, fails=not why, ignored_because=why))

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum
 
+from crawler import decisions
 from crawler.directory import Entry
-from crawler.policy import decisions
 from crawler.reports.model import SUMMARY_CHUNK, Policy, grace_over
 from crawler.store import Store
 from crawler.store.rows import Summary

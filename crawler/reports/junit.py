@@ -3,7 +3,7 @@
 A failing status (`Status.failing`: dead, parked, moved, server-error, refused-by-policy)
 is a ``<failure>``; ``blocked``, ``no-website`` and not-yet-checked entries are
 ``<skipped>``; everything else passes, and so does a status that a maintainer's decision in
-force accepts (`crawler.policy.decisions`). Written one test case at a time, by hand, as
+force accepts (`crawler.decisions`). Written one test case at a time, by hand, as
 ElementTree writes an indented tree (the tests compare the two byte for byte), with
 every value passed through `xml_safe`, so the file parses whatever the titles contain.
 (By hand, 10,000 test cases take 0.33 s instead of 0.43 s.)

@@ -12,9 +12,9 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Literal, assert_never
 
+from crawler import decisions
 from crawler.changes import Blame, blame_lines
 from crawler.directory import Directory, Entry
-from crawler.policy import decisions
 from crawler.reports.location import blob_base, line_link, repository_path
 from crawler.store import Store
 from crawler.store.rows import DomainRow, Summary
@@ -87,7 +87,7 @@ class DomainInfo:
 
 @dataclass(frozen=True, slots=True)
 class DecisionReport:
-    """One of the entry's decisions (`crawler.policy.decisions`), as every report shows it."""
+    """One of the entry's decisions (`crawler.decisions`), as every report shows it."""
 
     what: str  # e.g. "accept refusal; timeout 90 s"
     reason: str

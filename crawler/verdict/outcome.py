@@ -202,7 +202,7 @@ class WarningCode(StrEnum):
     # The entry's time budget ran out before its extra requests (probe, feed, sitemap) were
     # all made: the verdict stands, the content date may be missing.
     BUDGET_CUT = "budget-cut"
-    # A maintainer's decision about the entry (crawler.policy.decisions) is past its end: remove or
+    # A maintainer's decision about the entry (crawler.decisions) is past its end: remove or
     # renew it. Not a check's warning: the reports add it to the latest check's.
     DECISION_EXPIRED = "decision-expired"
 

@@ -37,7 +37,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import gen_directory, schedule, verdicts
-from benchmarks.run import REPO, Web, busy_times, web, write_inputs
+from benchmarks.run import (
+    REPO,
+    Web,
+    busy_times,
+    in_namespace,
+    namespace_files,
+    web,
+    write_inputs,
+)
 from benchmarks.web import plan
 
 TIMEOUT = 10.0
@@ -103,9 +111,12 @@ def _resolve(served: Web) -> list[str]:
     return [a for port in [*served.ports, served.closed_port] for a in ("--resolve", f"*:{port}:127.0.0.1")]
 
 
-def crawl_command(served: Web, directory: Path, work: Path, jobs: int, equal: bool) -> list[str]:
+def crawl_command(served: Web, directory: Path, work: Path, jobs: int, equal: bool, names: str = "system") -> list[str]:
+    # "system": names resolved by the system from a private /etc/hosts (`run.in_namespace`),
+    # as a real crawl resolves them; the web answers on 127.0.0.1, hence --allow-private.
+    reach = ["--allow-private"] if names == "system" else _resolve(served)
     common = ["--directory", str(directory), "--db", str(work / "history.sqlite3"), "--reports", str(work / "reports"),
-              "--timeout", f"{TIMEOUT:g}", "--jobs", str(jobs), *_resolve(served)]
+              "--timeout", f"{TIMEOUT:g}", "--jobs", str(jobs), *reach]
     if equal:
         return [sys.executable, "-m", "benchmarks.jobs", "--crawl", *common]
     return [sys.executable, "-m", "crawler", "crawl", *common]
@@ -121,14 +132,16 @@ class Row:
     notes: list[str] = field(default_factory=list)
 
 
-def run_one(n: int, jobs: int, seed: int, equal: bool, work: Path) -> Row:
+def run_one(n: int, jobs: int, seed: int, equal: bool, work: Path, names: str = "system") -> Row:
     row = Row(n, jobs)
     hosts = plan(n, seed)
+    files = namespace_files(hosts, work) if names == "system" else []
     with web(n, seed, 1) as served:
         directory, _ = write_inputs(hosts, served, work)
         for stale in ("history.sqlite3", "history.sqlite3.lock", "history.sqlite3-wal", "history.sqlite3-shm"):
             (work / stale).unlink(missing_ok=True)
-        row.usage = measure(crawl_command(served, directory, work, jobs, equal), work / "crawl.log")
+        command = crawl_command(served, directory, work, jobs, equal, names)
+        row.usage = measure(in_namespace(files, command) if files else command, work / "crawl.log")
     row.notes.append(f"web CPU {served.cpu:.1f} s")
     report = work / "reports" / "staleness.json"
     if row.usage.exit_code != 0 or not report.exists():
@@ -174,10 +187,12 @@ def crawl_main(argv: list[str]) -> int:
     parser.add_argument("--timeout", type=float, required=True)
     parser.add_argument("--jobs", type=int, required=True)
     parser.add_argument("--resolve", action="append", default=[])
+    parser.add_argument("--allow-private", action="store_true")
     args = parser.parse_args(argv)
     options = CrawlOptions(
         directory=args.directory, db=args.db, reports=args.reports, timeout=args.timeout,
-        concurrency=EQUAL_CONCURRENCY, resolve=tuple(args.resolve), freshness=False, jobs=args.jobs,
+        concurrency=EQUAL_CONCURRENCY, resolve=tuple(args.resolve), allow_private=args.allow_private,
+        freshness=False, jobs=args.jobs,
         extra={"RETRY_ENABLED": False},
     )
     result = crawl(options, load_directory(args.directory))
@@ -196,10 +211,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--equal", action="store_true", help="equal work: 128 in flight, no retries, no freshness")
     parser.add_argument("--startup", action="store_true", help="also time one child crawl's start-up")
+    parser.add_argument(
+        "--names", choices=("system", "resolve"), default="system",
+        help="system: the system resolver reads a private /etc/hosts (needs root and unshare, as "
+        "benchmarks.run); resolve: --resolve overrides (default: %(default)s)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "jobs")
     args = parser.parse_args(argv)
     counts = [int(j) for j in args.jobs.split(",")]
     mode = "equal work (128 in flight, no retries, no freshness)" if args.equal else "crawler defaults"
+    mode += "; names by the system resolver" if args.names == "system" else "; names by --resolve"
     lines = [
         f"mode: {mode}; timeout {TIMEOUT:g} s; cpus {os.cpu_count()}; load at start "
         + " ".join(f"{x:.2f}" for x in os.getloadavg()),
@@ -219,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
                 work = args.out / f"n{n}" / f"jobs{jobs}-{round_}"
                 work.mkdir(parents=True, exist_ok=True)
                 load = os.getloadavg()[0]
-                row = run_one(n, jobs, args.seed, args.equal, work)
+                row = run_one(n, jobs, args.seed, args.equal, work, args.names)
                 u = row.usage
                 assert u is not None
                 by_jobs.setdefault(jobs, []).append(u.cpu)

@@ -289,10 +289,13 @@ def run_ours(n: int, seed: int, args: argparse.Namespace, work: Path, checkout: 
     row.notes.append(used.split())
     row.notes.append(f"web CPU {served.cpu:.1f} s")
     row.notes.append(others_note(used, served))
-    if args.defaults:
-        requests = sum(v for k, v in served.counters.items() if k.startswith("requests/"))
-        row.notes.append(f"{requests:,} requests reached the web")
+    requests = {k.removeprefix("requests/"): v for k, v in served.counters.items() if k.startswith("requests/")}
+    row.notes.append(f"{sum(requests.values()):,} requests reached the web ({_by_kind(requests)})")
     return row
+
+
+def _by_kind(counts: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {n:,}" for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 def _revision(checkout: Path) -> str:

@@ -26,7 +26,6 @@ fixed price per extra process. Nothing here fails on a slow result.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -43,6 +42,7 @@ from benchmarks.run import (
     busy_times,
     in_namespace,
     namespace_files,
+    publish,
     web,
     write_inputs,
 )
@@ -261,11 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         u = startup_cost(args.out)
         lines.append(f"\none child crawl started and stopped with nothing to check: {u.wall:.2f} s wall, "
                      f"{u.cpu:.2f} s CPU, {u.rss_mb:.0f} MB (exit {u.exit_code})")
-    table = "\n".join(lines)
-    print(table)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.md").write_text(table + "\n", encoding="utf-8")
-    (args.out / "results.json").write_text(json.dumps({"lines": lines}, indent=1), encoding="utf-8")
+    publish(lines, args.out)
     return 0
 
 

@@ -188,6 +188,15 @@ def web(n: int, seed: int, ports: int, pages: str = "markup") -> Iterator[Web]:
     served.cpu = usage.ru_utime + usage.ru_stime
 
 
+def publish(lines: list[str], out: Path) -> None:
+    """Print a benchmark's table and keep it as `results.md` and `results.json` in `out`."""
+    table = "\n".join(lines)
+    print(table)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.md").write_text(table + "\n", encoding="utf-8")
+    (out / "results.json").write_text(json.dumps({"lines": lines}, indent=1), encoding="utf-8")
+
+
 def write_inputs(hosts: list[Host], served: Web, work: Path) -> tuple[Path, Path]:
     directory, urls = work / "directory.yaml", work / "urls.txt"
     gen_directory.write(hosts, served.ports, served.closed_port, directory, urls, seed=served.seed, pages=served.pages)

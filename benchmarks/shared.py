@@ -25,7 +25,6 @@ verdicts' agreement with the web's truth. Nothing here fails on a slow result.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sqlite3
@@ -40,7 +39,7 @@ from pathlib import Path
 import psycopg
 
 from benchmarks import gen_directory, services, verdicts
-from benchmarks.run import REPO, web, write_inputs
+from benchmarks.run import REPO, publish, web, write_inputs
 from benchmarks.web import plan
 
 TIMEOUT = 10.0
@@ -205,11 +204,7 @@ def main(argv: list[str] | None = None) -> int:
                 row = run_scenario(n, scenario, args.seed, svc, work)
                 lines.append(line(row))
                 print(lines[-1], flush=True)
-    table = "\n".join(lines)
-    print(table)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.md").write_text(table + "\n", encoding="utf-8")
-    (args.out / "results.json").write_text(json.dumps({"lines": lines}, indent=1), encoding="utf-8")
+    publish(lines, args.out)
     return 0
 
 

@@ -17,12 +17,14 @@ import sys
 import time
 from collections.abc import Callable
 
+from benchmarks.verdict_cost import (
+    one_page as verdict_and_identity,  # decode, title, signals, verdict, identity
+)
 from benchmarks.web import Host, Kind, page
-from crawler.verdict import classify, identity, page_signals, page_text
-from crawler.verdict.title import decode_html, title_from_text
+from crawler.verdict import page_signals, page_text
+from crawler.verdict.title import decode_html
 
 TITLE = "Association 7 - local group"
-NAME = "Association 7"  # the name the benchmark directory lists (benchmarks/gen_directory.py)
 
 
 def html_of(kib: int) -> str:
@@ -35,19 +37,6 @@ def per_call_ms(fn: Callable[[int], object], repeat: int) -> float:
     for i in range(repeat):
         fn(i)
     return (time.process_time() - started) / repeat * 1000
-
-
-def verdict_and_identity(body: bytes, i: int) -> object:
-    """What the spider does with a page that answered: decode, title, signals, verdict, identity."""
-    text = decode_html(body, "text/html; charset=utf-8")
-    answered = classify.Page("http://site000007.internal/", f"http://site000007.internal/{i}", 200, {}, (), text,
-                             title_from_text(text))
-    reading = classify.read(answered)
-    classify.script_hop(answered, reading)
-    classify.wants_soft404_probe(answered)
-    outcome = classify.classify_page(answered, reading)
-    seen = identity.Seen(outcome.status, text, answered.title, reading.text, answered.final_url)
-    return identity.judge(identity.Known((NAME,)), seen)
 
 
 def main(argv: list[str] | None = None) -> int:

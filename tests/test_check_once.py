@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from old_schemas import SQLITE_SCHEMA_1
+
 from crawler.store.schema import SCHEMA_VERSION
 from crawler.store.sqlite import SqliteStore
 from crawler.verdict.outcome import Outcome, Status
@@ -18,16 +20,8 @@ from crawler.verdict.outcome import Outcome, Status
 OK = Outcome(Status.OK, "ok", http_status=200, title="Home")
 DEAD = Outcome(Status.DEAD, "timeout", "no answer within 10 s")
 
-# The history's first schema, as crawlers before the origin column wrote it.
-VERSION_1 = """
-CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,
-    directory TEXT NOT NULL, network TEXT NOT NULL DEFAULT 'running', checked INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE checks (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
-    entry_id TEXT NOT NULL, url TEXT, checked_at TEXT NOT NULL, status TEXT NOT NULL,
-    reason TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', http_status INTEGER, final_url TEXT,
-    title TEXT, content_updated TEXT);
-CREATE INDEX checks_by_entry ON checks (entry_id, id);
-CREATE INDEX checks_by_run ON checks (run_id);
+# A store of the history's first schema, as crawlers before the origin column wrote it.
+VERSION_1 = SQLITE_SCHEMA_1 + """
 INSERT INTO runs (started_at, finished_at, directory, network, checked)
     VALUES ('2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'd.yaml', 'available', 3);
 INSERT INTO checks (run_id, entry_id, url, checked_at, status, reason)

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, SimWeb, run_crawler, wait_for, without_rdap, write_directory
+from old_schemas import SQLITE_SCHEMA_1
 
 from crawler.errors import StoreError
 from crawler.store.rows import DomainRow
@@ -428,17 +429,8 @@ def test_store_in_an_impossible_place_is_a_usage_error(tmp_path: Path) -> None:
 
 # --- schema 2: warnings, identity, the RDAP cache -----------------------------------------
 
-# The schema-1 tables exactly as the first crawlers wrote them (a copy, not an import: the
-# migration must take the stores that exist, whatever TABLES becomes).
-SCHEMA_1 = """
-CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,
-    directory TEXT NOT NULL, network TEXT NOT NULL DEFAULT 'running', checked INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE checks (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
-    entry_id TEXT NOT NULL, url TEXT, checked_at TEXT NOT NULL, status TEXT NOT NULL,
-    reason TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', http_status INTEGER, final_url TEXT,
-    title TEXT, content_updated TEXT);
-CREATE INDEX checks_by_entry ON checks (entry_id, id);
-CREATE INDEX checks_by_run ON checks (run_id);
+# A schema-1 store as the first crawlers wrote it, with one run and one check.
+SCHEMA_1 = SQLITE_SCHEMA_1 + """
 INSERT INTO runs VALUES (1, '2026-01-01T12:00:00Z', '2026-01-01T12:05:00Z', 'organisations.yaml', 'available', 1);
 INSERT INTO checks VALUES (1, 1, 'a', 'https://a.invalid/', '2026-01-01T12:00:00Z', 'ok', 'ok', '', 200,
     'https://a.invalid/', 'Home', NULL);
